@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Token Keeper</p>, document.getElementById('app')!);

@@ -1,0 +1,136 @@
+/**
+ * The domain types shared by the engine, the store and the pages.
+ * Nothing here ever holds a token value: secrets live in `SecretRecord` (store only).
+ */
+
+/** Which provider a connection talks to; presets add their own authorize and token rules. */
+export type ProviderKind = 'custom' | 'jira' | 'google';
+
+/** Lifecycle state of a connection as shown to the user. */
+export type ConnectionState =
+  | 'new' // added, never connected
+  | 'healthy'
+  | 'refreshing'
+  | 'retrying'
+  | 'needs-reconnect'
+  | 'disabled';
+
+/** The endpoints of an authorization server, from discovery or typed by hand. */
+export interface Endpoints {
+  /** Issuer identifier when known from discovery; validated against ID tokens. */
+  issuer?: string;
+  authorization: string;
+  token: string;
+  revocation?: string;
+  userinfo?: string;
+}
+
+/** An error as stored and shown: a stable code and a human sentence, never a token. */
+export interface StoredError {
+  code: string;
+  message: string;
+}
+
+/** Failure tracking for a connection whose last refresh failed. */
+export interface FailureInfo {
+  /** When the first failure of the current streak happened (epoch ms). */
+  failedAt: number;
+  /** How many attempts of the current streak failed. */
+  attempt: number;
+  lastError: StoredError;
+  /** Whether the failure is worth retrying. */
+  kind: 'transient' | 'permanent' | 'configuration';
+}
+
+/** A connection's metadata and schedule (IndexedDB `connections`). */
+export interface Connection {
+  id: string;
+  provider: ProviderKind;
+  label: string;
+  /** Account e-mail or site shown to the user, when the provider tells us. */
+  account?: string;
+  clientId: string;
+  /** Whether a client secret is stored for this connection (the secret itself is in `secrets`). */
+  hasClientSecret: boolean;
+  scopes: string[];
+  endpoints: Endpoints;
+  state: ConnectionState;
+  /** Access token expiry (epoch ms, local clock when the response arrived). */
+  expiresAt: number | null;
+  /** The access token lifetime in seconds as last issued. */
+  lifetimeSec: number | null;
+  /** When the engine will refresh next (epoch ms); absent when nothing is scheduled. Indexed. */
+  nextRefreshAt?: number;
+  lastRefreshAt: number | null;
+  /** Set just before a token request leaves and cleared at commit (R5): a crash leaves it behind. */
+  inFlightSince: number | null;
+  failure: FailureInfo | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The secret half of a connection (IndexedDB `secrets`); never leaves the service worker. */
+export interface SecretRecord {
+  connectionId: string;
+  accessToken?: string;
+  refreshToken?: string;
+  clientSecret?: string;
+}
+
+/** What happened, for the history. */
+export type HistoryKind =
+  | 'connected'
+  | 'refreshed'
+  | 'refresh-failed'
+  | 'retry-scheduled'
+  | 'needs-reconnect'
+  | 'disconnected'
+  | 'recovered';
+
+/** What caused a refresh. */
+export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
+
+/** An append-only history event (IndexedDB `history`). */
+export interface HistoryEvent {
+  id?: number;
+  connectionId: string;
+  at: number;
+  kind: HistoryKind;
+  trigger?: RefreshTrigger;
+  ok: boolean;
+  durationMs?: number;
+  expiresAt?: number;
+  error?: StoredError;
+}
+
+/** What a page sees of a connection: metadata and schedule, no secrets. */
+export interface ConnectionStatus {
+  id: string;
+  provider: ProviderKind;
+  label: string;
+  account?: string;
+  clientId: string;
+  scopes: string[];
+  endpoints: Endpoints;
+  state: ConnectionState;
+  expiresAt: number | null;
+  lifetimeSec: number | null;
+  nextRefreshAt: number | null;
+  lastRefreshAt: number | null;
+  failure: FailureInfo | null;
+  /** Whether a refresh is running right now. */
+  busy: boolean;
+}
+
+/** Everything the popup needs in one message. */
+export interface StatusSnapshot {
+  /** The worker's clock when the snapshot was taken (epoch ms). */
+  now: number;
+  enabled: boolean;
+  connections: ConnectionStatus[];
+}
+
+/** The result of a refresh request. */
+export type RefreshOutcome =
+  | { ok: true; refreshed: boolean; expiresAt: number }
+  | { ok: false; error: StoredError; state: ConnectionState };

@@ -1,0 +1,30 @@
+import { defineConfig } from 'wxt';
+
+/**
+ * Public half of the development signing key. Pinning it fixes the extension id
+ * (iobfhdcojaekbokcoleldnljjlppjlne) and so the redirect URI a provider must allow:
+ * https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/ — see docs/providers.md for store builds.
+ */
+const DEV_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1hMyexLagwbAWG20KS4CBXUqwTUZ/wvYSXuM91poqkkaOa9dxoEpGI81bqJbxoyHogBnsD9JpVwa0/Gs4NMKnN7mgZUybv39GOjo5RfD10In6xLfZbq0vz7K2iAkUNgkpSE4x9zRHDW1j1pFWIPhez2u3o5ramFPYlJwc30O12ELoXr401347aglVvglGmYzFCBEP9fpcQYfg93Ux6le0KtaXZd//duVB27ijtSSK62B3ogfH/G1vFMCd+16utXSJPS47TS0kyVlDNyoI6pywooyklayVsF3tnKT0TUvq3v8X7TelV4RfuKo2OhyJKigHJ4uyBlAkPEvbmiv4LdqwwIDAQAB';
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  outDir: '.output',
+  // Explicit imports everywhere: a reader sees where each name comes from.
+  imports: false,
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  }),
+  manifest: ({ mode }) => ({
+    name: 'Token Keeper',
+    description:
+      'Keeps your OAuth 2.0 connections (Jira Cloud, Google, any OpenID Connect provider) fresh.',
+    permissions: ['alarms', 'identity', 'storage', 'notifications'],
+    // Loopback for local/demo authorization servers; other origins are asked for at connect time.
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    optional_host_permissions: ['https://*/*'],
+    action: { default_title: 'Token Keeper' },
+    ...(mode === 'production' && process.env.TK_STORE_BUILD ? {} : { key: DEV_KEY }),
+  }),
+});
