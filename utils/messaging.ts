@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { NewConnectionInput } from './connection-input';
 import type {
   ConnectionStatus,
   HistoryEvent,
@@ -7,19 +8,6 @@ import type {
   StoredError,
 } from './model';
 import type { Settings, SettingsResult } from './settings';
-
-/** What the options page sends to add a connection (validated by the worker). */
-export interface NewConnectionInput {
-  provider: 'custom';
-  label: string;
-  clientId: string;
-  clientSecret?: string;
-  scopes: string[];
-  /** Issuer URL for discovery; or give both endpoints by hand. */
-  issuer?: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-}
 
 /** A page of history, newest first. */
 export interface HistoryQuery {
@@ -57,6 +45,8 @@ export interface ProtocolMap {
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
 }
+
+export type { NewConnectionInput };
 
 /** Typed send/receive for the protocol. */
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

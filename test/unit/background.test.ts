@@ -1,0 +1,142 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createHandlers, isOwnPage } from '@/utils/background/handlers';
+import { createServices } from '@/utils/background/services';
+import type { StatusSnapshot } from '@/utils/model';
+import { manualClock } from '../support/engine-fixture';
+
+const EXTENSION_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
+
+async function servicesForTest() {
+  const broadcasts: StatusSnapshot[] = [];
+  const services = await createServices({
+    alarms: fakeBrowser.alarms,
+    authorize: async () => 'https://example.invalid/?error=access_denied',
+    redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
+    broadcast: (snapshot) => broadcasts.push(snapshot),
+    clock: manualClock(),
+  });
+  return { services, handlers: createHandlers(services), broadcasts };
+}
+
+describe('isOwnPage', () => {
+  it.each([
+    {
+      name: 'the options page',
+      sender: { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/options.html` },
+      expected: true,
+    },
+    {
+      name: 'a content script on a web page',
+      sender: { id: EXTENSION_ID, url: 'https://evil.example/' },
+      expected: false,
+    },
+    {
+      name: 'another extension',
+      sender: {
+        id: 'abcdefghijklmnopabcdefghijklmnop',
+        url: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/x.html',
+      },
+      expected: false,
+    },
+    { name: 'no url', sender: { id: EXTENSION_ID }, expected: false },
+  ])('$name → $expected', ({ sender, expected }) => {
+    expect(isOwnPage(sender, EXTENSION_ID)).toBe(expected);
+  });
+});
+
+describe('page request handlers', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('rejects a malformed message with a clear error and changes nothing', async () => {
+    const { handlers, services } = await servicesForTest();
+
+    const attempt = handlers.refreshNow({ connectionId: 42 });
+
+    await expect(attempt).rejects.toThrow(/^Invalid request/);
+    expect((await services.snapshot()).connections).toEqual([]);
+  });
+
+  it('adds a custom connection with endpoints by hand and reports it without secrets', async () => {
+    const { handlers, services } = await servicesForTest();
+    const input = {
+      provider: 'custom',
+      label: 'Local',
+      clientId: 'app',
+      clientSecret: 'super-secret-value',
+      scopes: ['openid'],
+      authorizationEndpoint: 'https://as.example/authorize',
+      tokenEndpoint: 'https://as.example/token',
+    };
+
+    const actual = await handlers.addConnection(input);
+
+    const snapshot = await services.snapshot();
+    expect(actual).toMatchObject({ ok: true, value: { label: 'Local', state: 'new' } });
+    expect(snapshot.connections).toHaveLength(1);
+    expect(JSON.stringify(snapshot)).not.toContain('super-secret-value');
+    expect(snapshot.connections[0]).not.toHaveProperty('clientSecret');
+  });
+
+  it.each([
+    { change: { label: '' }, message: 'Give the connection a label.' },
+    {
+      change: { tokenEndpoint: 'http://as.example/token' },
+      message:
+        'Token endpoint must use https:// (plain http is allowed only for 127.0.0.1 and localhost).',
+    },
+    {
+      change: { tokenEndpoint: undefined },
+      message: 'Enter an issuer URL for discovery, or both the authorization and token endpoints.',
+    },
+  ])('refuses a bad connection: $message', async ({ change, message }) => {
+    const { handlers, services } = await servicesForTest();
+    const input = {
+      provider: 'custom',
+      label: 'Local',
+      clientId: 'app',
+      scopes: ['openid'],
+      authorizationEndpoint: 'https://as.example/authorize',
+      tokenEndpoint: 'https://as.example/token',
+      ...change,
+    };
+
+    const actual = await handlers.addConnection(input);
+
+    expect(actual).toEqual({ ok: false, error: { code: expect.any(String), message } });
+    expect((await services.snapshot()).connections).toEqual([]);
+  });
+
+  it('validates settings and re-arms the sweep with the new interval', async () => {
+    const { handlers } = await servicesForTest();
+
+    const bad = await handlers.saveSettings({ checkIntervalMin: -1 });
+    const good = await handlers.saveSettings({ checkIntervalMin: 15 });
+
+    expect(bad).toEqual({
+      ok: false,
+      errors: [{ field: 'checkIntervalMin', message: 'Check interval must be at least 1 minute.' }],
+    });
+    expect(good).toMatchObject({ ok: true, settings: { checkIntervalMin: 15 } });
+    expect(await fakeBrowser.alarms.get('sweep')).toMatchObject({ periodInMinutes: 15 });
+  });
+
+  it('reports a consent the user denied as a clear error', async () => {
+    const { handlers } = await servicesForTest();
+    const added = await handlers.addConnection({
+      provider: 'custom',
+      label: 'Local',
+      clientId: 'app',
+      scopes: ['openid'],
+      authorizationEndpoint: 'https://as.example/authorize',
+      tokenEndpoint: 'https://as.example/token',
+    });
+
+    const actual = await handlers.connect({ connectionId: added.ok ? added.value.id : '' });
+
+    expect(actual).toMatchObject({ ok: false, error: { code: 'connect_failed' } });
+    expect(actual.ok ? '' : actual.error.message).toMatch(/^Could not connect: /);
+  });
+});

@@ -1,0 +1,106 @@
+import * as oauth from 'oauth4webapi';
+import { describe, expect, it } from 'vitest';
+import { classifyTokenError, parseRetryAfter } from '@/utils/oauth/classify';
+
+function oauthError(status: number, error: string, headers: Record<string, string> = {}) {
+  const response = new Response(JSON.stringify({ error }), { status, headers });
+  return new oauth.ResponseBodyError('server responded with an error in the response body', {
+    cause: { error },
+    response,
+  });
+}
+
+function httpError(status: number, headers: Record<string, string> = {}) {
+  return new oauth.OperationProcessingError('"response" is not a conform Token Endpoint response', {
+    cause: new Response('<html>oops</html>', { status, headers }),
+    code: oauth.RESPONSE_IS_NOT_CONFORM,
+  });
+}
+
+describe('classifyTokenError', () => {
+  it.each([
+    {
+      name: 'invalid_grant',
+      error: oauthError(400, 'invalid_grant'),
+      kind: 'permanent',
+      code: 'invalid_grant',
+    },
+    {
+      name: 'invalid_scope',
+      error: oauthError(400, 'invalid_scope'),
+      kind: 'permanent',
+      code: 'invalid_scope',
+    },
+    {
+      name: 'invalid_client',
+      error: oauthError(401, 'invalid_client'),
+      kind: 'configuration',
+      code: 'invalid_client',
+    },
+    {
+      name: 'unauthorized_client',
+      error: oauthError(400, 'unauthorized_client'),
+      kind: 'configuration',
+      code: 'unauthorized_client',
+    },
+    {
+      name: 'temporarily_unavailable',
+      error: oauthError(503, 'temporarily_unavailable'),
+      kind: 'transient',
+      code: 'temporarily_unavailable',
+    },
+    { name: 'HTTP 502 HTML page', error: httpError(502), kind: 'transient', code: 'http_502' },
+    { name: 'HTTP 429', error: httpError(429), kind: 'transient', code: 'http_429' },
+    { name: 'HTTP 404', error: httpError(404), kind: 'configuration', code: 'http_404' },
+    {
+      name: 'network error',
+      error: new TypeError('fetch failed'),
+      kind: 'transient',
+      code: 'network',
+    },
+    {
+      name: 'timeout',
+      error: new DOMException('signal timed out', 'TimeoutError'),
+      kind: 'transient',
+      code: 'timeout',
+    },
+    {
+      name: '200 without access_token',
+      error: new oauth.OperationProcessingError(
+        '"response" body "access_token" property must be a string',
+        { code: oauth.INVALID_RESPONSE },
+      ),
+      kind: 'transient',
+      code: 'invalid_response',
+    },
+  ])('$name is $kind ($code)', ({ error, kind, code }) => {
+    const actual = classifyTokenError(error);
+
+    expect(actual).toMatchObject({ kind, code });
+  });
+
+  it('tells the user to check the client secret for invalid_client, not to reconnect', () => {
+    const actual = classifyTokenError(oauthError(401, 'invalid_client'));
+
+    expect(actual.message).toMatch(/check the client ID and client secret/);
+  });
+
+  it('carries Retry-After from a 429', () => {
+    const actual = classifyTokenError(httpError(429, { 'retry-after': '120' }));
+
+    expect(actual.retryAfterSec).toBe(120);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it.each([
+    { input: '30', expected: 30 },
+    { input: 'Sun, 22 Nov 2026 12:01:00 GMT', expected: 60 },
+    { input: 'soon', expected: undefined },
+    { input: null, expected: undefined },
+  ])('"$input" is $expected s', ({ input, expected }) => {
+    const actual = parseRetryAfter(input, Date.UTC(2026, 10, 22, 12, 0, 0));
+
+    expect(actual).toBe(expected);
+  });
+});

@@ -1,0 +1,73 @@
+import * as v from 'valibot';
+import type { ProtocolMap } from '../messaging';
+import { queryHistory } from '../store/history';
+import type { Services } from './services';
+
+/** The messages pages may send (everything but the worker's own broadcast). */
+export type PageRequests = Omit<ProtocolMap, 'statusChanged'>;
+
+/** Who sent a message, as the browser reports it. */
+export interface Sender {
+  id?: string;
+  url?: string;
+}
+
+/** A handler per page request, taking the unvalidated data a page sent. */
+export type Handlers = {
+  [K in keyof PageRequests]: (data: unknown) => Promise<ReturnType<PageRequests[K]>>;
+};
+
+const ConnectionRef = v.object({
+  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
+const HistoryQuerySchema = v.object({
+  connectionId: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  before: v.optional(v.pipe(v.number(), v.finite())),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+});
+
+/** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
+export class InvalidMessageError extends Error {
+  override name = 'InvalidMessageError';
+}
+
+function parse<T extends v.GenericSchema>(schema: T, data: unknown): v.InferOutput<T> {
+  const result = v.safeParse(schema, data);
+  if (!result.success)
+    throw new InvalidMessageError(`Invalid request: ${result.issues[0]?.message ?? 'bad input'}`);
+  return result.output;
+}
+
+/** Builds the page-request handlers; each validates its input first (R8). */
+export function createHandlers(services: Services): Handlers {
+  return {
+    getStatus: () => services.snapshot(),
+    refreshNow: async (data) =>
+      services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
+    getHistory: async (data) => {
+      const query = parse(HistoryQuerySchema, data ?? {});
+      return queryHistory(services.db, {
+        limit: query.limit ?? 50,
+        ...(query.connectionId ? { connectionId: query.connectionId } : {}),
+        ...(query.before === undefined ? {} : { before: query.before }),
+      });
+    },
+    getSettings: () => services.getSettings(),
+    saveSettings: (data) => services.saveSettings(data),
+    getRedirectUrl: async () => services.redirectUri,
+    addConnection: (data) => services.lifecycle.add(data),
+    connect: (data) => services.lifecycle.connect(parse(ConnectionRef, data).connectionId),
+    disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
+    removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
+  };
+}
+
+/** R7: only this extension's own pages may talk to the worker; content scripts and web pages may not. */
+export function isOwnPage(sender: Sender, extensionId: string): boolean {
+  return (
+    sender.id === extensionId &&
+    typeof sender.url === 'string' &&
+    new URL(sender.url).host === extensionId &&
+    /^(chrome|moz|ms-browser)-extension:$/.test(new URL(sender.url).protocol)
+  );
+}

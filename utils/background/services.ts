@@ -1,0 +1,112 @@
+import type { StatusSnapshot } from '../model';
+import type { RequestOptions } from '../oauth/client';
+import { validateSettings, type Settings, type SettingsResult } from '../settings';
+import { listConnections } from '../store/connections';
+import { openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
+import { loadSettings, storeSettings } from '../store/settings-store';
+import { openVault } from '../store/vault';
+import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
+import { createLifecycle, type Authorize, type Lifecycle } from '../engine/lifecycle';
+import { createRefresher, type RefreshGrant, type Refresher } from '../engine/refresher';
+import { createScheduler, type Scheduler } from '../engine/scheduler';
+import { toStatus } from '../engine/status';
+
+/** What the worker gets from the browser; tests pass fakes. */
+export interface Platform {
+  alarms: AlarmsApi;
+  authorize: Authorize;
+  redirectUri: string;
+  /** Tells open pages that something changed. */
+  broadcast: (snapshot: StatusSnapshot) => void;
+  clock?: Clock;
+  locks?: Locks;
+  dbName?: string;
+  grant?: RefreshGrant;
+  requestOptions?: RequestOptions;
+}
+
+/** Everything the worker does, built once per worker start. */
+export interface Services {
+  db: TokenKeeperDb;
+  refresher: Refresher;
+  scheduler: Scheduler;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  redirectUri: string;
+  snapshot(): Promise<StatusSnapshot>;
+  getSettings(): Promise<Settings>;
+  saveSettings(change: unknown): Promise<SettingsResult>;
+}
+
+/** Opens the database and vault and builds the engine around them. */
+export async function createServices(platform: Platform): Promise<Services> {
+  const db = await openTokenKeeperDb(platform.dbName);
+  const vault = await openVault(db);
+  const clock = platform.clock ?? systemClock;
+  const locks = platform.locks ?? createLocks();
+  const getSettings = () => loadSettings(db);
+
+  async function snapshot(): Promise<StatusSnapshot> {
+    const [connections, settings] = await Promise.all([listConnections(db), getSettings()]);
+    return { now: clock.now(), enabled: settings.enabled, connections: connections.map(toStatus) };
+  }
+
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  // Bursts of changes (in-flight marker, commit) become one broadcast.
+  const onChange = () => {
+    if (pending !== undefined) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      void snapshot().then(platform.broadcast, (error: unknown) =>
+        console.error('Status snapshot failed', error),
+      );
+    }, 50);
+  };
+
+  const refresher = createRefresher({
+    db,
+    vault,
+    clock,
+    locks,
+    getSettings,
+    onChange,
+    ...(platform.grant ? { grant: platform.grant } : {}),
+    ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
+  });
+  const scheduler = createScheduler({ db, alarms: platform.alarms, clock, refresher, getSettings });
+  const lifecycle = createLifecycle({
+    db,
+    vault,
+    clock,
+    locks,
+    refresher,
+    getSettings,
+    authorize: platform.authorize,
+    redirectUri: platform.redirectUri,
+    onScheduleChange: () => scheduler.arm(),
+    onChange,
+    ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
+  });
+
+  async function saveSettings(change: unknown): Promise<SettingsResult> {
+    const result = validateSettings(await getSettings(), change);
+    if (!result.ok) return result;
+    await storeSettings(db, result.settings);
+    // The sweep period and the enabled switch both shape the alarms.
+    await scheduler.reconcile();
+    onChange();
+    return result;
+  }
+
+  return {
+    db,
+    refresher,
+    scheduler,
+    lifecycle,
+    clock,
+    redirectUri: platform.redirectUri,
+    snapshot,
+    getSettings,
+    saveSettings,
+  };
+}

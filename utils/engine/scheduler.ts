@@ -1,0 +1,115 @@
+import type { RefreshTrigger } from '../model';
+import type { Settings } from '../settings';
+import { dueConnections, earliestScheduled, listConnections } from '../store/connections';
+import type { TokenKeeperDb } from '../store/db';
+import { pruneHistory } from '../store/history';
+import type { AlarmsApi, Clock } from './deps';
+import type { Refresher } from './refresher';
+import { alarmTimeFor } from './schedule';
+
+/** The one-shot alarm set to the earliest `nextRefreshAt` (R2). */
+export const REFRESH_ALARM = 'refresh';
+
+/** The periodic safety net: catches anything missed and prunes history. */
+export const SWEEP_ALARM = 'sweep';
+
+/** How many connections refresh at the same time during a catch-up. */
+const CATCH_UP_CONCURRENCY = 4;
+
+/** What the scheduler needs. */
+export interface SchedulerDeps {
+  db: TokenKeeperDb;
+  alarms: AlarmsApi;
+  clock: Clock;
+  refresher: Refresher;
+  getSettings: () => Promise<Settings>;
+}
+
+/** Decides when the worker wakes up and what it refreshes then. */
+export interface Scheduler {
+  /** R1: on every worker start — refresh what is overdue or was cut off mid-flight, re-arm alarms. */
+  reconcile(): Promise<void>;
+  /** Handles a fired alarm. */
+  onAlarm(alarm: { name: string }): Promise<void>;
+  /** Points the refresh alarm at the earliest scheduled refresh (call after any schedule change). */
+  arm(): Promise<void>;
+}
+
+/** Builds the scheduler. */
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  async function ensureSweep(settings: Settings): Promise<void> {
+    const existing = await deps.alarms.get(SWEEP_ALARM);
+    // Re-creating an existing alarm resets its timer; only touch it when missing or changed.
+    if (existing?.periodInMinutes === settings.checkIntervalMin) return;
+    await deps.alarms.create(SWEEP_ALARM, {
+      delayInMinutes: settings.checkIntervalMin,
+      periodInMinutes: settings.checkIntervalMin,
+    });
+  }
+
+  async function arm(): Promise<void> {
+    const settings = await deps.getSettings();
+    const earliest = settings.enabled ? await earliestScheduled(deps.db) : undefined;
+    if (earliest?.nextRefreshAt === undefined) {
+      await deps.alarms.clear(REFRESH_ALARM);
+      return;
+    }
+    const when = alarmTimeFor(earliest.nextRefreshAt, deps.clock.now());
+    const existing = await deps.alarms.get(REFRESH_ALARM);
+    if (existing && Math.abs(existing.scheduledTime - when) < 1_000) return;
+    await deps.alarms.create(REFRESH_ALARM, { when });
+  }
+
+  async function refreshDue(trigger: RefreshTrigger, includeInterrupted: boolean): Promise<void> {
+    const settings = await deps.getSettings();
+    const now = deps.clock.now();
+    const due = settings.enabled ? await dueConnections(deps.db, now + 1_000) : [];
+    const ids = new Set(due.map((connection) => connection.id));
+    if (includeInterrupted) {
+      // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
+      for (const connection of await listConnections(deps.db)) {
+        if (connection.inFlightSince !== null) ids.add(connection.id);
+      }
+    }
+    await runLimited([...ids], CATCH_UP_CONCURRENCY, (id) => deps.refresher.refresh(id, trigger));
+  }
+
+  async function reconcile(): Promise<void> {
+    const settings = await deps.getSettings();
+    await ensureSweep(settings);
+    await refreshDue('startup', true);
+    await arm();
+  }
+
+  async function onAlarm(alarm: { name: string }): Promise<void> {
+    if (alarm.name === REFRESH_ALARM) {
+      await refreshDue('alarm', false);
+    } else if (alarm.name === SWEEP_ALARM) {
+      const settings = await deps.getSettings();
+      await refreshDue('sweep', true);
+      await pruneHistory(deps.db, deps.clock.now() - settings.historyRetentionDays * 86_400_000);
+    } else {
+      return;
+    }
+    await arm();
+  }
+
+  return { reconcile, onAlarm, arm };
+}
+
+async function runLimited<T>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<unknown>,
+): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      // One connection's failure is recorded by the refresher; it must not stop the others.
+      await task(item).catch((error: unknown) =>
+        console.error('Refresh failed unexpectedly', error),
+      );
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,23 @@
+import type { Connection, ConnectionStatus } from '../model';
+
+/** The page-safe view of a connection: its metadata and schedule, never a secret. */
+export function toStatus(connection: Connection): ConnectionStatus {
+  const busy = connection.inFlightSince !== null;
+  return {
+    id: connection.id,
+    provider: connection.provider,
+    label: connection.label,
+    ...(connection.account === undefined ? {} : { account: connection.account }),
+    clientId: connection.clientId,
+    scopes: connection.scopes,
+    endpoints: connection.endpoints,
+    // "refreshing" is derived from the in-flight marker rather than stored twice.
+    state: busy ? 'refreshing' : connection.state,
+    expiresAt: connection.expiresAt,
+    lifetimeSec: connection.lifetimeSec,
+    nextRefreshAt: connection.nextRefreshAt ?? null,
+    lastRefreshAt: connection.lastRefreshAt,
+    failure: connection.failure,
+    busy,
+  };
+}

@@ -1,0 +1,122 @@
+import * as oauth from 'oauth4webapi';
+import type { StoredError } from '../model';
+import { redact } from './redact';
+
+/** What to do about a failed token request (R6). */
+export type FailureKind = 'transient' | 'permanent' | 'configuration';
+
+/** A classified token endpoint failure. */
+export interface ClassifiedError extends StoredError {
+  kind: FailureKind;
+  /** HTTP status when there was a response. */
+  status?: number;
+  /** Seconds the server asked us to wait (429/503 `Retry-After`). */
+  retryAfterSec?: number;
+}
+
+const PERMANENT_CODES: Record<string, string> = {
+  invalid_grant: 'The provider no longer accepts the refresh token (invalid_grant): reconnect.',
+  unsupported_grant_type: 'The provider does not allow refreshing for this client: reconnect.',
+  invalid_scope: 'The provider rejected the requested scopes (invalid_scope): reconnect.',
+};
+
+const CONFIGURATION_CODES: Record<string, string> = {
+  invalid_client:
+    'The provider rejected the client (invalid_client): check the client ID and client secret.',
+  unauthorized_client:
+    'This client is not allowed to refresh tokens (unauthorized_client): check the app registration.',
+};
+
+/** Classifies anything a token request can throw: OAuth error bodies, HTTP failures, network, timeout. */
+export function classifyTokenError(error: unknown): ClassifiedError {
+  if (error instanceof oauth.ResponseBodyError) {
+    const detail = error.error_description ? ` ${redact(error.error_description)}` : '';
+    const retryAfterSec = parseRetryAfter(error.response.headers.get('retry-after'));
+    if (error.error in CONFIGURATION_CODES) {
+      return {
+        kind: 'configuration',
+        code: error.error,
+        status: error.status,
+        message: CONFIGURATION_CODES[error.error]!,
+      };
+    }
+    if (error.error in PERMANENT_CODES) {
+      return {
+        kind: 'permanent',
+        code: error.error,
+        status: error.status,
+        message: PERMANENT_CODES[error.error]! + detail,
+      };
+    }
+    return {
+      kind: 'transient',
+      code: error.error,
+      status: error.status,
+      message: `The provider answered "${error.error}" (HTTP ${error.status}).${detail}`,
+      ...(retryAfterSec === undefined ? {} : { retryAfterSec }),
+    };
+  }
+  if (error instanceof oauth.OperationProcessingError) {
+    const response = error.cause instanceof Response ? error.cause : undefined;
+    if (response && !response.ok)
+      return classifyStatus(response.status, response.headers.get('retry-after'));
+    return {
+      kind: 'transient',
+      code: 'invalid_response',
+      message: `The token endpoint sent an unusable response: ${redact(error.message)}`,
+    };
+  }
+  if (isNamed(error, 'TimeoutError') || isNamed(error, 'AbortError')) {
+    return {
+      kind: 'transient',
+      code: 'timeout',
+      message: 'The token endpoint did not answer in time.',
+    };
+  }
+  if (error instanceof TypeError) {
+    return {
+      kind: 'transient',
+      code: 'network',
+      message: 'Could not reach the token endpoint (network error).',
+    };
+  }
+  const message = error instanceof Error ? redact(error.message) : 'Unknown error.';
+  return { kind: 'transient', code: 'unknown', message };
+}
+
+/** Classifies a non-OAuth HTTP error status. */
+export function classifyStatus(status: number, retryAfter: string | null): ClassifiedError {
+  const retryAfterSec = parseRetryAfter(retryAfter);
+  const retry = retryAfterSec === undefined ? {} : { retryAfterSec };
+  if (status === 408 || status === 425 || status === 429 || status >= 500) {
+    return {
+      kind: 'transient',
+      code: `http_${status}`,
+      status,
+      message: `The token endpoint is unavailable (HTTP ${status}).`,
+      ...retry,
+    };
+  }
+  return {
+    kind: 'configuration',
+    code: `http_${status}`,
+    status,
+    message: `The token endpoint answered HTTP ${status}: check the token endpoint URL.`,
+  };
+}
+
+/** Reads `Retry-After` as seconds (delta-seconds or an HTTP date); undefined when absent or bad. */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}

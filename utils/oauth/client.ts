@@ -1,0 +1,208 @@
+import * as oauth from 'oauth4webapi';
+import type { Endpoints } from '../model';
+import { resolveLifetime, type Lifetime } from './lifetime';
+import { assertSecureUrl, isLoopback } from './loopback';
+
+/** Who we are at which authorization server. */
+export interface ClientTarget {
+  endpoints: Endpoints;
+  clientId: string;
+  clientSecret?: string;
+}
+
+/** Network options for every request to the authorization server. */
+export interface RequestOptions {
+  /** Abort a request after this long (ms). */
+  timeoutMs?: number;
+  /** Replaces `fetch` (benchmarks, emulators). */
+  fetch?: typeof fetch;
+}
+
+/** The useful part of a token response. `expires_in` is resolved against a default when missing. */
+export interface TokenSet {
+  accessToken: string;
+  /** Absent when the provider did not rotate: keep the old one. */
+  refreshToken?: string;
+  lifetime: Lifetime;
+  scope?: string;
+  /** E-mail or name from the ID token, when there is one. */
+  account?: string;
+}
+
+/** State kept between sending the user to consent and the redirect back. */
+export interface PendingAuthorization {
+  url: string;
+  state: string;
+  codeVerifier: string;
+  nonce?: string;
+  redirectUri: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Fetches issuer metadata: OpenID Connect discovery first, then RFC 8414. */
+export async function discover(issuer: string, options: RequestOptions = {}): Promise<Endpoints> {
+  const issuerUrl = assertSecureUrl(issuer, 'Issuer URL');
+  const failures: string[] = [];
+  for (const algorithm of ['oidc', 'oauth2'] as const) {
+    try {
+      const response = await oauth.discoveryRequest(issuerUrl, {
+        algorithm,
+        ...httpOptions(issuerUrl, options),
+      });
+      const as = await oauth.processDiscoveryResponse(issuerUrl, response);
+      if (!as.authorization_endpoint || !as.token_endpoint) {
+        throw new Error('metadata lacks authorization_endpoint or token_endpoint');
+      }
+      return {
+        issuer: as.issuer,
+        authorization: as.authorization_endpoint,
+        token: as.token_endpoint,
+        ...(as.revocation_endpoint ? { revocation: as.revocation_endpoint } : {}),
+        ...(as.userinfo_endpoint ? { userinfo: as.userinfo_endpoint } : {}),
+      };
+    } catch (error) {
+      failures.push(
+        `${algorithm === 'oidc' ? 'openid-configuration' : 'oauth-authorization-server'}: ${describe(error)}`,
+      );
+    }
+  }
+  throw new Error(`Discovery failed for ${issuerUrl.href} (${failures.join('; ')}).`);
+}
+
+/** Builds the authorization URL with PKCE S256, `state` and (for OpenID) `nonce`. */
+export async function startAuthorization(
+  target: ClientTarget,
+  request: { redirectUri: string; scopes: string[]; extraParams?: Record<string, string> },
+): Promise<PendingAuthorization> {
+  const url = assertSecureUrl(target.endpoints.authorization, 'Authorization endpoint');
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = request.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
+  const params = new URLSearchParams({
+    ...request.extraParams,
+    client_id: target.clientId,
+    redirect_uri: request.redirectUri,
+    response_type: 'code',
+    scope: request.scopes.join(' '),
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  if (nonce) params.set('nonce', nonce);
+  url.search = params.toString();
+  return {
+    url: url.href,
+    state,
+    codeVerifier,
+    redirectUri: request.redirectUri,
+    ...(nonce ? { nonce } : {}),
+  };
+}
+
+/** Validates the redirect (state, error) and exchanges the code for tokens. */
+export async function finishAuthorization(
+  target: ClientTarget,
+  pending: PendingAuthorization,
+  callbackUrl: string,
+  options: RequestOptions = {},
+): Promise<TokenSet> {
+  const as = authorizationServer(target.endpoints);
+  const client = { client_id: target.clientId };
+  const params = oauth.validateAuthResponse(as, client, new URL(callbackUrl), pending.state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    clientAuth(target),
+    params,
+    pending.redirectUri,
+    pending.codeVerifier,
+    httpOptions(new URL(as.token_endpoint!), options),
+  );
+  const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+    expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+  });
+  return toTokenSet(result);
+}
+
+/** Exchanges a refresh token for a new access token (and maybe a rotated refresh token). */
+export async function refreshAccessToken(
+  target: ClientTarget,
+  refreshToken: string,
+  options: RequestOptions = {},
+): Promise<TokenSet> {
+  const as = authorizationServer(target.endpoints);
+  const client = { client_id: target.clientId };
+  const response = await oauth.refreshTokenGrantRequest(
+    as,
+    client,
+    clientAuth(target),
+    refreshToken,
+    httpOptions(new URL(as.token_endpoint!), options),
+  );
+  return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response));
+}
+
+/** Revokes a token (RFC 7009) when the server has a revocation endpoint; returns whether it did. */
+export async function revokeToken(
+  target: ClientTarget,
+  token: string,
+  options: RequestOptions = {},
+): Promise<boolean> {
+  if (!target.endpoints.revocation) return false;
+  const as = authorizationServer(target.endpoints);
+  const response = await oauth.revocationRequest(
+    as,
+    { client_id: target.clientId },
+    clientAuth(target),
+    token,
+    httpOptions(new URL(target.endpoints.revocation), options),
+  );
+  await oauth.processRevocationResponse(response);
+  return true;
+}
+
+function authorizationServer(endpoints: Endpoints): oauth.AuthorizationServer {
+  assertSecureUrl(endpoints.token, 'Token endpoint');
+  return {
+    // Hand-entered endpoints have no issuer; the token endpoint's origin stands in for it.
+    issuer: endpoints.issuer ?? new URL(endpoints.token).origin,
+    authorization_endpoint: endpoints.authorization,
+    token_endpoint: endpoints.token,
+    ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
+  };
+}
+
+function clientAuth(target: ClientTarget): oauth.ClientAuth {
+  return target.clientSecret ? oauth.ClientSecretPost(target.clientSecret) : oauth.None();
+}
+
+function httpOptions(url: URL, options: RequestOptions) {
+  return {
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    // oauth4webapi refuses http: everywhere; we allow it for loopback only (local and demo servers).
+    ...(isLoopback(url) ? { [oauth.allowInsecureRequests]: true } : {}),
+    ...(options.fetch ? { [oauth.customFetch]: options.fetch } : {}),
+  };
+}
+
+function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
+  const claims = oauth.getValidatedIdTokenClaims(result);
+  const account =
+    claims && typeof claims['email'] === 'string'
+      ? claims['email']
+      : claims && typeof claims['preferred_username'] === 'string'
+        ? claims['preferred_username']
+        : undefined;
+  return {
+    accessToken: result.access_token,
+    lifetime: resolveLifetime(result.expires_in),
+    ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
+    ...(result.scope ? { scope: result.scope } : {}),
+    ...(account ? { account } : {}),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

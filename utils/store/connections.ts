@@ -1,0 +1,24 @@
+import type { Connection } from '../model';
+import type { TokenKeeperDb } from './db';
+
+/** Reads one connection. */
+export function getConnection(db: TokenKeeperDb, id: string): Promise<Connection | undefined> {
+  return db.get('connections', id);
+}
+
+/** Reads every connection, oldest first. */
+export async function listConnections(db: TokenKeeperDb): Promise<Connection[]> {
+  const all = await db.getAll('connections');
+  return all.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** The connection with the earliest scheduled refresh, from the index (R2: one alarm for all). */
+export async function earliestScheduled(db: TokenKeeperDb): Promise<Connection | undefined> {
+  const cursor = await db.transaction('connections').store.index('nextRefreshAt').openCursor();
+  return cursor?.value;
+}
+
+/** Connections whose scheduled refresh is at or before `at`, from the index. */
+export function dueConnections(db: TokenKeeperDb, at: number): Promise<Connection[]> {
+  return db.getAllFromIndex('connections', 'nextRefreshAt', IDBKeyRange.upperBound(at));
+}

@@ -1,0 +1,56 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Connection, HistoryEvent } from '../model';
+import type { Settings } from '../settings';
+
+/** A secret record as stored: AES-GCM ciphertext of the JSON `SecretRecord`, never plaintext. */
+export interface SealedSecret {
+  connectionId: string;
+  iv: Uint8Array<ArrayBuffer>;
+  data: ArrayBuffer;
+}
+
+/** The one IndexedDB schema of Token Keeper. */
+export interface TokenKeeperSchema extends DBSchema {
+  connections: {
+    key: string;
+    value: Connection;
+    indexes: { nextRefreshAt: number; state: string };
+  };
+  secrets: { key: string; value: SealedSecret };
+  history: {
+    key: number;
+    value: HistoryEvent;
+    indexes: { at: number; connectionId_at: [string, number] };
+  };
+  settings: { key: 'settings'; value: Settings };
+  /** The non-extractable AES-GCM key that seals `secrets`. */
+  keys: { key: 'secrets'; value: CryptoKey };
+}
+
+/** An open Token Keeper database. */
+export type TokenKeeperDb = IDBPDatabase<TokenKeeperSchema>;
+
+/** Current schema version; every bump adds a step to `upgrade` and never removes an old one. */
+export const DB_VERSION = 1;
+
+/** Default database name (tests use their own fresh factory). */
+export const DB_NAME = 'token-keeper';
+
+/** Opens (and migrates) the database. */
+export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb> {
+  return openDB<TokenKeeperSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        const connections = db.createObjectStore('connections', { keyPath: 'id' });
+        connections.createIndex('nextRefreshAt', 'nextRefreshAt');
+        connections.createIndex('state', 'state');
+        db.createObjectStore('secrets', { keyPath: 'connectionId' });
+        const history = db.createObjectStore('history', { keyPath: 'id', autoIncrement: true });
+        history.createIndex('at', 'at');
+        history.createIndex('connectionId_at', ['connectionId', 'at']);
+        db.createObjectStore('settings');
+        db.createObjectStore('keys');
+      }
+    },
+  });
+}
