@@ -1,0 +1,80 @@
+import type { Page } from 'playwright-core';
+import type { Connection, HistoryEvent } from '../../utils/model';
+import { completeConsentInPage } from './headless-consent';
+import type { ExtensionBrowser } from './chromium';
+
+/** What an outside observer may read of the extension's database: no secrets store. */
+export interface ObservedState {
+  connections: Connection[];
+  events: HistoryEvent[];
+}
+
+/** Opens the options page, optionally with the add-connection form prefilled from `prefill`. */
+export async function openOptions(
+  browser: ExtensionBrowser,
+  prefill: Record<string, string> = {},
+): Promise<Page> {
+  const page = await browser.context.newPage();
+  const query = new URLSearchParams(prefill).toString();
+  await page.goto(
+    `chrome-extension://${browser.extensionId}/options.html${query ? `?${query}` : ''}`,
+  );
+  return page;
+}
+
+/** Presses "Add connection" on the (prefilled) form and waits for the new card. */
+export async function addConnection(page: Page, label: string): Promise<string> {
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const card = page.locator('[data-testid="connection-card"]', { hasText: label }).first();
+  await card.waitFor({ timeout: 15_000 });
+  const id = await card.getAttribute('data-connection-id');
+  if (!id) throw new Error('The new connection card has no data-connection-id.');
+  return id;
+}
+
+/** Presses Connect on a card, approves in the consent window and waits until the card is healthy. */
+export async function connectWithConsent(
+  browser: ExtensionBrowser,
+  page: Page,
+  connectionId: string,
+  login = 'demo',
+): Promise<void> {
+  const card = page.locator(
+    `[data-testid="connection-card"][data-connection-id="${connectionId}"]`,
+  );
+  const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
+  await card.getByRole('button', { name: 'Connect' }).click();
+  await completeConsentInPage(await consentWindow, login);
+  await page
+    .locator(
+      `[data-testid="connection-card"][data-connection-id="${connectionId}"][data-state="healthy"]`,
+    )
+    .waitFor({ timeout: 30_000 });
+}
+
+/** Reads connections and history straight from IndexedDB in an extension page (never the secrets). */
+export function readState(page: Page): Promise<ObservedState> {
+  return page.evaluate(
+    () =>
+      new Promise<ObservedState>((resolve, reject) => {
+        const request = indexedDB.open('token-keeper');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('connections')) {
+            db.close();
+            resolve({ connections: [], events: [] });
+            return;
+          }
+          const tx = db.transaction(['connections', 'history']);
+          const connections = tx.objectStore('connections').getAll();
+          const events = tx.objectStore('history').getAll();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ connections: connections.result, events: events.result });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
