@@ -94,9 +94,14 @@ export async function obtainTokens(
 
 /**
  * Follow redirects by hand (fetch would drop the interaction cookies and follow the final redirect to the
- * chromiumapp.org URL), submitting oidc-provider's dev login and consent forms on the way.
+ * chromiumapp.org URL), submitting oidc-provider's dev login and consent forms on the way. Stands in for
+ * `identity.launchWebAuthFlow` in integration tests: resolves with the URL the flow redirected back to.
  */
-async function walkConsentPages(start: URL, redirectUri: string, login: string): Promise<URL> {
+export async function walkConsentPages(
+  start: URL,
+  redirectUri: string,
+  login: string,
+): Promise<URL> {
   const jar = new CookieJar();
   let url = start;
   let init: RequestInit = { method: 'GET' };
