@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -54,6 +55,7 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**', 'test/**'],
+    languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },
 );

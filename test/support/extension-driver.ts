@@ -43,7 +43,7 @@ export async function connectWithConsent(
     `[data-testid="connection-card"][data-connection-id="${connectionId}"]`,
   );
   const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
-  await card.getByRole('button', { name: 'Connect' }).click();
+  await card.getByRole('button', { name: 'Connect', exact: true }).click();
   await completeConsentInPage(await consentWindow, login);
   await page
     .locator(

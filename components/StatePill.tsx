@@ -1,0 +1,16 @@
+import type { ConnectionState } from '@/utils/model';
+import { STATE_LABELS, STATE_TONES } from './labels';
+
+/** Props for {@link StatePill}. */
+export interface StatePillProps {
+  state: ConnectionState;
+}
+
+/** A connection's state as a coloured pill; the text carries the meaning, the colour only helps. */
+export function StatePill({ state }: StatePillProps) {
+  return (
+    <span class={`pill pill-${STATE_TONES[state]}`} data-testid="state-pill" data-state={state}>
+      {STATE_LABELS[state]}
+    </span>
+  );
+}

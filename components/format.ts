@@ -1,0 +1,68 @@
+/**
+ * Pure text formatting for times and durations shown in the pages.
+ * No clock reads here: callers pass `now`, so every function is a plain table in the tests.
+ */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Below this, a past moment reads "just now" rather than a jittery "3 s ago". */
+const JUST_NOW_MS = 5 * SECOND;
+
+/** Formats time left as a clock: "1:05", "12:00", "1:02:03"; whole seconds rounded up, never negative. */
+export function formatClock(ms: number): string {
+  // Rounding up means "0:00" is never shown while the token is still valid.
+  const totalSeconds = Math.max(0, Math.ceil(ms / SECOND));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const ss = String(seconds).padStart(2, '0');
+  if (hours === 0) return `${minutes}:${ss}`;
+  return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`;
+}
+
+/** Formats a span in words at the precision a person reads at a glance: "45 s", "2 min", "1 h 5 min", "3 days". */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < MINUTE) return `${Math.floor(abs / SECOND)} s`;
+  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
+  if (abs < DAY) {
+    const hours = Math.floor(abs / HOUR);
+    const minutes = Math.floor((abs % HOUR) / MINUTE);
+    return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+  }
+  const days = Math.floor(abs / DAY);
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
+/** Formats `at` relative to `now`: "just now", "2 min ago", "in 45 s". */
+export function formatRelative(at: number, now: number): string {
+  const delta = at - now;
+  if (delta <= 0) {
+    return -delta < JUST_NOW_MS ? 'just now' : `${formatDuration(delta)} ago`;
+  }
+  // Round a future moment up so "in 0 s" never appears before it has arrived.
+  return `in ${formatDuration(Math.ceil(delta / SECOND) * SECOND)}`;
+}
+
+/** Options for {@link formatDateTime}; tests pin both so the output does not depend on the machine. */
+export interface DateTimeOptions {
+  locale?: string;
+  timeZone?: string;
+}
+
+/** Formats an absolute moment with date and seconds, e.g. "22 Nov 2025, 14:03:22" (en-GB). */
+export function formatDateTime(at: number, options: DateTimeOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale, {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: options.timeZone,
+  }).format(at);
+}
+
+/** Formats a request duration in milliseconds: "1,234 ms" (grouped for the locale). */
+export function formatMs(ms: number, locale?: string): string {
+  return `${new Intl.NumberFormat(locale).format(Math.round(ms))} ms`;
+}

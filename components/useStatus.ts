@@ -1,0 +1,55 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { StatusSnapshot } from '@/utils/model';
+import { clockOffset, offsetClock, type Clock } from './clock';
+import { describeSendError, type WorkerClient } from './workerClient';
+
+/** What {@link useStatus} returns. */
+export interface StatusState {
+  /** The newest snapshot, or null until the first one arrives. */
+  snapshot: StatusSnapshot | null;
+  /** Why the snapshot could not be loaded, if it could not. */
+  error: string | null;
+  /** "Now" on the worker's clock, for countdowns against worker-computed expiries. */
+  clock: Clock;
+  /** Asks for a fresh snapshot (after an error, or after an action). */
+  reload: () => void;
+}
+
+/** Loads `getStatus` and follows `statusChanged` broadcasts; the newest snapshot wins. */
+export function useStatus(
+  client: Pick<WorkerClient, 'getStatus' | 'subscribeToStatus'>,
+): StatusState {
+  const [snapshot, setSnapshot] = useState<StatusSnapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [offset, setOffset] = useState(0);
+  // A broadcast can overtake the getStatus reply; keep whichever the worker took last.
+  const newest = useRef(-Infinity);
+  const mounted = useRef(true);
+
+  const accept = useCallback((next: StatusSnapshot) => {
+    if (!mounted.current || next.now < newest.current) return;
+    newest.current = next.now;
+    setSnapshot(next);
+    setError(null);
+    setOffset(clockOffset(next.now, Date.now()));
+  }, []);
+
+  const reload = useCallback(() => {
+    client.getStatus().then(accept, (reason: unknown) => {
+      if (mounted.current) setError(describeSendError(reason));
+    });
+  }, [client, accept]);
+
+  useEffect(() => {
+    mounted.current = true;
+    const unsubscribe = client.subscribeToStatus(accept);
+    reload();
+    return () => {
+      mounted.current = false;
+      unsubscribe();
+    };
+  }, [client, accept, reload]);
+
+  const clock = useMemo(() => offsetClock(offset), [offset]);
+  return { snapshot, error, clock, reload };
+}

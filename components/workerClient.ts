@@ -1,0 +1,80 @@
+import {
+  onMessage,
+  sendMessage,
+  type ActionResult,
+  type HistoryPage,
+  type HistoryQuery,
+  type NewConnectionInput,
+} from '@/utils/messaging';
+import type { ConnectionStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
+import type { Settings, SettingsResult } from '@/utils/settings';
+
+/** Called with every snapshot the worker broadcasts. */
+export type StatusListener = (snapshot: StatusSnapshot) => void;
+
+/**
+ * Everything the pages ask of the service worker, as plain async functions.
+ * Apps take one as a prop, so tests hand in a fake and never need the extension runtime.
+ */
+export interface WorkerClient {
+  getStatus(): Promise<StatusSnapshot>;
+  /** Subscribes to `statusChanged`; returns the unsubscribe function. */
+  subscribeToStatus(listener: StatusListener): () => void;
+  refreshNow(connectionId: string): Promise<RefreshOutcome>;
+  getHistory(query: HistoryQuery): Promise<HistoryPage>;
+  getSettings(): Promise<Settings>;
+  saveSettings(change: Partial<Settings>): Promise<SettingsResult>;
+  getRedirectUrl(): Promise<string>;
+  addConnection(input: NewConnectionInput): Promise<ActionResult<ConnectionStatus>>;
+  connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
+  disconnect(connectionId: string): Promise<ActionResult>;
+  removeConnection(connectionId: string): Promise<ActionResult>;
+}
+
+// @webext-core/messaging allows one listener per message type in a page, so several
+// subscribers share a single `statusChanged` listener that is added on first use.
+const statusListeners = new Set<StatusListener>();
+let removeStatusListener: (() => void) | undefined;
+
+function subscribeToStatus(listener: StatusListener): () => void {
+  statusListeners.add(listener);
+  removeStatusListener ??= onMessage('statusChanged', ({ data }) => {
+    for (const notify of statusListeners) notify(data);
+  });
+  return () => {
+    statusListeners.delete(listener);
+    if (statusListeners.size === 0) {
+      removeStatusListener?.();
+      removeStatusListener = undefined;
+    }
+  };
+}
+
+/** The real client: typed messages to the service worker. */
+export const workerClient: WorkerClient = {
+  getStatus: () => sendMessage('getStatus'),
+  subscribeToStatus,
+  refreshNow: (connectionId) => sendMessage('refreshNow', { connectionId }),
+  getHistory: (query) => sendMessage('getHistory', query),
+  getSettings: () => sendMessage('getSettings'),
+  saveSettings: (change) => sendMessage('saveSettings', change),
+  getRedirectUrl: () => sendMessage('getRedirectUrl'),
+  addConnection: (input) => sendMessage('addConnection', input),
+  connect: (connectionId) => sendMessage('connect', { connectionId }),
+  disconnect: (connectionId) => sendMessage('disconnect', { connectionId }),
+  removeConnection: (connectionId) => sendMessage('removeConnection', { connectionId }),
+};
+
+// What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the
+// worker's handler threw, whose message is already meant for the person).
+const UNREACHABLE =
+  /receiving end does not exist|could not establish connection|message port closed|^no response$|extension context invalidated/i;
+
+/** A sentence for a message that failed: the worker's own words, or that it could not be reached. */
+export function describeSendError(error: unknown): string {
+  const detail = (error instanceof Error ? error.message : String(error)).trim();
+  if (detail === '') return "Token Keeper's background worker failed without saying why.";
+  return UNREACHABLE.test(detail)
+    ? `Couldn't reach Token Keeper's background worker: ${detail}`
+    : detail;
+}

@@ -1,0 +1,120 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ActionResult } from '@/utils/messaging';
+import type { ConnectionStatus } from '@/utils/model';
+import { describeSendError } from '@/components/workerClient';
+import { ensureOrigins, type RequestOrigins } from './hostPermissions';
+
+/** Props for {@link ConnectionControls}. */
+export interface ConnectionControlsProps {
+  connection: ConnectionStatus;
+  onConnect: (connectionId: string) => Promise<ActionResult<ConnectionStatus>>;
+  onDisconnect: (connectionId: string) => Promise<ActionResult>;
+  onRemove: (connectionId: string) => Promise<ActionResult>;
+  /** Asks for host access to the provider's endpoints before connecting. */
+  requestOrigins: RequestOrigins;
+}
+
+type Action = 'connect' | 'disconnect' | 'remove';
+
+type ControlsView =
+  | { phase: 'idle' }
+  | { phase: 'pending'; action: Action }
+  | { phase: 'done'; ok: boolean; text: string };
+
+const PENDING_TEXT: Record<Action, string> = {
+  connect: "Waiting for you to approve in the provider's window…",
+  disconnect: 'Disconnecting…',
+  remove: 'Removing…',
+};
+
+/** The options page's buttons for one connection: Connect/Reconnect, Disconnect, Remove. */
+export function ConnectionControls({
+  connection,
+  onConnect,
+  onDisconnect,
+  onRemove,
+  requestOrigins,
+}: ConnectionControlsProps) {
+  const [view, setView] = useState<ControlsView>({ phase: 'idle' });
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+
+  const { state } = connection;
+  const canConnect = state === 'new' || state === 'needs-reconnect';
+  // Anything past 'new' may hold tokens worth revoking, including a connection that needs reconnecting.
+  const connected = state !== 'new';
+  const pending = view.phase === 'pending';
+
+  async function run(action: Action) {
+    setView({ phase: 'pending', action });
+    let next: ControlsView;
+    try {
+      next = await perform(action);
+    } catch (error) {
+      next = { phase: 'done', ok: false, text: describeSendError(error) };
+    }
+    // Remove unmounts the card on the next snapshot; nothing left to update then.
+    if (mounted.current) setView(next);
+  }
+
+  async function perform(action: Action): Promise<ControlsView> {
+    if (action === 'connect') {
+      // Asked first, while the click still counts as a user gesture.
+      const { endpoints } = connection;
+      const access = await ensureOrigins(requestOrigins, [
+        endpoints.token,
+        endpoints.revocation,
+        endpoints.userinfo,
+      ]);
+      if (!access.ok) return { phase: 'done', ok: false, text: access.message };
+      const result = await onConnect(connection.id);
+      if (!result.ok) return { phase: 'done', ok: false, text: result.error.message };
+      const account = result.value.account;
+      return { phase: 'done', ok: true, text: account ? `Connected as ${account}.` : 'Connected.' };
+    }
+    const result = await (action === 'disconnect' ? onDisconnect : onRemove)(connection.id);
+    if (!result.ok) return { phase: 'done', ok: false, text: result.error.message };
+    return {
+      phase: 'done',
+      ok: true,
+      text: action === 'disconnect' ? 'Disconnected.' : 'Removed.',
+    };
+  }
+
+  return (
+    <>
+      {canConnect && (
+        <button
+          type="button"
+          class="primary"
+          onClick={() => run('connect')}
+          disabled={pending}
+          aria-busy={pending && view.action === 'connect'}
+        >
+          {state === 'new' ? 'Connect' : 'Reconnect'}
+        </button>
+      )}
+      {connected && (
+        <button type="button" onClick={() => run('disconnect')} disabled={pending}>
+          Disconnect
+        </button>
+      )}
+      <button type="button" class="danger" onClick={() => run('remove')} disabled={pending}>
+        Remove
+      </button>
+      <p
+        class={view.phase === 'done' && !view.ok ? 'action-status error' : 'action-status'}
+        role="status"
+        data-testid="connection-action-status"
+      >
+        {view.phase === 'pending' && PENDING_TEXT[view.action]}
+        {view.phase === 'done' && view.text}
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+// The worker can call a provider's https endpoints only once the person has granted that origin
+// (the manifest makes all https origins optional). Only a page can ask, and only during a click,
+// so the options page asks before adding or connecting.
+
+/** Asks the browser for host access; resolves to whether it was granted. */
+export type RequestOrigins = (origins: string[]) => Promise<boolean>;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Match patterns for the https origins among `urls`; loopback is already granted, bad URLs are the worker's to reject. */
+export function originPatterns(urls: readonly (string | undefined)[]): string[] {
+  const patterns = new Set<string>();
+  for (const url of urls) {
+    if (!url) continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      continue;
+    }
+    if (parsed.protocol !== 'https:' || LOOPBACK_HOSTS.has(parsed.hostname)) continue;
+    patterns.add(`https://${parsed.hostname}/*`);
+  }
+  return [...patterns];
+}
+
+/** The sentence shown when the person declines access to `patterns`. */
+export function permissionDeniedMessage(patterns: readonly string[]): string {
+  const hosts = patterns.map((pattern) => new URL(pattern.replace('/*', '/')).hostname);
+  return `Token Keeper needs permission to reach ${hosts.join(' and ')} to get and refresh tokens. Allow it when the browser asks.`;
+}
+
+/** Asks for the origins of `urls` when there are any; true when nothing needs asking. */
+export async function ensureOrigins(
+  request: RequestOrigins,
+  urls: readonly (string | undefined)[],
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const patterns = originPatterns(urls);
+  if (patterns.length === 0) return { ok: true };
+  return (await request(patterns))
+    ? { ok: true }
+    : { ok: false, message: permissionDeniedMessage(patterns) };
+}

@@ -1,0 +1,182 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ActionResult, NewConnectionInput } from '@/utils/messaging';
+import type { ConnectionStatus } from '@/utils/model';
+import { AddConnectionForm } from '@/entrypoints/options/AddConnectionForm';
+import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
+import { makeConnection, settle, grantAll } from './fixtures';
+
+const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
+const DEMO_QUERY =
+  '?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555&clientId=token-keeper-demo&scopes=openid%20offline_access';
+
+type OnAdd = (input: NewConnectionInput) => Promise<ActionResult<ConnectionStatus>>;
+
+function type(label: string, value: string) {
+  fireEvent.input(screen.getByLabelText(label), { target: { value } });
+}
+
+const valueOf = (label: string) => screen.getByLabelText<HTMLInputElement>(label).value;
+
+async function submit() {
+  fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
+  await settle();
+}
+
+describe('AddConnectionForm', () => {
+  afterEach(() => {
+    cleanup();
+  });
+
+  it('sends the prefilled demo provider with one press', async () => {
+    const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
+    render(
+      <AddConnectionForm
+        requestOrigins={grantAll}
+        initial={connectionFormFromQuery(DEMO_QUERY)}
+        redirectUrl={REDIRECT}
+        onAdd={onAdd}
+      />,
+    );
+
+    await submit();
+
+    expect(onAdd).toHaveBeenCalledWith({
+      provider: 'custom',
+      label: 'Demo',
+      issuer: 'http://127.0.0.1:9555',
+      clientId: 'token-keeper-demo',
+      scopes: ['openid', 'offline_access'],
+    });
+  });
+
+  it('sends hand-entered endpoints and the client secret', async () => {
+    const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
+
+    fireEvent.click(screen.getByLabelText('Enter the endpoints by hand'));
+    type('Label', 'Hand');
+    type('Authorization endpoint', 'https://a.test/auth');
+    type('Token endpoint', 'https://a.test/token');
+    type('Client ID', 'cid');
+    type('Client secret', 'shh');
+    type('Scopes', 'read offline_access');
+    await submit();
+
+    expect(onAdd).toHaveBeenCalledWith({
+      provider: 'custom',
+      label: 'Hand',
+      authorizationEndpoint: 'https://a.test/auth',
+      tokenEndpoint: 'https://a.test/token',
+      clientId: 'cid',
+      clientSecret: 'shh',
+      scopes: ['read', 'offline_access'],
+    });
+  });
+
+  it("shows the worker's error next to the form and keeps what was typed", async () => {
+    const onAdd: OnAdd = async () => ({
+      ok: false,
+      error: { code: 'discovery_failed', message: 'No OpenID configuration at that issuer.' },
+    });
+    render(
+      <AddConnectionForm
+        requestOrigins={grantAll}
+        initial={connectionFormFromQuery(DEMO_QUERY)}
+        redirectUrl={REDIRECT}
+        onAdd={onAdd}
+      />,
+    );
+
+    await submit();
+
+    expect(screen.getByRole('alert').textContent).toBe('No OpenID configuration at that issuer.');
+    expect(valueOf('Issuer URL')).toBe('http://127.0.0.1:9555');
+  });
+
+  it('clears the form after adding, back to the default scopes', async () => {
+    const onAdd: OnAdd = async () => ({ ok: true, value: makeConnection({ label: 'Demo' }) });
+    render(
+      <AddConnectionForm
+        requestOrigins={grantAll}
+        initial={connectionFormFromQuery(DEMO_QUERY)}
+        redirectUrl={REDIRECT}
+        onAdd={onAdd}
+      />,
+    );
+
+    await submit();
+
+    expect([
+      valueOf('Label'),
+      valueOf('Issuer URL'),
+      valueOf('Client ID'),
+      valueOf('Scopes'),
+    ]).toEqual(['', '', '', 'openid offline_access']);
+    expect(screen.getByTestId('add-connection-result').textContent).toBe(
+      'Added “Demo”. Press Connect on its card to approve access.',
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the redirect URI and copies it', async () => {
+    const copyText = vi.fn(async () => undefined);
+    render(
+      <AddConnectionForm
+        requestOrigins={grantAll}
+        redirectUrl={REDIRECT}
+        onAdd={vi.fn<OnAdd>()}
+        copyText={copyText}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    await settle();
+
+    expect(screen.getByTestId('redirect-uri').textContent).toBe(REDIRECT);
+    expect(copyText).toHaveBeenCalledWith(REDIRECT);
+    expect(screen.getByText('Copied')).toBeTruthy();
+  });
+
+  it('asks for access to an https provider before adding it', async () => {
+    const requestOrigins = vi.fn(async () => true);
+    const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
+    render(
+      <AddConnectionForm
+        initial={connectionFormFromQuery(
+          '?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com%2Foauth2',
+        )}
+        redirectUrl={REDIRECT}
+        onAdd={onAdd}
+        requestOrigins={requestOrigins}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
+    await settle();
+
+    expect(requestOrigins).toHaveBeenCalledWith(['https://dev-1.okta.com/*']);
+    expect(onAdd).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds nothing and says why when access is declined', async () => {
+    const onAdd = vi.fn<OnAdd>();
+    render(
+      <AddConnectionForm
+        initial={connectionFormFromQuery('?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com')}
+        redirectUrl={REDIRECT}
+        onAdd={onAdd}
+        requestOrigins={async () => false}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
+    await settle();
+
+    expect(onAdd).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Token Keeper needs permission to reach dev-1.okta.com to get and refresh tokens. Allow it when the browser asks.',
+    );
+  });
+});

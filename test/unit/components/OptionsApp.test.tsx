@@ -1,0 +1,88 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '@/utils/settings';
+import type { StatusSnapshot } from '@/utils/model';
+import type { StatusListener, WorkerClient } from '@/components/workerClient';
+import { App } from '@/entrypoints/options/App';
+import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
+import { makeConnection, makeSnapshot, NOW, settle, grantAll } from './fixtures';
+
+const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
+
+/** A worker that answers with fixed data and lets the test broadcast. */
+function fakeWorker(snapshot: StatusSnapshot) {
+  let listener: StatusListener = () => undefined;
+  const client: WorkerClient = {
+    getStatus: async () => snapshot,
+    subscribeToStatus: (next) => {
+      listener = next;
+      return () => undefined;
+    },
+    refreshNow: vi.fn(),
+    getHistory: vi.fn(async () => ({ events: [], hasMore: false })),
+    getSettings: async () => DEFAULT_SETTINGS,
+    saveSettings: vi.fn(),
+    getRedirectUrl: async () => REDIRECT,
+    addConnection: vi.fn(),
+    connect: vi.fn(),
+    disconnect: vi.fn(),
+    removeConnection: vi.fn(),
+  };
+  return { client, broadcast: (next: StatusSnapshot) => listener(next) };
+}
+
+describe('options App', () => {
+  afterEach(() => {
+    cleanup();
+  });
+
+  it('shows the connections, the redirect URI and the prefilled form', async () => {
+    const { client } = fakeWorker(makeSnapshot([makeConnection({ state: 'new' })]));
+    const prefill = connectionFormFromQuery('?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555');
+
+    render(<App requestOrigins={grantAll} client={client} prefill={prefill} />);
+    await settle();
+
+    const card = screen.getByTestId('connection-card');
+    expect(card.dataset.state).toBe('new');
+    expect(screen.getByRole('button', { name: 'Connect' })).toBeTruthy();
+    expect(screen.getByTestId('redirect-uri').textContent).toBe(REDIRECT);
+    expect(screen.getByLabelText<HTMLInputElement>('Issuer URL').value).toBe(
+      'http://127.0.0.1:9555',
+    );
+  });
+
+  it('re-reads the history when the worker reports a change', async () => {
+    const { client, broadcast } = fakeWorker(makeSnapshot([makeConnection()]));
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    broadcast(makeSnapshot([makeConnection({ state: 'refreshing' })], NOW + 1_000));
+    await settle();
+
+    expect(client.getHistory).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('connection-card').dataset.state).toBe('refreshing');
+  });
+
+  it('adds a connection from the prefilled form with one press', async () => {
+    const { client } = fakeWorker(makeSnapshot([]));
+    vi.mocked(client.addConnection).mockResolvedValue({ ok: true, value: makeConnection() });
+    const prefill = connectionFormFromQuery(
+      '?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555&clientId=token-keeper-demo&scopes=openid%20offline_access',
+    );
+    render(<App requestOrigins={grantAll} client={client} prefill={prefill} />);
+    await settle();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
+    await settle();
+
+    expect(client.addConnection).toHaveBeenCalledWith({
+      provider: 'custom',
+      label: 'Demo',
+      issuer: 'http://127.0.0.1:9555',
+      clientId: 'token-keeper-demo',
+      scopes: ['openid', 'offline_access'],
+    });
+  });
+});

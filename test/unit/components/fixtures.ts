@@ -1,0 +1,61 @@
+// Builders shared by the component tests.
+import { act } from '@testing-library/preact';
+import type { ConnectionStatus, StatusSnapshot } from '@/utils/model';
+
+/** 22 Nov 2025 14:03:22 UTC: a fixed "now" for every test. */
+export const NOW = Date.UTC(2025, 10, 22, 14, 3, 22);
+
+/** A healthy connection; override what the test is about. */
+export function makeConnection(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
+  return {
+    id: 'c1',
+    provider: 'custom',
+    label: 'Demo',
+    account: 'alice@example.com',
+    clientId: 'token-keeper-demo',
+    scopes: ['openid', 'offline_access'],
+    endpoints: {
+      authorization: 'http://127.0.0.1:9555/auth',
+      token: 'http://127.0.0.1:9555/token',
+    },
+    state: 'healthy',
+    expiresAt: NOW + 118_000,
+    lifetimeSec: 3600,
+    nextRefreshAt: NOW + 45_000,
+    lastRefreshAt: NOW - 120_000,
+    failure: null,
+    busy: false,
+    ...overrides,
+  };
+}
+
+/** A snapshot taken at `now` holding the given connections. */
+export function makeSnapshot(
+  connections: ConnectionStatus[],
+  now = NOW,
+  enabled = true,
+): StatusSnapshot {
+  return { now, enabled, connections };
+}
+
+/** A promise the test settles by hand, to look at the UI while a request is in flight. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * Lets every pending reply land and the renders it causes finish: one macrotask drains all
+ * queued promise callbacks, however many hops a component's async handler takes.
+ */
+export function settle(): Promise<void> {
+  return act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+}
+
+/** Host access as granted by a person who always says yes. */
+export const grantAll = async () => true;

@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ensureOrigins, originPatterns } from '@/entrypoints/options/hostPermissions';
+
+describe('originPatterns', () => {
+  it.each([
+    { input: [], expected: [] },
+    { input: ['https://auth.example.com/oauth2/token'], expected: ['https://auth.example.com/*'] },
+    { input: ['https://auth.example.com:8443/token'], expected: ['https://auth.example.com/*'] },
+    {
+      input: ['https://a.test/auth', 'https://a.test/token', 'https://b.test/userinfo'],
+      expected: ['https://a.test/*', 'https://b.test/*'],
+    },
+    { input: ['http://127.0.0.1:9555', 'https://localhost/token'], expected: [] },
+    { input: ['http://insecure.test/token', 'not a url', '', undefined], expected: [] },
+  ])('$input → $expected', ({ input, expected }) => {
+    const actual = originPatterns(input);
+
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('ensureOrigins', () => {
+  it('does not ask when only loopback is involved', async () => {
+    const request = vi.fn(async () => true);
+
+    const actual = await ensureOrigins(request, ['http://127.0.0.1:9555']);
+
+    expect(actual).toEqual({ ok: true });
+    expect(request).not.toHaveBeenCalled();
+  });
+
+  it('names the hosts when access is declined', async () => {
+    const request = async () => false;
+
+    const actual = await ensureOrigins(request, ['https://a.test/auth', 'https://b.test/token']);
+
+    expect(actual).toEqual({
+      ok: false,
+      message:
+        'Token Keeper needs permission to reach a.test and b.test to get and refresh tokens. Allow it when the browser asks.',
+    });
+  });
+});

@@ -1,0 +1,118 @@
+// @vitest-environment happy-dom
+import { act, cleanup, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StatusSnapshot } from '@/utils/model';
+import { useStatus } from '@/components/useStatus';
+import type { StatusListener, WorkerClient } from '@/components/workerClient';
+import { deferred, makeConnection, makeSnapshot, NOW, settle } from './fixtures';
+
+type StatusClient = Pick<WorkerClient, 'getStatus' | 'subscribeToStatus'>;
+
+/** A client whose getStatus reply and broadcasts the test controls. */
+function fakeClient(getStatus: () => Promise<StatusSnapshot>) {
+  const listeners = new Set<StatusListener>();
+  const client: StatusClient = {
+    getStatus,
+    subscribeToStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const broadcast = (snapshot: StatusSnapshot) => {
+    for (const listener of listeners) listener(snapshot);
+  };
+  return { client, listeners, broadcast };
+}
+
+/** Shows what the hook returns as text. */
+function Probe({ client }: { client: StatusClient }) {
+  const { snapshot, error, clock } = useStatus(client);
+  return (
+    <p data-testid="probe">
+      {error ??
+        (snapshot
+          ? `${snapshot.connections.map((c) => `${c.label}:${c.state}`).join(',')} @${clock() - Date.now()}`
+          : 'loading')}
+    </p>
+  );
+}
+
+describe('useStatus', () => {
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('loads the snapshot from getStatus', async () => {
+    const { client } = fakeClient(() =>
+      Promise.resolve(makeSnapshot([makeConnection()], Date.now())),
+    );
+
+    render(<Probe client={client} />);
+    await settle();
+
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:healthy @0');
+  });
+
+  it('follows statusChanged broadcasts', async () => {
+    const { client, broadcast } = fakeClient(() =>
+      Promise.resolve(makeSnapshot([makeConnection()], Date.now())),
+    );
+    render(<Probe client={client} />);
+    await settle();
+
+    act(() => broadcast(makeSnapshot([makeConnection({ state: 'retrying' })], Date.now() + 1)));
+
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:retrying @0');
+  });
+
+  it('keeps a newer broadcast when an older getStatus reply arrives after it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const reply = deferred<StatusSnapshot>();
+    const { client, broadcast } = fakeClient(() => reply.promise);
+    render(<Probe client={client} />);
+
+    act(() => broadcast(makeSnapshot([makeConnection({ state: 'refreshing' })], NOW + 10)));
+    reply.resolve(makeSnapshot([makeConnection()], NOW));
+    await settle();
+
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:refreshing @0');
+  });
+
+  it("reads time on the worker's clock when the two clocks differ", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const { client } = fakeClient(() =>
+      Promise.resolve(makeSnapshot([makeConnection()], NOW + 5_000)),
+    );
+
+    render(<Probe client={client} />);
+    await settle();
+
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:healthy @5000');
+  });
+
+  it('says why when the worker cannot be reached', async () => {
+    const { client } = fakeClient(() =>
+      Promise.reject(new Error('Could not establish connection.')),
+    );
+
+    render(<Probe client={client} />);
+    await settle();
+
+    expect(screen.getByTestId('probe').textContent).toBe(
+      "Couldn't reach Token Keeper's background worker: Could not establish connection.",
+    );
+  });
+
+  it('unsubscribes when unmounted', async () => {
+    const { client, listeners } = fakeClient(() => Promise.resolve(makeSnapshot([])));
+    const { unmount } = render(<Probe client={client} />);
+
+    unmount();
+    await settle();
+
+    expect(listeners.size).toBe(0);
+  });
+});
