@@ -18,7 +18,7 @@ import type { TokenKeeperDb } from '../store/db';
 import type { Vault } from '../store/vault';
 import type { Clock, Locks } from './deps';
 import type { Refresher } from './refresher';
-import { nextRefreshAt } from './schedule';
+import { withFreshTokens } from './fresh-tokens';
 import { toStatus } from './status';
 
 /** Opens the provider's consent page and resolves with the URL it redirected back to. */
@@ -116,28 +116,13 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     }
     const arrivedAt = deps.clock.now();
     const settings = await deps.getSettings();
-    const expiresAt = arrivedAt + tokens.lifetime.lifetimeSec * 1000;
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
     const updated = await deps.locks.request(`refresh:${connectionId}`, async () => {
       const current = (await getConnection(deps.db, connectionId)) ?? connection;
-      const next: Connection = {
-        ...current,
-        ...(tokens.account ? { account: tokens.account } : {}),
-        state: 'healthy',
-        expiresAt,
-        lifetimeSec: tokens.lifetime.lifetimeSec,
-        nextRefreshAt: nextRefreshAt({
-          expiresAt,
-          lifetimeSec: tokens.lifetime.lifetimeSec,
-          leadSec: settings.refreshLeadMin * 60,
-          now: arrivedAt,
-          random: random(),
-        }),
-        lastRefreshAt: arrivedAt,
-        inFlightSince: null,
-        failure: null,
-        updatedAt: arrivedAt,
-      };
+      const next = withFreshTokens(current, tokens, arrivedAt, {
+        leadSec: settings.refreshLeadMin * 60,
+        random: random(),
+      });
       const sealed = await deps.vault.seal({
         connectionId,
         accessToken: tokens.accessToken,
@@ -150,7 +135,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         kind: 'connected',
         ok: true,
         durationMs: arrivedAt - startedAt,
-        expiresAt,
+        expiresAt: next.expiresAt!,
       };
       await commit(deps.db, { connections: [next], secrets: [sealed], events: [event] });
       return next;

@@ -19,7 +19,8 @@ import type { TokenKeeperDb } from '../store/db';
 import type { Vault } from '../store/vault';
 import type { Clock, Locks } from './deps';
 import { retryAt } from './retry';
-import { isDue, nextRefreshAt } from './schedule';
+import { withFreshTokens } from './fresh-tokens';
+import { isDue } from './schedule';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
 export type RefreshGrant = (
@@ -144,31 +145,17 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
     const arrivedAt = deps.clock.now();
     const settings = await deps.getSettings();
-    const expiresAt = arrivedAt + tokens.lifetime.lifetimeSec * 1000;
     const sealed = await deps.vault.seal({
       ...secrets,
       accessToken: tokens.accessToken,
       // No refresh_token in the response means the provider did not rotate: keep the one we have.
       refreshToken: tokens.refreshToken ?? secrets.refreshToken,
     });
-    const updated: Connection = {
-      ...connection,
-      ...(tokens.account ? { account: tokens.account } : {}),
-      state: 'healthy',
-      expiresAt,
-      lifetimeSec: tokens.lifetime.lifetimeSec,
-      nextRefreshAt: nextRefreshAt({
-        expiresAt,
-        lifetimeSec: tokens.lifetime.lifetimeSec,
-        leadSec: settings.refreshLeadMin * 60,
-        now: arrivedAt,
-        random: random(),
-      }),
-      lastRefreshAt: arrivedAt,
-      inFlightSince: null,
-      failure: null,
-      updatedAt: arrivedAt,
-    };
+    const updated = withFreshTokens(connection, tokens, arrivedAt, {
+      leadSec: settings.refreshLeadMin * 60,
+      random: random(),
+    });
+    const expiresAt = updated.expiresAt!;
     const events: HistoryEvent[] = [
       {
         connectionId: connection.id,

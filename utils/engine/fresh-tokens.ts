@@ -1,0 +1,29 @@
+import type { Connection } from '../model';
+import type { TokenSet } from '../oauth/client';
+import { nextRefreshAt } from './schedule';
+
+/**
+ * The connection once new tokens arrived at `arrivedAt`: healthy, failure cleared, expiry from the
+ * response's lifetime against the local clock, and the next refresh planned by R3.
+ */
+export function withFreshTokens(
+  connection: Connection,
+  tokens: TokenSet,
+  arrivedAt: number,
+  plan: { leadSec: number; random: number },
+): Connection {
+  const lifetimeSec = tokens.lifetime.lifetimeSec;
+  const expiresAt = arrivedAt + lifetimeSec * 1000;
+  return {
+    ...connection,
+    ...(tokens.account ? { account: tokens.account } : {}),
+    state: 'healthy',
+    expiresAt,
+    lifetimeSec,
+    nextRefreshAt: nextRefreshAt({ expiresAt, lifetimeSec, now: arrivedAt, ...plan }),
+    lastRefreshAt: arrivedAt,
+    inFlightSince: null,
+    failure: null,
+    updatedAt: arrivedAt,
+  };
+}
