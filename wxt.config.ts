@@ -16,7 +16,7 @@ export default defineConfig({
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   }),
-  manifest: ({ mode }) => ({
+  manifest: () => ({
     name: 'Token Keeper',
     description:
       'Keeps your OAuth 2.0 connections (Jira Cloud, Google, any OpenID Connect provider) fresh.',
@@ -25,6 +25,7 @@ export default defineConfig({
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     optional_host_permissions: ['https://*/*'],
     action: { default_title: 'Token Keeper' },
-    ...(mode === 'production' && process.env.TK_STORE_BUILD ? {} : { key: DEV_KEY }),
+    // Store builds get their id from the store; only development builds pin it.
+    ...(process.env.TK_STORE_BUILD ? {} : { key: DEV_KEY }),
   }),
 });

@@ -139,10 +139,7 @@ async function follow(
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  if (seen.size === 0) {
-    console.error('No events were recorded: the demo connection never connected.');
-    return 1;
-  }
+  if (seen.size === 0) throw new Error('No events were recorded: the demo connection never connected.');
   return failures;
 }
 
