@@ -40,6 +40,8 @@ export interface FailureInfo {
   lastError: StoredError;
   /** Whether the failure is worth retrying. */
   kind: 'transient' | 'permanent' | 'configuration';
+  /** When the user was notified of this streak (once per streak; cleared on recovery). */
+  notifiedAt?: number;
 }
 
 /** A connection's metadata and schedule (IndexedDB `connections`). */
@@ -59,6 +61,8 @@ export interface Connection {
   expiresAt: number | null;
   /** The access token lifetime in seconds as last issued. */
   lifetimeSec: number | null;
+  /** True when the provider gave no usable `expires_in` and a conservative default is in use. */
+  lifetimeAssumed?: boolean;
   /** When the engine will refresh next (epoch ms); absent when nothing is scheduled. Indexed. */
   nextRefreshAt?: number;
   lastRefreshAt: number | null;
@@ -115,6 +119,8 @@ export interface ConnectionStatus {
   state: ConnectionState;
   expiresAt: number | null;
   lifetimeSec: number | null;
+  /** True when the lifetime is a conservative guess (the provider sent no usable `expires_in`). */
+  lifetimeAssumed: boolean;
   nextRefreshAt: number | null;
   lastRefreshAt: number | null;
   failure: FailureInfo | null;

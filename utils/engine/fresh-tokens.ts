@@ -20,6 +20,7 @@ export function withFreshTokens(
     state: 'healthy',
     expiresAt,
     lifetimeSec,
+    lifetimeAssumed: tokens.lifetime.assumed,
     nextRefreshAt: nextRefreshAt({ expiresAt, lifetimeSec, now: arrivedAt, ...plan }),
     lastRefreshAt: arrivedAt,
     inFlightSince: null,

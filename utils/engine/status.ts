@@ -15,6 +15,7 @@ export function toStatus(connection: Connection): ConnectionStatus {
     state: busy ? 'refreshing' : connection.state,
     expiresAt: connection.expiresAt,
     lifetimeSec: connection.lifetimeSec,
+    lifetimeAssumed: connection.lifetimeAssumed ?? false,
     nextRefreshAt: connection.nextRefreshAt ?? null,
     lastRefreshAt: connection.lastRefreshAt,
     failure: connection.failure,

@@ -21,6 +21,7 @@ export function makeConnection(overrides: Partial<ConnectionStatus> = {}): Conne
     state: 'healthy',
     expiresAt: NOW + 118_000,
     lifetimeSec: 3600,
+    lifetimeAssumed: false,
     nextRefreshAt: NOW + 45_000,
     lastRefreshAt: NOW - 120_000,
     failure: null,
