@@ -42,6 +42,15 @@ export interface ProtocolMap {
   connect(data: { connectionId: string }): ActionResult<ConnectionStatus>;
   disconnect(data: { connectionId: string }): ActionResult;
   removeConnection(data: { connectionId: string }): ActionResult;
+  /**
+   * For this extension's own code that calls an API: a token valid for at least `minValiditySeconds`
+   * (default 60), refreshed on demand through the same single flight. Never a refresh token. The popup and
+   * options page never ask for it.
+   */
+  getAccessToken(data: {
+    connectionId: string;
+    minValiditySeconds?: number;
+  }): ActionResult<{ accessToken: string; expiresAt: number }>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
 }

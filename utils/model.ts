@@ -23,6 +23,35 @@ export interface Endpoints {
   token: string;
   revocation?: string;
   userinfo?: string;
+  /** Where the provider lists the sites a grant reaches (Atlassian `accessible-resources`). */
+  resources?: string;
+  /** How the token endpoint wants its request body; absent means the standard form encoding. */
+  tokenRequestFormat?: 'form' | 'json';
+}
+
+/** A site a grant reaches (a Jira Cloud site from `accessible-resources`); `id` is the cloud id. */
+export interface Site {
+  id: string;
+  name: string;
+  url: string;
+}
+
+/** How long a provider's refresh tokens live: after this many days unused, or after this many days at all. */
+export interface RefreshTokenLifetime {
+  idleDays?: number;
+  absoluteDays?: number;
+}
+
+/** When the refresh token is expected to stop working, so the user can reconnect first. */
+export interface ReconnectDeadline {
+  /** When the refresh token dies (epoch ms). */
+  at: number;
+  /** Inactivity limit or absolute age limit, whichever comes first. */
+  reason: 'inactivity' | 'age';
+  /** The provider's limit behind `reason`, in days. */
+  limitDays: number;
+  /** From when the pages should warn (epoch ms). */
+  warnFrom: number;
 }
 
 /** An error as stored and shown: a stable code and a human sentence, never a token. */
@@ -51,6 +80,12 @@ export interface Connection {
   label: string;
   /** Account e-mail or site shown to the user, when the provider tells us. */
   account?: string;
+  /** The sites the grant reaches (Jira Cloud), from the provider after connecting. */
+  sites?: Site[];
+  /** When the current grant began (consent), for refresh tokens with an absolute lifetime. */
+  grantStartedAt?: number;
+  /** The provider's refresh-token lifetime rules, when it has any we know of. */
+  refreshTokenLifetime?: RefreshTokenLifetime;
   clientId: string;
   /** Whether a client secret is stored for this connection (the secret itself is in `secrets`). */
   hasClientSecret: boolean;
@@ -113,6 +148,10 @@ export interface ConnectionStatus {
   provider: ProviderKind;
   label: string;
   account?: string;
+  /** The sites the grant reaches (Jira Cloud: name, URL and cloud id). */
+  sites?: Site[];
+  /** When the refresh token is expected to die, for providers that limit its life. */
+  reconnectBy?: ReconnectDeadline;
   clientId: string;
   scopes: string[];
   endpoints: Endpoints;

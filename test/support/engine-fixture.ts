@@ -1,6 +1,6 @@
 import type { Connection } from '@/utils/model';
 import { createMemoryLocks, type Clock } from '@/utils/engine/deps';
-import { createRefresher, type RefreshGrant } from '@/utils/engine/refresher';
+import { createRefresher, type RefreshGrant, type RefresherDeps } from '@/utils/engine/refresher';
 import type { TokenSet } from '@/utils/oauth/client';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings';
 import { commit } from '@/utils/store/commit';
@@ -33,8 +33,8 @@ export interface FakeGrant {
   calls: { refreshToken: string }[];
   /** The refresh token currently valid at the fake server. */
   current: () => string;
-  /** Next request throws this instead of answering. */
-  failNextWith(error: unknown): void;
+  /** The next `times` requests throw this instead of answering. */
+  failNextWith(error: unknown, times?: number): void;
   /** Holds every answer until `release()` (to make overlapping requests observable). */
   hold(): void;
   release(): void;
@@ -46,13 +46,15 @@ export function fakeGrant(initialRefresh = 'rt-0', lifetimeSec = 3600): FakeGran
   let current = initialRefresh;
   let serial = 0;
   let failure: unknown;
+  let failuresLeft = 0;
   let gate: Promise<void> | undefined;
   let open: () => void = () => undefined;
   return {
     calls,
     current: () => current,
-    failNextWith(error) {
+    failNextWith(error, times = 1) {
       failure = error;
+      failuresLeft = times;
     },
     hold() {
       gate = new Promise((resolve) => (open = resolve));
@@ -64,10 +66,9 @@ export function fakeGrant(initialRefresh = 'rt-0', lifetimeSec = 3600): FakeGran
     grant: async (_target, refreshToken): Promise<TokenSet> => {
       calls.push({ refreshToken });
       if (gate) await gate;
-      if (failure !== undefined) {
-        const error = failure;
-        failure = undefined;
-        throw error;
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw failure;
       }
       if (refreshToken !== current) throw new Error(`reused refresh token ${refreshToken}`);
       serial += 1;
@@ -139,8 +140,12 @@ export async function seedConnection(
   return connection;
 }
 
-/** A refresher over the fixture with a fake grant and no jitter. */
-export function refresherFor(fixture: EngineFixture, grant: RefreshGrant) {
+/** A refresher over the fixture with a fake grant, no jitter and instant quick-retry waits. */
+export function refresherFor(
+  fixture: EngineFixture,
+  grant: RefreshGrant,
+  extra: Partial<RefresherDeps> = {},
+) {
   return createRefresher({
     db: fixture.db,
     vault: fixture.vault,
@@ -149,5 +154,7 @@ export function refresherFor(fixture: EngineFixture, grant: RefreshGrant) {
     getSettings: fixture.getSettings,
     grant,
     random: () => 0,
+    sleep: async () => undefined,
+    ...extra,
   });
 }

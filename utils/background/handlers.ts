@@ -20,6 +20,12 @@ export type Handlers = {
 const ConnectionRef = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
 });
+const TokenRequestSchema = v.object({
+  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  minValiditySeconds: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
+  ),
+});
 const HistoryQuerySchema = v.object({
   connectionId: v.optional(v.pipe(v.string(), v.maxLength(100))),
   before: v.optional(v.pipe(v.number(), v.finite())),
@@ -58,6 +64,10 @@ export function createHandlers(services: Services): Handlers {
     addConnection: (data) => services.lifecycle.add(data),
     connect: (data) => services.lifecycle.connect(parse(ConnectionRef, data).connectionId),
     disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
+    getAccessToken: async (data) => {
+      const request = parse(TokenRequestSchema, data);
+      return services.accessToken(request.connectionId, request.minValiditySeconds ?? 60);
+    },
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
   };
 }

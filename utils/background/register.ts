@@ -16,6 +16,7 @@ export function registerHandlers(ready: Promise<Services>, extensionId: string):
     'connect',
     'disconnect',
     'removeConnection',
+    'getAccessToken',
   ] as const satisfies readonly (keyof PageRequests)[];
   for (const type of types) {
     onMessage(type, async (message) => {

@@ -1,3 +1,4 @@
+import type { ActionResult } from '../messaging';
 import type { StatusSnapshot } from '../model';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
@@ -7,7 +8,12 @@ import { loadSettings, storeSettings } from '../store/settings-store';
 import { openVault } from '../store/vault';
 import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
 import { createLifecycle, type Authorize, type Lifecycle } from '../engine/lifecycle';
-import { createRefresher, type RefreshGrant, type Refresher } from '../engine/refresher';
+import {
+  createRefresher,
+  type AlertSink,
+  type RefreshGrant,
+  type Refresher,
+} from '../engine/refresher';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { toStatus } from '../engine/status';
 
@@ -23,6 +29,11 @@ export interface Platform {
   dbName?: string;
   grant?: RefreshGrant;
   requestOptions?: RequestOptions;
+  /** Waits between quick retries (tests: instant). */
+  sleep?: (ms: number) => Promise<void>;
+  isOnline?: () => boolean;
+  alerts?: AlertSink;
+  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -36,6 +47,13 @@ export interface Services {
   snapshot(): Promise<StatusSnapshot>;
   getSettings(): Promise<Settings>;
   saveSettings(change: unknown): Promise<SettingsResult>;
+  /** A token valid for at least `minValiditySec`, refreshed on demand if needed (worker-internal callers). */
+  accessToken(
+    connectionId: string,
+    minValiditySec: number,
+  ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>>;
+  /** Tells pages (and the badge) that something changed. */
+  changed(): void;
 }
 
 /** Opens the database and vault and builds the engine around them. */
@@ -72,6 +90,10 @@ export async function createServices(platform: Platform): Promise<Services> {
     onChange,
     ...(platform.grant ? { grant: platform.grant } : {}),
     ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
+    ...(platform.sleep ? { sleep: platform.sleep } : {}),
+    ...(platform.isOnline ? { isOnline: platform.isOnline } : {}),
+    ...(platform.alerts ? { alerts: platform.alerts } : {}),
+    ...(platform.keepAlive ? { keepAlive: platform.keepAlive } : {}),
   });
   const scheduler = createScheduler({ db, alarms: platform.alarms, clock, refresher, getSettings });
   const lifecycle = createLifecycle({
@@ -98,7 +120,22 @@ export async function createServices(platform: Platform): Promise<Services> {
     return result;
   }
 
+  async function accessToken(
+    connectionId: string,
+    minValiditySec: number,
+  ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>> {
+    const outcome = await refresher.refresh(connectionId, 'on-demand', { minValiditySec });
+    if (!outcome.ok) return { ok: false, error: outcome.error };
+    const secrets = await refresher.readSecrets(connectionId);
+    if (!secrets?.accessToken) {
+      return { ok: false, error: { code: 'no_token', message: 'No access token is stored.' } };
+    }
+    return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
+  }
+
   return {
+    accessToken,
+    changed: onChange,
     db,
     refresher,
     scheduler,

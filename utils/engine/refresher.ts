@@ -17,8 +17,9 @@ import { commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import type { Vault } from '../store/vault';
+import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
-import { retryAt } from './retry';
+import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
 import { isDue } from './schedule';
 
@@ -28,6 +29,18 @@ export type RefreshGrant = (
   refreshToken: string,
   options: RequestOptions,
 ) => Promise<TokenSet>;
+
+/** Shows and clears the user-facing notification of a connection. */
+export interface AlertSink {
+  show(connection: Connection, alert: Alert): Promise<void>;
+  clear(connectionId: string): Promise<void>;
+}
+
+/** Quick in-worker retry delays after a transient failure (seed 003: 2 s, 4 s, 8 s), before jitter. */
+export const QUICK_RETRY_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 32_000];
+
+/** A `Retry-After` longer than this skips the quick retries and waits for an alarm. */
+const QUICK_RETRY_MAX_WAIT_SEC = 10;
 
 /** What the refresher needs. */
 export interface RefresherDeps {
@@ -41,6 +54,13 @@ export interface RefresherDeps {
   grant?: RefreshGrant;
   random?: () => number;
   requestOptions?: RequestOptions;
+  /** Waits between quick retries; tests pass an instant one. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Whether the browser believes it is online (`navigator.onLine`). */
+  isOnline?: () => boolean;
+  alerts?: AlertSink;
+  /** Keeps the worker alive while long work (requests, quick retries) runs. */
+  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** Options of one refresh request. */
@@ -60,10 +80,20 @@ export interface Refresher {
   readSecrets(connectionId: string): Promise<SecretRecord | undefined>;
 }
 
+/** One attempt's result, and whether a quick retry may follow. */
+interface Attempt {
+  outcome: RefreshOutcome;
+  retryQuickly: boolean;
+}
+
 /** Builds the refresher. */
 export function createRefresher(deps: RefresherDeps): Refresher {
   const grant = deps.grant ?? refreshAccessToken;
   const random = deps.random ?? Math.random;
+  const sleep =
+    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const isOnline = deps.isOnline ?? (() => true);
+  const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
   const changed = () => deps.onChange?.();
 
   async function readSecrets(connectionId: string): Promise<SecretRecord | undefined> {
@@ -103,21 +133,45 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       ) {
         return { ok: true, refreshed: false, expiresAt: connection.expiresAt! };
       }
-      return performRefresh(connection, trigger);
+      return keepAlive(() => refreshWithRetries(connection, trigger));
     });
   }
 
-  async function performRefresh(
+  /** Attempts, then quick retries (2 s, 4 s, 8 s …) while failures are transient; alarms take over after. */
+  async function refreshWithRetries(
     connection: Connection,
     trigger: RefreshTrigger,
   ): Promise<RefreshOutcome> {
+    const settings = await deps.getSettings();
+    // An on-demand caller is waiting: one attempt, then the schedule's retries.
+    const quickRetries = trigger === 'on-demand' ? 0 : settings.quickRetries;
+    let current = connection;
+    for (let retry = 0; ; retry += 1) {
+      const attempt = await attemptOnce(current, trigger, settings);
+      if (!attempt.retryQuickly || retry >= quickRetries) return attempt.outcome;
+      const base = QUICK_RETRY_DELAYS_MS[Math.min(retry, QUICK_RETRY_DELAYS_MS.length - 1)]!;
+      await sleep(Math.round(base * (0.8 + 0.4 * random())));
+      current = (await getConnection(deps.db, connection.id)) ?? current;
+    }
+  }
+
+  async function attemptOnce(
+    connection: Connection,
+    trigger: RefreshTrigger,
+    settings: Settings,
+  ): Promise<Attempt> {
     const secrets = await readSecrets(connection.id);
     if (!secrets?.refreshToken) {
-      return fail(connection, trigger, 0, {
+      const outcome = await fail(connection, trigger, 0, settings, {
         kind: 'permanent',
         code: 'no_refresh_token',
         message: 'The provider gave no refresh token: reconnect (and allow offline access).',
       });
+      return { outcome, retryQuickly: false };
+    }
+    if (!isOnline()) {
+      const plan = planOffline(connection, trigger, deps.clock.now());
+      return { outcome: await apply(plan, connection), retryQuickly: false };
     }
     const startedAt = deps.clock.now();
     // R5: the marker is durable before the request leaves, so a killed worker is noticed on wake-up.
@@ -140,11 +194,35 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         deps.requestOptions ?? {},
       );
     } catch (error) {
-      return fail(connection, trigger, deps.clock.now() - startedAt, classifyTokenError(error));
+      const classified = classifyTokenError(error);
+      const outcome = await fail(
+        connection,
+        trigger,
+        deps.clock.now() - startedAt,
+        settings,
+        classified,
+      );
+      const retryQuickly =
+        classified.kind === 'transient' &&
+        (classified.retryAfterSec ?? 0) <= QUICK_RETRY_MAX_WAIT_SEC &&
+        isOnline();
+      return { outcome, retryQuickly };
     }
+    return {
+      outcome: await succeed(connection, trigger, startedAt, settings, secrets, tokens),
+      retryQuickly: false,
+    };
+  }
 
+  async function succeed(
+    connection: Connection,
+    trigger: RefreshTrigger,
+    startedAt: number,
+    settings: Settings,
+    secrets: SecretRecord,
+    tokens: TokenSet,
+  ): Promise<RefreshOutcome> {
     const arrivedAt = deps.clock.now();
-    const settings = await deps.getSettings();
     const sealed = await deps.vault.seal({
       ...secrets,
       accessToken: tokens.accessToken,
@@ -179,6 +257,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     }
     await commit(deps.db, { connections: [updated], secrets: [sealed], events });
     changed();
+    if (connection.failure?.notifiedAt !== undefined) await deps.alerts?.clear(connection.id);
     return { ok: true, refreshed: true, expiresAt };
   }
 
@@ -186,67 +265,32 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     connection: Connection,
     trigger: RefreshTrigger,
     durationMs: number,
+    settings: Settings,
     error: ClassifiedError,
   ): Promise<RefreshOutcome> {
-    const now = deps.clock.now();
-    const attempt = (connection.failure?.attempt ?? 0) + 1;
-    const stored = { code: error.code, message: error.message };
-    const retryable = error.kind === 'transient';
-    const retryTime = retryable
-      ? retryAt({
-          now,
-          attempt,
-          expiresAt: connection.expiresAt,
-          random: random(),
-          ...(error.retryAfterSec === undefined ? {} : { retryAfterSec: error.retryAfterSec }),
-        })
-      : undefined;
-    const { nextRefreshAt: _dropped, ...unscheduled } = connection;
-    const updated: Connection = {
-      ...unscheduled,
-      ...(retryTime === undefined ? {} : { nextRefreshAt: retryTime }),
-      state: retryable ? 'retrying' : 'needs-reconnect',
-      inFlightSince: null,
-      failure: {
-        failedAt: connection.failure?.failedAt ?? now,
-        attempt,
-        lastError: stored,
-        kind: error.kind,
-      },
-      updatedAt: now,
-    };
-    const events: HistoryEvent[] = [
-      {
-        connectionId: connection.id,
-        at: now,
-        kind: 'refresh-failed',
-        trigger,
-        ok: false,
-        durationMs,
-        error: stored,
-      },
-      retryable
-        ? {
-            connectionId: connection.id,
-            at: now,
-            kind: 'retry-scheduled',
-            trigger,
-            ok: false,
-            expiresAt: retryTime!,
-          }
-        : {
-            connectionId: connection.id,
-            at: now,
-            kind: 'needs-reconnect',
-            trigger,
-            ok: false,
-            error: stored,
-          },
-    ];
-    // Secrets stay untouched: a transient failure must never cost the refresh token.
-    await commit(deps.db, { connections: [updated], events });
+    const plan = planFailure({
+      connection,
+      error,
+      trigger,
+      now: deps.clock.now(),
+      durationMs,
+      quickRetries: settings.quickRetries,
+      random: random(),
+    });
+    return apply(plan, connection);
+  }
+
+  async function apply(plan: FailurePlan, before: Connection): Promise<RefreshOutcome> {
+    // Secrets stay untouched: a failure must never cost the refresh token.
+    await commit(deps.db, { connections: [plan.connection], events: plan.events });
     changed();
-    return { ok: false, error: stored, state: updated.state };
+    if (plan.alert) await deps.alerts?.show(plan.connection, plan.alert);
+    const error = plan.connection.failure?.lastError ?? before.failure?.lastError;
+    return {
+      ok: false,
+      error: error ?? { code: 'unknown', message: 'Refresh failed.' },
+      state: plan.connection.state,
+    };
   }
 
   return { refresh, readSecrets };

@@ -121,6 +121,7 @@ describe('refresher', () => {
     await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
     const server = fakeGrant();
     const refresher = refresherFor(fixture, server.grant);
+    fixture.settings.quickRetries = 0;
     server.failNextWith(new TypeError('fetch failed'));
 
     const outcome = await refresher.refresh('c1', 'alarm');

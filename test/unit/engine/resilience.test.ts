@@ -1,0 +1,240 @@
+import * as oauth from 'oauth4webapi';
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '@/utils/engine/attention';
+import type { AlertSink } from '@/utils/engine/refresher';
+import type { Connection } from '@/utils/model';
+import { queryHistory } from '@/utils/store/history';
+import {
+  engineFixture,
+  fakeGrant,
+  refresherFor,
+  seedConnection,
+} from '../../support/engine-fixture';
+
+function recordingAlerts() {
+  const shown: { connectionId: string; alert: Alert }[] = [];
+  const cleared: string[] = [];
+  const sink: AlertSink = {
+    show: async (connection: Connection, alert: Alert) => {
+      shown.push({ connectionId: connection.id, alert });
+    },
+    clear: async (connectionId: string) => {
+      cleared.push(connectionId);
+    },
+  };
+  return { sink, shown, cleared };
+}
+
+function http503(retryAfter?: string) {
+  return new oauth.OperationProcessingError('unexpected HTTP response status code', {
+    cause: new Response('busy', {
+      status: 503,
+      headers: retryAfter ? { 'retry-after': retryAfter } : {},
+    }),
+    code: oauth.RESPONSE_IS_NOT_CONFORM,
+  });
+}
+
+function invalidGrant() {
+  const response = Response.json({ error: 'invalid_grant' }, { status: 400 });
+  return new oauth.ResponseBodyError('error', { cause: { error: 'invalid_grant' }, response });
+}
+
+describe('quick retries (2 s, 4 s, 8 s)', () => {
+  it('recovers within the same run when a quick retry succeeds', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const sleeps: number[] = [];
+    const refresher = refresherFor(fixture, server.grant, {
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    server.failNextWith(new TypeError('fetch failed'), 2);
+
+    const outcome = await refresher.refresh('c1', 'alarm');
+
+    const kinds = (await queryHistory(fixture.db, { limit: 20 })).events.map((e) => e.kind);
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect(sleeps).toEqual([1600, 3200]);
+    expect(server.calls.map((call) => call.refreshToken)).toEqual(['rt-0', 'rt-0', 'rt-0']);
+    expect(kinds.filter((kind) => kind === 'refresh-failed')).toHaveLength(2);
+    expect(kinds).toContain('recovered');
+    expect((await fixture.db.get('connections', 'c1'))?.failure).toBeNull();
+  });
+
+  it('hands over to alarm retries after the quick retries are spent, keeping the refresh token', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.failNextWith(http503(), 10);
+
+    const outcome = await refresher.refresh('c1', 'alarm');
+
+    const connection = await fixture.db.get('connections', 'c1');
+    expect(outcome).toMatchObject({ ok: false, state: 'retrying', error: { code: 'http_503' } });
+    expect(server.calls).toHaveLength(4);
+    expect(connection?.failure).toMatchObject({ attempt: 4, kind: 'transient' });
+    expect(connection?.nextRefreshAt).toBe(fixture.clock.now() + 30_000);
+    expect(await refresher.readSecrets('c1')).toMatchObject({ refreshToken: 'rt-0' });
+  });
+
+  it('skips quick retries when Retry-After asks for longer, and honours it', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.failNextWith(http503('120'), 10);
+
+    await refresher.refresh('c1', 'alarm');
+
+    expect(server.calls).toHaveLength(1);
+    expect((await fixture.db.get('connections', 'c1'))?.nextRefreshAt).toBe(
+      fixture.clock.now() + 120_000,
+    );
+  });
+
+  it('never retries a permanent failure', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.failNextWith(invalidGrant(), 10);
+
+    await refresher.refresh('c1', 'alarm');
+
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('makes one attempt for an on-demand caller who is waiting', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { expiresAt: fixture.clock.now() + 10_000 });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.failNextWith(http503(), 10);
+
+    const outcome = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+
+    expect(outcome.ok).toBe(false);
+    expect(server.calls).toHaveLength(1);
+  });
+});
+
+describe('offline', () => {
+  it('spends no attempt and sends no request while offline, looking again in a minute', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant, { isOnline: () => false });
+
+    const first = await refresher.refresh('c1', 'alarm');
+    fixture.clock.advance(60_000);
+    await refresher.refresh('c1', 'alarm');
+
+    const connection = await fixture.db.get('connections', 'c1');
+    const events = (await queryHistory(fixture.db, { limit: 10 })).events;
+    expect(first).toMatchObject({ ok: false, error: { code: 'offline' } });
+    expect(server.calls).toHaveLength(0);
+    expect(connection?.failure).toMatchObject({ attempt: 0, lastError: { code: 'offline' } });
+    expect(connection?.nextRefreshAt).toBe(fixture.clock.now() + 60_000);
+    expect(events).toHaveLength(1);
+  });
+
+  it('resumes when the network is back', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    let online = false;
+    const refresher = refresherFor(fixture, server.grant, { isOnline: () => online });
+    await refresher.refresh('c1', 'alarm');
+    fixture.clock.advance(60_000);
+    online = true;
+
+    const outcome = await refresher.refresh('c1', 'alarm');
+
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect((await fixture.db.get('connections', 'c1'))?.failure).toBeNull();
+  });
+});
+
+describe('escalation', () => {
+  it('notifies at once, once, on a permanent failure with a Reconnect action', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const server = fakeGrant();
+    const alerts = recordingAlerts();
+    const refresher = refresherFor(fixture, server.grant, { alerts: alerts.sink });
+    server.failNextWith(invalidGrant());
+
+    await refresher.refresh('c1', 'alarm');
+
+    expect(alerts.shown).toEqual([
+      { connectionId: 'c1', alert: expect.objectContaining({ actions: ['reconnect'] }) },
+    ]);
+    expect((await fixture.db.get('connections', 'c1'))?.failure?.notifiedAt).toBe(
+      fixture.clock.now(),
+    );
+  });
+
+  it('stays quiet on transient failures while the token is valid, notifies once it will expire first', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, { nextRefreshAt: now, expiresAt: now + 3_600_000 });
+    const server = fakeGrant();
+    const alerts = recordingAlerts();
+    const refresher = refresherFor(fixture, server.grant, { alerts: alerts.sink });
+    fixture.settings.quickRetries = 0;
+    server.failNextWith(http503(), 100);
+
+    await refresher.refresh('c1', 'alarm');
+    const quietAfterFirst = alerts.shown.length;
+    fixture.clock.set(now + 3_590_000);
+    await refresher.refresh('c1', 'manual');
+    fixture.clock.advance(60_000);
+    await refresher.refresh('c1', 'manual');
+
+    expect(quietAfterFirst).toBe(0);
+    expect(alerts.shown).toHaveLength(1);
+    expect(alerts.shown[0]?.alert.actions).toEqual(['retry', 'reconnect']);
+  });
+
+  it('clears the notification when the connection recovers', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, {
+      state: 'retrying',
+      nextRefreshAt: fixture.clock.now(),
+      expiresAt: fixture.clock.now() - 1,
+      failure: {
+        failedAt: fixture.clock.now() - 600_000,
+        attempt: 5,
+        kind: 'transient',
+        notifiedAt: fixture.clock.now() - 60_000,
+        lastError: { code: 'http_503', message: 'down' },
+      },
+    });
+    const alerts = recordingAlerts();
+    const refresher = refresherFor(fixture, fakeGrant().grant, { alerts: alerts.sink });
+
+    await refresher.refresh('c1', 'alarm');
+
+    expect(alerts.cleared).toEqual(['c1']);
+  });
+});
+
+describe('clock', () => {
+  it('plans with a conservative default and flags it when expires_in is missing', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const refresher = refresherFor(fixture, async () => ({
+      accessToken: 'at',
+      refreshToken: 'rt-1',
+      lifetime: { lifetimeSec: 600, assumed: true },
+    }));
+
+    await refresher.refresh('c1', 'alarm');
+
+    const connection = await fixture.db.get('connections', 'c1');
+    expect(connection).toMatchObject({ lifetimeSec: 600, lifetimeAssumed: true });
+    expect(connection!.nextRefreshAt! - fixture.clock.now()).toBe(300_000);
+  });
+});

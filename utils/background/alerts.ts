@@ -1,0 +1,93 @@
+import type { Alert, AlertAction } from '../engine/attention';
+import { badgeFor } from '../engine/attention';
+import type { AlertSink } from '../engine/refresher';
+import type { StatusSnapshot } from '../model';
+
+/** The parts of `browser.notifications` used here. */
+export interface NotificationsApi {
+  create(
+    id: string,
+    options: {
+      type: 'basic';
+      iconUrl: string;
+      title: string;
+      message: string;
+      buttons?: { title: string }[];
+      requireInteraction?: boolean;
+    },
+  ): Promise<string>;
+  clear(id: string): Promise<boolean>;
+}
+
+/** The parts of `browser.action` used for the badge. */
+export interface BadgeApi {
+  setBadgeText(details: { text: string }): Promise<void>;
+  setBadgeBackgroundColor(details: { color: string }): Promise<void>;
+}
+
+const BUTTON_TITLES: Record<AlertAction, string> = {
+  retry: 'Retry now',
+  reconnect: 'Reconnect',
+  open: 'Open Token Keeper',
+};
+
+const PREFIX = 'token-keeper';
+
+/** A notification id that carries the connection and the meaning of each button (the worker keeps no memory). */
+export function notificationId(connectionId: string, actions: AlertAction[]): string {
+  return `${PREFIX}|${connectionId}|${actions.join(',')}`;
+}
+
+/** Reads back what a notification (and optionally one of its buttons) stands for. */
+export function parseNotificationId(
+  id: string,
+  buttonIndex?: number,
+): { connectionId: string; action: AlertAction } | undefined {
+  const [prefix, connectionId, list] = id.split('|');
+  if (prefix !== PREFIX || !connectionId || list === undefined) return undefined;
+  const actions = list.split(',') as AlertAction[];
+  const action = buttonIndex === undefined ? 'open' : actions[buttonIndex];
+  return action ? { connectionId, action } : undefined;
+}
+
+/** Browser notifications per connection, one per failure streak; cleared on recovery. */
+export function createNotificationAlerts(
+  notifications: NotificationsApi,
+  iconUrl: string,
+): AlertSink {
+  const shownIds = new Map<string, string>();
+  return {
+    async show(connection, alert: Alert) {
+      const id = notificationId(connection.id, alert.actions);
+      shownIds.set(connection.id, id);
+      await notifications.create(id, {
+        type: 'basic',
+        iconUrl,
+        title: alert.title,
+        message: alert.message,
+        buttons: alert.actions.map((action) => ({ title: BUTTON_TITLES[action] })),
+        requireInteraction: true,
+      });
+    },
+    async clear(connectionId) {
+      // After a worker restart the id is unknown: clear every variant this connection may have had.
+      const candidates = new Set([
+        shownIds.get(connectionId),
+        notificationId(connectionId, ['reconnect']),
+        notificationId(connectionId, ['open']),
+        notificationId(connectionId, ['retry', 'reconnect']),
+      ]);
+      shownIds.delete(connectionId);
+      await Promise.all(
+        [...candidates].filter((id): id is string => !!id).map((id) => notifications.clear(id)),
+      );
+    },
+  };
+}
+
+/** Paints the toolbar badge from a status snapshot. */
+export async function paintBadge(badge: BadgeApi, snapshot: StatusSnapshot): Promise<void> {
+  const { text, color } = badgeFor(snapshot.connections, snapshot.now);
+  await badge.setBadgeBackgroundColor({ color });
+  await badge.setBadgeText({ text });
+}

@@ -1,0 +1,67 @@
+import type { Connection, ConnectionStatus } from '../model';
+
+/** The part of a connection that decides whether it needs the user's attention. */
+type AttentionInput = Pick<Connection | ConnectionStatus, 'state' | 'expiresAt'>;
+
+/** Whether a connection needs attention: failing, waiting for a reconnect, or connected with an expired token. */
+export function needsAttention(connection: AttentionInput, now: number): boolean {
+  if (connection.state === 'needs-reconnect' || connection.state === 'retrying') return true;
+  return (
+    connection.state === 'healthy' && connection.expiresAt !== null && connection.expiresAt <= now
+  );
+}
+
+/** The toolbar badge: nothing when all is well, else the count — red when a reconnect is needed. */
+export function badgeFor(
+  connections: AttentionInput[],
+  now: number,
+): { text: string; color: string } {
+  const count = connections.filter((connection) => needsAttention(connection, now)).length;
+  const reconnect = connections.some((connection) => connection.state === 'needs-reconnect');
+  return { text: count === 0 ? '' : String(count), color: reconnect ? '#c5221f' : '#b06000' };
+}
+
+/** What a notification offers. */
+export type AlertAction = 'retry' | 'reconnect' | 'open';
+
+/** A notification to show about one connection. */
+export interface Alert {
+  title: string;
+  message: string;
+  actions: AlertAction[];
+}
+
+/**
+ * Whether a failure deserves a notification now (once per failure streak): at once for permanent and
+ * configuration errors; for transient ones when the token has expired or will before the next attempt.
+ */
+export function alertFor(connection: Connection, now: number): Alert | undefined {
+  const failure = connection.failure;
+  if (!failure || failure.notifiedAt !== undefined) return undefined;
+  const reason = failure.lastError.message;
+  if (failure.kind === 'permanent') {
+    return {
+      title: `${connection.label} needs to be reconnected`,
+      message: reason,
+      actions: ['reconnect'],
+    };
+  }
+  if (failure.kind === 'configuration') {
+    return {
+      title: `${connection.label}: check its configuration`,
+      message: reason,
+      actions: ['open'],
+    };
+  }
+  const expiresAt = connection.expiresAt;
+  const next = connection.nextRefreshAt;
+  if (expiresAt === null) return undefined;
+  if (expiresAt <= now || (next !== undefined && next >= expiresAt)) {
+    return {
+      title: `${connection.label}: token ${expiresAt <= now ? 'expired' : 'about to expire'}`,
+      message: `Refreshing keeps failing (${failure.attempt} attempts): ${reason}`,
+      actions: ['retry', 'reconnect'],
+    };
+  }
+  return undefined;
+}
