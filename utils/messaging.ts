@@ -1,19 +1,33 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { NewConnectionInput } from './connection-input';
+import type { HealthPeriod, HealthReport } from './engine/health';
+import type { ExportFormat } from './engine/history-export';
 import type {
   ConnectionStatus,
   HistoryEvent,
+  HistoryKind,
   RefreshOutcome,
   StatusSnapshot,
   StoredError,
 } from './model';
 import type { Settings, SettingsResult } from './settings';
 
-/** A page of history, newest first. */
-export interface HistoryQuery {
+/** Which history events to list or export; every field narrows the result. */
+export interface HistoryCriteria {
   connectionId?: string;
-  /** Only events strictly older than this (epoch ms) — the cursor for the next page. */
-  before?: number;
+  /** Only these kinds. */
+  kinds?: HistoryKind[];
+  outcome?: 'ok' | 'failed';
+  /** Only events at or after this moment (epoch ms). */
+  from?: number;
+  /** Only events before this moment (epoch ms). */
+  to?: number;
+}
+
+/** A page of history, newest first. */
+export interface HistoryQuery extends HistoryCriteria {
+  /** The last event of the previous page: the next page starts after it (ties on `at` go by id). */
+  after?: { at: number; id: number };
   limit?: number;
 }
 
@@ -21,6 +35,15 @@ export interface HistoryQuery {
 export interface HistoryPage {
   events: HistoryEvent[];
   hasMore: boolean;
+}
+
+/** A history export file, built in the worker so the page receives one string. */
+export interface HistoryExport {
+  fileName: string;
+  mimeType: string;
+  content: string;
+  /** How many events the file holds. */
+  count: number;
 }
 
 /** The outcome of an action that can fail with a user-facing reason. */
@@ -35,6 +58,12 @@ export interface ProtocolMap {
   getStatus(): StatusSnapshot;
   refreshNow(data: { connectionId: string }): RefreshOutcome;
   getHistory(data: HistoryQuery): HistoryPage;
+  /** Every event matching the criteria as one CSV or JSON file (no secrets: history holds none). */
+  exportHistory(data: { format: ExportFormat; criteria: HistoryCriteria }): HistoryExport;
+  /** Deletes the whole history; returns how many events went. */
+  clearHistory(): { removed: number };
+  /** Health figures over the last 24 hours or 7 days. */
+  getHealth(data: { period: HealthPeriod }): HealthReport;
   getSettings(): Settings;
   saveSettings(data: Partial<Settings>): SettingsResult;
   getRedirectUrl(): string;
@@ -56,6 +85,7 @@ export interface ProtocolMap {
 }
 
 export type { NewConnectionInput };
+export type { ExportFormat, HealthPeriod, HealthReport };
 
 /** Typed send/receive for the protocol. */
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

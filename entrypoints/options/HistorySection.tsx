@@ -43,17 +43,17 @@ export function HistorySection({
   // Only the latest request may write: a slow page must not overwrite a newer filter's result.
   const latestRequest = useRef(0);
 
-  async function fetchPage(before: number | undefined) {
+  async function fetchPage(after: HistoryQuery['after']) {
     const request = ++latestRequest.current;
     setView((current) => ({ ...current, loading: true, error: null }));
     const query: HistoryQuery = { limit: HISTORY_PAGE_SIZE };
     if (filter !== '') query.connectionId = filter;
-    if (before !== undefined) query.before = before;
+    if (after !== undefined) query.after = after;
     try {
       const page = await loadPage(query);
       if (request !== latestRequest.current) return;
       setView((current) => ({
-        events: before === undefined ? page.events : [...current.events, ...page.events],
+        events: after === undefined ? page.events : [...current.events, ...page.events],
         hasMore: page.hasMore,
         loading: false,
         error: null,
@@ -143,7 +143,11 @@ export function HistorySection({
       )}
 
       {view.hasMore && oldest && (
-        <button type="button" onClick={() => fetchPage(oldest.at)} disabled={view.loading}>
+        <button
+          type="button"
+          onClick={() => fetchPage({ at: oldest.at, id: oldest.id ?? 0 })}
+          disabled={view.loading}
+        >
           Load more
         </button>
       )}

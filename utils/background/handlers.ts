@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import type { ProtocolMap } from '../messaging';
-import { queryHistory } from '../store/history';
+import { clearHistory, queryHistory } from '../store/history';
+import {
+  ExportRequestSchema,
+  HealthRequestSchema,
+  HistoryQuerySchema,
+  toHistoryFilter,
+} from './report-requests';
+import { buildHealthReport, exportHistory } from './reports';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -26,11 +33,6 @@ const TokenRequestSchema = v.object({
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
   ),
 });
-const HistoryQuerySchema = v.object({
-  connectionId: v.optional(v.pipe(v.string(), v.maxLength(100))),
-  before: v.optional(v.pipe(v.number(), v.finite())),
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
-});
 
 /** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
 export class InvalidMessageError extends Error {
@@ -50,14 +52,24 @@ export function createHandlers(services: Services): Handlers {
     getStatus: () => services.snapshot(),
     refreshNow: async (data) =>
       services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
-    getHistory: async (data) => {
-      const query = parse(HistoryQuerySchema, data ?? {});
-      return queryHistory(services.db, {
-        limit: query.limit ?? 50,
-        ...(query.connectionId ? { connectionId: query.connectionId } : {}),
-        ...(query.before === undefined ? {} : { before: query.before }),
-      });
+    getHistory: async (data) =>
+      queryHistory(services.db, toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
+    exportHistory: async (data) => {
+      const request = parse(ExportRequestSchema, data);
+      return exportHistory(services.db, request.criteria, request.format, services.clock.now());
     },
+    clearHistory: async () => {
+      const removed = await clearHistory(services.db);
+      services.changed();
+      return { removed };
+    },
+    getHealth: async (data) =>
+      buildHealthReport(
+        services.db,
+        services.clock.now(),
+        parse(HealthRequestSchema, data).period,
+        await services.getSettings(),
+      ),
     getSettings: () => services.getSettings(),
     saveSettings: (data) => services.saveSettings(data),
     getRedirectUrl: async () => services.redirectUri,

@@ -20,7 +20,14 @@ export interface TokenKeeperSchema extends DBSchema {
   history: {
     key: number;
     value: HistoryEvent;
-    indexes: { at: number; connectionId_at: [string, number] };
+    indexes: {
+      at: number;
+      connectionId_at: [string, number];
+      /** v2: history filtered by kind (and outcome, through the kinds that can have it). */
+      kind_at: [string, number];
+      /** v2: one connection's history filtered by kind. */
+      connectionId_kind_at: [string, string, number];
+    };
   };
   settings: { key: 'settings'; value: Settings };
   /** The non-extractable AES-GCM key that seals `secrets`. */
@@ -31,7 +38,7 @@ export interface TokenKeeperSchema extends DBSchema {
 export type TokenKeeperDb = IDBPDatabase<TokenKeeperSchema>;
 
 /** Current schema version; every bump adds a step to `upgrade` and never removes an old one. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** Default database name (tests use their own fresh factory). */
 export const DB_NAME = 'token-keeper';
@@ -39,7 +46,7 @@ export const DB_NAME = 'token-keeper';
 /** Opens (and migrates) the database. */
 export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb> {
   return openDB<TokenKeeperSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         const connections = db.createObjectStore('connections', { keyPath: 'id' });
         connections.createIndex('nextRefreshAt', 'nextRefreshAt');
@@ -50,6 +57,12 @@ export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb
         history.createIndex('connectionId_at', ['connectionId', 'at']);
         db.createObjectStore('settings');
         db.createObjectStore('keys');
+      }
+      if (oldVersion < 2) {
+        // Filtered history pages walk an index range instead of scanning every event (issue 5).
+        const history = transaction.objectStore('history');
+        history.createIndex('kind_at', ['kind', 'at']);
+        history.createIndex('connectionId_kind_at', ['connectionId', 'kind', 'at']);
       }
     },
   });

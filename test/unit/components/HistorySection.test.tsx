@@ -82,9 +82,9 @@ describe('HistorySection', () => {
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
   });
 
-  it("loads the next page from before the oldest event's time", async () => {
+  it('loads the next page after the oldest event shown (time and id)', async () => {
     const loadPage = vi.fn<LoadPage>(async (query) =>
-      query.before === undefined
+      query.after === undefined
         ? { events: [refreshed], hasMore: true }
         : { events: [failed], hasMore: false },
     );
@@ -93,7 +93,7 @@ describe('HistorySection', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
     await settle();
 
-    expect(loadPage).toHaveBeenLastCalledWith({ limit: 50, before: NOW });
+    expect(loadPage).toHaveBeenLastCalledWith({ limit: 50, after: { at: NOW, id: 2 } });
     expect(cells().map((row) => row[0])).toEqual(['refreshed', 'refresh-failed']);
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
   });

@@ -71,7 +71,11 @@ describe('queryHistory', () => {
     await commit(fixture.db, { events });
 
     const first = await queryHistory(fixture.db, { limit: 3 });
-    const second = await queryHistory(fixture.db, { limit: 3, before: first.events.at(-1)!.at });
+    const last = first.events.at(-1)!;
+    const second = await queryHistory(fixture.db, {
+      limit: 3,
+      after: { at: last.at, id: last.id! },
+    });
     const even = await queryHistory(fixture.db, { limit: 10, connectionId: 'even' });
 
     expect(first.events.map((event) => event.at)).toEqual([1006, 1005, 1004]);
