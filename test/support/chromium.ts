@@ -64,3 +64,39 @@ export async function launchExtension(options: {
     },
   };
 }
+
+/** Stops every service worker of the browser, as Chrome does to an idle worker (DevTools protocol). */
+export async function stopServiceWorkers(browser: ExtensionBrowser): Promise<void> {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const cdp = await browser.context.newCDPSession(page);
+  const stopped = new Promise<void>((resolve) => {
+    cdp.on(
+      'ServiceWorker.workerVersionUpdated',
+      (event: { versions: { runningStatus: string }[] }) => {
+        if (event.versions.every((version) => version.runningStatus === 'stopped')) resolve();
+      },
+    );
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await cdp.detach();
+}
+
+/** An alarm as `chrome.alarms` reports it. */
+export interface AlarmInfo {
+  name: string;
+  scheduledTime: number;
+  periodInMinutes?: number;
+}
+
+/** Reads the extension's alarms from inside its service worker. */
+export async function readAlarms(browser: ExtensionBrowser): Promise<AlarmInfo[]> {
+  const worker = await browser.worker();
+  return worker.evaluate(() => {
+    const api = (
+      globalThis as unknown as { chrome: { alarms: { getAll(): Promise<AlarmInfo[]> } } }
+    ).chrome;
+    return api.alarms.getAll();
+  });
+}

@@ -114,7 +114,10 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       if (!connection) {
         return notPossible('not_found', 'This connection no longer exists.', 'disabled');
       }
-      if (connection.state === 'new' || connection.state === 'needs-reconnect') {
+      // A configuration error (wrong secret, endpoint) may be fixed on the provider's side: let the
+      // person try again by hand; a dead grant (permanent) needs the consent flow instead.
+      const retryByHand = trigger === 'manual' && connection.failure?.kind === 'configuration';
+      if (connection.state === 'new' || (connection.state === 'needs-reconnect' && !retryByHand)) {
         return notPossible(
           connection.failure?.lastError.code ?? 'not_connected',
           connection.failure?.lastError.message ?? 'This connection is not connected yet.',
