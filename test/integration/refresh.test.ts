@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createHandlers } from '@/utils/background/handlers';
 import { createServices, type Services } from '@/utils/background/services';
 import { revokeToken } from '@/utils/oauth/client';
 import { queryHistory } from '@/utils/store/history';
@@ -130,6 +131,23 @@ describe('refresh path against oidc-provider', () => {
     ]);
     expect(await services.refresher.readSecrets(connectionId)).toBeUndefined();
     expect((await services.snapshot()).connections[0]?.state).toBe('new');
+  });
+
+  it('answers getAccessToken with a token valid long enough, refreshing only when needed', async () => {
+    const handlers = createHandlers(services);
+
+    const cached = await handlers.getAccessToken({ connectionId, minValiditySeconds: 30 });
+    const requestsAfterCached = server.records.tokenRequests['refresh_token'] ?? 0;
+    const forced = await handlers.getAccessToken({ connectionId, minValiditySeconds: 120 });
+
+    expect(cached).toMatchObject({ ok: true, value: { accessToken: expect.any(String) } });
+    expect(requestsAfterCached).toBe(0);
+    expect(forced).toMatchObject({ ok: true, value: { accessToken: lastIssued('access_token') } });
+    expect(server.records.tokenRequests['refresh_token']).toBe(1);
+    expect(JSON.stringify(forced)).not.toContain(lastIssued('refresh_token')!);
+    await expect(handlers.getAccessToken({ connectionId, minValiditySeconds: -1 })).rejects.toThrow(
+      /^Invalid request/,
+    );
   });
 
   it('keeps no issued token in clear anywhere in IndexedDB', async () => {
