@@ -39,6 +39,9 @@ export const HISTORY_KIND_LABELS: Record<HistoryKind, string> = {
   'needs-reconnect': 'Needs reconnect',
   disconnected: 'Disconnected',
   recovered: 'Recovered',
+  'access-granted': 'Access granted',
+  'access-revoked': 'Access revoked',
+  'token-issued': 'Token handed out',
 };
 
 /** What caused a refresh, in words. */

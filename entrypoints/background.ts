@@ -37,6 +37,7 @@ export default defineBackground(() => {
     ),
     isOnline: () => navigator.onLine,
     keepAlive,
+    extensionId: browser.runtime.id,
   });
   const withServices = (task: (services: Services) => Promise<unknown>) =>
     void ready
@@ -64,6 +65,10 @@ export default defineBackground(() => {
     if (parseNotificationId(notificationId)) void browser.runtime.openOptionsPage();
   });
   registerHandlers(ready, browser.runtime.id);
+  // Other extensions: answered only when allow-listed per connection; never a refresh token (R7).
+  browser.runtime.onMessageExternal.addListener((message, sender) =>
+    ready.then((services) => services.access.answerExternal(message, sender.id)),
+  );
   withServices(async (services) => {
     await services.scheduler.reconcile();
     services.changed();

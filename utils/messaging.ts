@@ -80,6 +80,12 @@ export interface ProtocolMap {
     connectionId: string;
     minValiditySeconds?: number;
   }): ActionResult<{ accessToken: string; expiresAt: number }>;
+  /** Which other extensions may get this connection's token, and this extension's own id (to share). */
+  getExternalAccess(data: { connectionId: string }): { extensionId: string; allowed: string[] };
+  /** Replaces the allow-list of other extensions for a connection; grants and revocations go to history. */
+  setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
+  /** Revokes what it can and deletes every connection, token, setting and event. */
+  wipeAllData(): ActionResult<{ connections: number }>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
 }

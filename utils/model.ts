@@ -89,6 +89,8 @@ export interface Connection {
   clientId: string;
   /** Whether a client secret is stored for this connection (the secret itself is in `secrets`). */
   hasClientSecret: boolean;
+  /** Other extensions the user allowed to get this connection's access token (off when empty). */
+  allowedExtensions?: string[];
   scopes: string[];
   endpoints: Endpoints;
   state: ConnectionState;
@@ -124,7 +126,10 @@ export type HistoryKind =
   | 'retry-scheduled'
   | 'needs-reconnect'
   | 'disconnected'
-  | 'recovered';
+  | 'recovered'
+  | 'access-granted' // the user allowed another extension to get this connection's token
+  | 'access-revoked'
+  | 'token-issued'; // a token was handed to another extension (`caller`); never the token itself
 
 /** What caused a refresh. */
 export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
@@ -140,6 +145,8 @@ export interface HistoryEvent {
   durationMs?: number;
   expiresAt?: number;
   error?: StoredError;
+  /** The other extension involved (access-granted, access-revoked, token-issued). */
+  caller?: string;
 }
 
 /** What a page sees of a connection: metadata and schedule, no secrets. */

@@ -158,3 +158,21 @@ export function refresherFor(
     ...extra,
   });
 }
+
+/** Seeds a connected connection (access token `at-0`, refresh token `rt-0`) into a running services object. */
+export async function seedConnectionIn(
+  services: { db: TokenKeeperDb; clock: Clock },
+  overrides: Partial<Connection> = {},
+): Promise<Connection> {
+  const vault = await openVault(services.db);
+  return seedConnection(
+    {
+      db: services.db,
+      vault,
+      clock: services.clock as ManualClock,
+      settings: { ...DEFAULT_SETTINGS },
+      getSettings: async () => DEFAULT_SETTINGS,
+    },
+    overrides,
+  );
+}

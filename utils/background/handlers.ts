@@ -33,6 +33,10 @@ const TokenRequestSchema = v.object({
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
   ),
 });
+const ExternalAccessSchema = v.object({
+  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  allowed: v.array(v.string()),
+});
 
 /** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
 export class InvalidMessageError extends Error {
@@ -80,6 +84,15 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(TokenRequestSchema, data);
       return services.accessToken(request.connectionId, request.minValiditySeconds ?? 60);
     },
+    getExternalAccess: async (data) => ({
+      extensionId: services.extensionId,
+      allowed: await services.access.allowed(parse(ConnectionRef, data).connectionId),
+    }),
+    setExternalAccess: async (data) => {
+      const request = parse(ExternalAccessSchema, data);
+      return services.access.setAllowed(request.connectionId, request.allowed);
+    },
+    wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
   };
 }

@@ -1,5 +1,11 @@
 import { onMessage } from '../messaging';
-import { createHandlers, isOwnPage, type PageRequests, type Sender } from './handlers';
+import {
+  createHandlers,
+  isOwnPage,
+  type Handlers,
+  type PageRequests,
+  type Sender,
+} from './handlers';
 import type { Services } from './services';
 
 /** Registers every page-request handler synchronously; each waits for the services it needs. */
@@ -20,14 +26,25 @@ export function registerHandlers(ready: Promise<Services>, extensionId: string):
     'disconnect',
     'removeConnection',
     'getAccessToken',
+    'getExternalAccess',
+    'setExternalAccess',
+    'wipeAllData',
   ] as const satisfies readonly (keyof PageRequests)[];
+  const dispatch = createDispatcher(handlers, extensionId);
   for (const type of types) {
-    onMessage(type, async (message) => {
-      if (!isOwnPage(message.sender as Sender, extensionId)) {
-        throw new Error('Token Keeper answers only its own pages.');
-      }
-      const handler = (await handlers)[type] as (data: unknown) => Promise<never>;
-      return handler(message.data);
-    });
+    onMessage(
+      type,
+      (message) => dispatch(type, message.data, message.sender as Sender) as Promise<never>,
+    );
   }
+}
+
+/** Answers one page request: refuses any sender but this extension's own pages (R7), then runs the handler. */
+export function createDispatcher(handlers: Promise<Handlers>, extensionId: string) {
+  return async (type: keyof PageRequests, data: unknown, sender: Sender): Promise<unknown> => {
+    if (!isOwnPage(sender, extensionId))
+      throw new Error('Token Keeper answers only its own pages.');
+    const handler = (await handlers)[type] as (data: unknown) => Promise<unknown>;
+    return handler(data);
+  };
 }

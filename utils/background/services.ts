@@ -6,6 +6,8 @@ import { listConnections } from '../store/connections';
 import { openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import { openVault } from '../store/vault';
+import { createAccess, type Access } from '../engine/access';
+import { wipeAllData } from '../engine/wipe';
 import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
 import { createLifecycle, type Authorize, type Lifecycle } from '../engine/lifecycle';
 import {
@@ -31,9 +33,13 @@ export interface Platform {
   requestOptions?: RequestOptions;
   /** Waits between quick retries (tests: instant). */
   sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1) (the benchmark passes a seeded one). */
+  random?: () => number;
   isOnline?: () => boolean;
   alerts?: AlertSink;
   keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** This extension's id (shown to the user for allow-listing by other extensions). */
+  extensionId?: string;
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -54,6 +60,12 @@ export interface Services {
   ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>>;
   /** Tells pages (and the badge) that something changed. */
   changed(): void;
+  /** Who may get tokens from outside (R7), and the answering of their requests. */
+  access: Access;
+  /** "Remove all data". */
+  wipe(): Promise<{ connections: number }>;
+  /** This extension's id, which other extensions send their requests to. */
+  extensionId: string;
 }
 
 /** Opens the database and vault and builds the engine around them. */
@@ -91,6 +103,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     ...(platform.grant ? { grant: platform.grant } : {}),
     ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
     ...(platform.sleep ? { sleep: platform.sleep } : {}),
+    ...(platform.random ? { random: platform.random } : {}),
     ...(platform.isOnline ? { isOnline: platform.isOnline } : {}),
     ...(platform.alerts ? { alerts: platform.alerts } : {}),
     ...(platform.keepAlive ? { keepAlive: platform.keepAlive } : {}),
@@ -133,7 +146,18 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
+  const access = createAccess({ db, clock, locks, accessToken, onChange });
+  async function wipe() {
+    const result = await wipeAllData({ db, vault, alarms: platform.alarms, lifecycle });
+    await scheduler.reconcile();
+    onChange();
+    return result;
+  }
+
   return {
+    access,
+    wipe,
+    extensionId: platform.extensionId ?? '',
     accessToken,
     changed: onChange,
     db,

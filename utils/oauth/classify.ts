@@ -29,6 +29,10 @@ const CONFIGURATION_CODES: Record<string, string> = {
 
 /** Classifies anything a token request can throw: OAuth error bodies, HTTP failures, network, timeout. */
 export function classifyTokenError(error: unknown): ClassifiedError {
+  if (error instanceof oauth.ResponseBodyError && !isErrorCode(error.error)) {
+    // Not an OAuth error code (RFC 6749 §5.2): judge the response by its status instead.
+    return classifyStatus(error.status, error.response.headers.get('retry-after'));
+  }
   if (error instanceof oauth.ResponseBodyError) {
     const detail = error.error_description ? ` ${redact(error.error_description)}` : '';
     const retryAfterSec = parseRetryAfter(error.response.headers.get('retry-after'));
@@ -88,6 +92,14 @@ export function classifyTokenError(error: unknown): ClassifiedError {
 export function classifyStatus(status: number, retryAfter: string | null): ClassifiedError {
   const retryAfterSec = parseRetryAfter(retryAfter);
   const retry = retryAfterSec === undefined ? {} : { retryAfterSec };
+  if (status < 400) {
+    return {
+      kind: 'transient',
+      code: 'invalid_response',
+      status,
+      message: `The token endpoint sent an unusable response (HTTP ${status}).`,
+    };
+  }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
     return {
       kind: 'transient',
@@ -119,4 +131,9 @@ export function parseRetryAfter(
 
 function isNamed(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/** An OAuth error code we are willing to store and show: short, printable, no spaces. */
+function isErrorCode(code: unknown): code is string {
+  return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code);
 }

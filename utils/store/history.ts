@@ -42,6 +42,9 @@ export const OUTCOMES_BY_KIND: Record<HistoryKind, readonly HistoryOutcome[]> = 
   'needs-reconnect': ['failed'],
   disconnected: ['ok', 'failed'],
   recovered: ['ok'],
+  'access-granted': ['ok'],
+  'access-revoked': ['ok'],
+  'token-issued': ['ok', 'failed'],
 };
 
 type HistoryIndex = 'at' | 'connectionId_at' | 'kind_at' | 'connectionId_kind_at';
