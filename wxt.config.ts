@@ -21,8 +21,16 @@ export default defineConfig({
     description:
       'Keeps your OAuth 2.0 connections (Jira Cloud, Google, any OpenID Connect provider) fresh.',
     permissions: ['alarms', 'identity', 'storage', 'notifications'],
-    // Loopback for local/demo authorization servers; other origins are asked for at connect time.
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // Loopback for local/demo authorization servers, and exactly the hosts the built-in providers'
+    // token, site-list, revocation and userinfo requests go to; other origins are asked for at connect time.
+    host_permissions: [
+      'http://127.0.0.1/*',
+      'http://localhost/*',
+      'https://auth.atlassian.com/*',
+      'https://api.atlassian.com/*',
+      'https://oauth2.googleapis.com/*',
+      'https://openidconnect.googleapis.com/*',
+    ],
     optional_host_permissions: ['https://*/*'],
     action: { default_title: 'Token Keeper' },
     // Store builds get their id from the store; only development builds pin it.

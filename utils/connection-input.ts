@@ -3,25 +3,69 @@ import * as v from 'valibot';
 const text = (what: string, max: number) =>
   v.pipe(v.string(`${what} must be text.`), v.trim(), v.maxLength(max, `${what} is too long.`));
 
-/** The trust boundary for a new connection: everything a page sends is checked here (R8). */
-export const NewConnectionSchema = v.object({
-  provider: v.literal('custom', 'Only custom providers can be added here.'),
-  label: v.pipe(text('Label', 100), v.nonEmpty('Give the connection a label.')),
-  clientId: v.pipe(text('Client ID', 500), v.nonEmpty('Enter the client ID from the provider.')),
-  clientSecret: v.optional(text('Client secret', 500)),
-  scopes: v.pipe(
-    v.array(
-      v.pipe(
-        v.string(),
-        v.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'Scopes must not contain spaces or quotes.'),
-      ),
+const label = v.pipe(text('Label', 100), v.nonEmpty('Give the connection a label.'));
+const clientId = v.pipe(
+  text('Client ID', 500),
+  v.nonEmpty('Enter the client ID from the provider.'),
+);
+const scopes = v.pipe(
+  v.array(
+    v.pipe(
+      v.string(),
+      v.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'Scopes must not contain spaces or quotes.'),
     ),
-    v.maxLength(50, 'Too many scopes.'),
   ),
+  v.maxLength(50, 'Too many scopes.'),
+);
+// A secret is sent as typed (no trim): surrounding spaces may be part of it.
+const secret = (message: string) =>
+  v.pipe(
+    v.string('Client secret must be text.'),
+    v.maxLength(500, 'Client secret is too long.'),
+    v.check((value) => value.trim() !== '', message),
+  );
+
+/** A custom provider: discovery from an issuer, or endpoints typed by hand. */
+const CustomConnectionSchema = v.object({
+  provider: v.literal('custom'),
+  label,
+  clientId,
+  clientSecret: v.optional(text('Client secret', 500)),
+  scopes,
   issuer: v.optional(text('Issuer URL', 2000)),
   authorizationEndpoint: v.optional(text('Authorization endpoint', 2000)),
   tokenEndpoint: v.optional(text('Token endpoint', 2000)),
 });
 
+/** Jira Cloud: Atlassian's token endpoint takes no public clients, so the secret is required. */
+const JiraConnectionSchema = v.object({
+  provider: v.literal('jira'),
+  label,
+  clientId,
+  clientSecret: secret('Jira Cloud needs the secret from the Atlassian developer console.'),
+  scopes,
+});
+
+/** Google: Web application clients need their secret at the token endpoint, PKCE or not. */
+const GoogleConnectionSchema = v.object({
+  provider: v.literal('google'),
+  label,
+  clientId,
+  clientSecret: secret('Google needs the client secret of the Web application client.'),
+  scopes,
+  /** The app's publishing status is "Testing": its refresh tokens die after 7 days. */
+  testingMode: v.optional(v.boolean('Testing mode must be true or false.')),
+});
+
+/** The trust boundary for a new connection: everything a page sends is checked here (R8). */
+export const NewConnectionSchema = v.variant(
+  'provider',
+  [CustomConnectionSchema, JiraConnectionSchema, GoogleConnectionSchema],
+  'Choose Jira Cloud, Google or a custom provider.',
+);
+
 /** What the options page sends to add a connection. */
 export type NewConnectionInput = v.InferInput<typeof NewConnectionSchema>;
+
+/** A new connection as validated. */
+export type ValidConnectionInput = v.InferOutput<typeof NewConnectionSchema>;

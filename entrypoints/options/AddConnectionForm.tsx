@@ -1,14 +1,19 @@
 import { useState } from 'preact/hooks';
 import type { ActionResult, NewConnectionInput } from '@/utils/messaging';
-import type { ConnectionStatus } from '@/utils/model';
+import type { ConnectionStatus, ProviderKind } from '@/utils/model';
+import { providerName } from '@/utils/providers';
 import { describeSendError } from '@/components/workerClient';
 import {
+  blankConnectionForm,
   EMPTY_CONNECTION_FORM,
   toNewConnectionInput,
+  urlsNeedingAccess,
   type ConnectionFormValues,
   type EndpointMode,
 } from './connectionForm';
+import { CustomEndpointFields } from './CustomEndpointFields';
 import { ensureOrigins, type RequestOrigins } from './hostPermissions';
+import { ProviderGuide } from './ProviderGuide';
 import { RedirectUri } from './RedirectUri';
 
 /** Props for {@link AddConnectionForm}. */
@@ -30,9 +35,19 @@ type Submission =
   | { phase: 'failed'; message: string }
   | { phase: 'added'; label: string };
 
-type TextField = Exclude<keyof ConnectionFormValues, 'mode'>;
+type TextField = Exclude<keyof ConnectionFormValues, 'mode' | 'provider' | 'testingMode'>;
 
-/** The "Custom OAuth 2.0 / OpenID Connect" form: issuer or endpoints, client, scopes. */
+const PROVIDER_CHOICES: readonly ProviderKind[] = ['jira', 'google', 'custom'];
+
+const SCOPE_HINTS: Record<ProviderKind, string> = {
+  jira: 'Separated by spaces. offline_access is always added: without it Atlassian issues no refresh token.',
+  google:
+    'Separated by spaces. openid email shows the account; add the Google API scopes your tools need.',
+  custom:
+    'Separated by spaces. Keep offline_access: without it most providers issue no refresh token.',
+};
+
+/** The add-connection form: a provider (Jira Cloud, Google, custom), the client, the scopes. */
 export function AddConnectionForm({
   initial = EMPTY_CONNECTION_FORM,
   redirectUrl,
@@ -54,24 +69,26 @@ export function AddConnectionForm({
     setValues((current) => ({ ...current, mode }));
   }
 
+  function setProvider(provider: ProviderKind) {
+    // Another provider means another app registration: start from its blank form.
+    setValues(blankConnectionForm(provider));
+    setSubmission({ phase: 'idle' });
+  }
+
   async function submit(event: Event) {
     event.preventDefault();
     setSubmission({ phase: 'pending' });
     const input = toNewConnectionInput(values);
     try {
       // Asked first, while the click still counts as a user gesture.
-      const access = await ensureOrigins(requestOrigins, [
-        input.issuer,
-        input.authorizationEndpoint,
-        input.tokenEndpoint,
-      ]);
+      const access = await ensureOrigins(requestOrigins, urlsNeedingAccess(input));
       if (!access.ok) {
         setSubmission({ phase: 'failed', message: access.message });
         return;
       }
       const result = await onAdd(input);
       if (result.ok) {
-        setValues(EMPTY_CONNECTION_FORM);
+        setValues(blankConnectionForm(values.provider));
         setSubmission({ phase: 'added', label: result.value.label });
       } else {
         setSubmission({ phase: 'failed', message: result.error.message });
@@ -81,12 +98,33 @@ export function AddConnectionForm({
     }
   }
 
+  const preset = values.provider !== 'custom';
+
   return (
     <form class="add-form" onSubmit={submit} noValidate data-testid="add-connection-form">
       <h3>Add connection</h3>
-      <p class="muted">Custom OAuth 2.0 / OpenID Connect provider.</p>
 
-      <RedirectUri url={redirectUrl} copyText={copyText} />
+      <fieldset class="field">
+        <legend>Provider</legend>
+        {PROVIDER_CHOICES.map((provider) => (
+          <label class="choice" key={provider}>
+            <input
+              type="radio"
+              name="provider"
+              value={provider}
+              checked={values.provider === provider}
+              onChange={() => setProvider(provider)}
+            />
+            {providerName(provider)}
+          </label>
+        ))}
+      </fieldset>
+
+      {values.provider === 'custom' ? (
+        <RedirectUri url={redirectUrl} copyText={copyText} />
+      ) : (
+        <ProviderGuide provider={values.provider} redirectUrl={redirectUrl} copyText={copyText} />
+      )}
 
       <div class="field">
         <label for="add-label">Label</label>
@@ -102,66 +140,8 @@ export function AddConnectionForm({
         </p>
       </div>
 
-      <fieldset class="field">
-        <legend>Endpoints</legend>
-        <label class="choice">
-          <input
-            type="radio"
-            name="endpoint-mode"
-            checked={values.mode === 'discovery'}
-            onChange={() => setMode('discovery')}
-          />
-          Discover them from the issuer
-        </label>
-        <label class="choice">
-          <input
-            type="radio"
-            name="endpoint-mode"
-            checked={values.mode === 'manual'}
-            onChange={() => setMode('manual')}
-          />
-          Enter the endpoints by hand
-        </label>
-      </fieldset>
-
-      {values.mode === 'discovery' ? (
-        <div class="field">
-          <label for="add-issuer">Issuer URL</label>
-          <input
-            id="add-issuer"
-            type="url"
-            value={values.issuer}
-            onInput={update('issuer')}
-            placeholder="https://auth.example.com"
-            aria-describedby="add-issuer-hint"
-          />
-          <p id="add-issuer-hint" class="hint">
-            Its <code>/.well-known/openid-configuration</code> tells Token Keeper the endpoints.
-          </p>
-        </div>
-      ) : (
-        <>
-          <div class="field">
-            <label for="add-authorization-endpoint">Authorization endpoint</label>
-            <input
-              id="add-authorization-endpoint"
-              type="url"
-              value={values.authorizationEndpoint}
-              onInput={update('authorizationEndpoint')}
-              placeholder="https://auth.example.com/authorize"
-            />
-          </div>
-          <div class="field">
-            <label for="add-token-endpoint">Token endpoint</label>
-            <input
-              id="add-token-endpoint"
-              type="url"
-              value={values.tokenEndpoint}
-              onInput={update('tokenEndpoint')}
-              placeholder="https://auth.example.com/token"
-            />
-          </div>
-        </>
+      {values.provider === 'custom' && (
+        <CustomEndpointFields values={values} setMode={setMode} update={update} />
       )}
 
       <div class="field">
@@ -184,9 +164,13 @@ export function AddConnectionForm({
           onInput={update('clientSecret')}
           autoComplete="off"
           aria-describedby="add-client-secret-hint"
+          required={preset}
         />
         <p id="add-client-secret-hint" class="hint">
-          Optional. Only if the provider requires it; it is stored encrypted and never shown again.
+          {preset
+            ? `Required: ${providerName(values.provider)} wants it at its token endpoint.`
+            : 'Optional. Only if the provider requires it.'}{' '}
+          It is stored encrypted and never shown again.
         </p>
       </div>
 
@@ -200,10 +184,23 @@ export function AddConnectionForm({
           spellcheck={false}
         />
         <p id="add-scopes-hint" class="hint">
-          Separated by spaces. Keep <code>offline_access</code>: without it most providers issue no
-          refresh token.
+          {SCOPE_HINTS[values.provider]}
         </p>
       </div>
+
+      {values.provider === 'google' && (
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={values.testingMode}
+            onChange={(event) =>
+              setValues((current) => ({ ...current, testingMode: event.currentTarget.checked }))
+            }
+          />
+          The app is in Testing (Google ends its refresh tokens after 7 days; Token Keeper warns
+          before)
+        </label>
+      )}
 
       <div class="form-actions">
         <button type="submit" class="primary" disabled={submission.phase === 'pending'}>

@@ -1,10 +1,13 @@
 import type { NewConnectionInput } from '@/utils/messaging';
+import type { ProviderKind } from '@/utils/model';
+import { presetOf } from '@/utils/providers';
 
-/** How the provider's endpoints are given: found from the issuer, or typed by hand. */
+/** How a custom provider's endpoints are given: found from the issuer, or typed by hand. */
 export type EndpointMode = 'discovery' | 'manual';
 
-/** The add-connection form as typed: every field a string, so inputs stay controlled. */
+/** The add-connection form as typed: text fields are strings, so inputs stay controlled. */
 export interface ConnectionFormValues {
+  provider: ProviderKind;
   label: string;
   mode: EndpointMode;
   issuer: string;
@@ -13,19 +16,32 @@ export interface ConnectionFormValues {
   clientId: string;
   clientSecret: string;
   scopes: string;
+  /** Google only: the app's publishing status is "Testing" (refresh tokens die after 7 days). */
+  testingMode: boolean;
 }
 
-/** A blank form; `offline_access` is asked for by default because without it there is no refresh token. */
-export const EMPTY_CONNECTION_FORM: ConnectionFormValues = {
-  label: '',
-  mode: 'discovery',
-  issuer: '',
-  authorizationEndpoint: '',
-  tokenEndpoint: '',
-  clientId: '',
-  clientSecret: '',
-  scopes: 'openid offline_access',
-};
+/** A custom provider asks for `offline_access` by default: without it most issue no refresh token. */
+const CUSTOM_SCOPES = 'openid offline_access';
+
+/** The blank form of a provider: a preset's name as label and its default scopes. */
+export function blankConnectionForm(provider: ProviderKind): ConnectionFormValues {
+  const preset = presetOf(provider);
+  return {
+    provider,
+    label: preset?.name ?? '',
+    mode: 'discovery',
+    issuer: '',
+    authorizationEndpoint: '',
+    tokenEndpoint: '',
+    clientId: '',
+    clientSecret: '',
+    scopes: preset ? preset.defaultScopes.join(' ') : CUSTOM_SCOPES,
+    testingMode: false,
+  };
+}
+
+/** The form as first shown: Jira Cloud, the provider most people come for. */
+export const EMPTY_CONNECTION_FORM: ConnectionFormValues = blankConnectionForm('jira');
 
 /** Query keys the demo script may prefill (never the client secret: URLs end up in history). */
 const PREFILL_KEYS = [
@@ -37,38 +53,65 @@ const PREFILL_KEYS = [
   'scopes',
 ] as const;
 
-/** The form prefilled from a page query string such as `?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555`. */
+const PROVIDERS: readonly ProviderKind[] = ['jira', 'google', 'custom'];
+
+/**
+ * The form prefilled from a page query string such as `?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555`.
+ * An issuer or endpoints mean a custom provider unless `provider` names another.
+ */
 export function connectionFormFromQuery(search: string): ConnectionFormValues {
   const params = new URLSearchParams(search);
-  const values: ConnectionFormValues = { ...EMPTY_CONNECTION_FORM };
+  const givesEndpoints = params.has('authorizationEndpoint') || params.has('tokenEndpoint');
+  const named = PROVIDERS.find((kind) => kind === params.get('provider'));
+  const provider = named ?? (givesEndpoints || params.has('issuer') ? 'custom' : 'jira');
+  const values = blankConnectionForm(provider);
   for (const key of PREFILL_KEYS) {
     const value = params.get(key);
     if (value !== null) values[key] = value;
   }
-  const givesEndpoints = params.has('authorizationEndpoint') || params.has('tokenEndpoint');
   if (givesEndpoints && !params.has('issuer')) values.mode = 'manual';
   return values;
 }
 
 /**
- * The message for `addConnection`: trimmed, scopes split on whitespace, and only the endpoint
- * fields of the chosen mode, so a stale issuer never overrides endpoints typed by hand.
+ * The message for `addConnection`: trimmed, scopes split on whitespace, and only the fields of the
+ * chosen provider (and endpoint mode), so a stale issuer never overrides endpoints typed by hand.
  * The worker validates everything (R8); this only shapes the input.
  */
 export function toNewConnectionInput(values: ConnectionFormValues): NewConnectionInput {
-  const input: NewConnectionInput = {
-    provider: 'custom',
+  const common = {
     label: values.label.trim(),
     clientId: values.clientId.trim(),
     scopes: values.scopes.split(/\s+/).filter((scope) => scope !== ''),
   };
   // A secret may legitimately contain spaces at the ends; send it exactly as typed.
-  if (values.clientSecret !== '') input.clientSecret = values.clientSecret;
-  if (values.mode === 'discovery') {
-    input.issuer = values.issuer.trim();
-  } else {
-    input.authorizationEndpoint = values.authorizationEndpoint.trim();
-    input.tokenEndpoint = values.tokenEndpoint.trim();
+  switch (values.provider) {
+    case 'jira':
+      return { provider: 'jira', ...common, clientSecret: values.clientSecret };
+    case 'google':
+      return {
+        provider: 'google',
+        ...common,
+        clientSecret: values.clientSecret,
+        ...(values.testingMode ? { testingMode: true } : {}),
+      };
+    case 'custom': {
+      const input: NewConnectionInput = { provider: 'custom', ...common };
+      if (values.clientSecret !== '') input.clientSecret = values.clientSecret;
+      if (values.mode === 'discovery') {
+        input.issuer = values.issuer.trim();
+      } else {
+        input.authorizationEndpoint = values.authorizationEndpoint.trim();
+        input.tokenEndpoint = values.tokenEndpoint.trim();
+      }
+      return input;
+    }
   }
-  return input;
+}
+
+/** The https URLs the worker will call for this input, for which a page must ask host access. */
+export function urlsNeedingAccess(input: NewConnectionInput): (string | undefined)[] {
+  // Built-in providers' hosts are granted at install (manifest host_permissions).
+  if (input.provider !== 'custom') return [];
+  return [input.issuer, input.authorizationEndpoint, input.tokenEndpoint];
 }

@@ -11,12 +11,15 @@ export function withFreshTokens(
   tokens: TokenSet,
   arrivedAt: number,
   plan: { leadSec: number; random: number },
+  /** Set when these tokens come from a new consent: the start of the grant's absolute lifetime. */
+  grant?: { startedAt: number },
 ): Connection {
   const lifetimeSec = tokens.lifetime.lifetimeSec;
   const expiresAt = arrivedAt + lifetimeSec * 1000;
   return {
     ...connection,
     ...(tokens.account ? { account: tokens.account } : {}),
+    ...(grant ? { grantStartedAt: grant.startedAt } : {}),
     state: 'healthy',
     expiresAt,
     lifetimeSec,

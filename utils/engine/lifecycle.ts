@@ -1,15 +1,21 @@
 import * as v from 'valibot';
 import { NewConnectionSchema } from '../connection-input';
 import type { ActionResult } from '../messaging';
-import type { Connection, ConnectionStatus, Endpoints, HistoryEvent } from '../model';
+import type { Connection, ConnectionStatus, HistoryEvent, StoredError } from '../model';
 import {
-  discover,
   finishAuthorization,
   revokeToken,
   startAuthorization,
   type RequestOptions,
 } from '../oauth/client';
-import { assertSecureUrl } from '../oauth/loopback';
+import { describeConnectFailure } from '../oauth/provider-errors';
+import {
+  authorizeParams,
+  lookupIdentity,
+  manualRevocationHint,
+  resolveSetup,
+  type ConnectionSetup,
+} from '../oauth/providers';
 import { redact } from '../oauth/redact';
 import type { Settings } from '../settings';
 import { commit } from '../store/commit';
@@ -61,21 +67,22 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     if (!parsed.success)
       return failure('invalid_input', parsed.issues[0]?.message ?? 'Invalid connection.');
     const input = parsed.output;
-    let endpoints: Endpoints;
+    let setup: ConnectionSetup;
     try {
-      endpoints = await resolveEndpoints(input, deps.requestOptions);
+      setup = await resolveSetup(input, deps.requestOptions);
     } catch (error) {
       return failure('endpoints', errorMessage(error));
     }
     const now = deps.clock.now();
     const connection: Connection = {
       id: newId(),
-      provider: 'custom',
+      provider: input.provider,
       label: input.label,
       clientId: input.clientId,
       hasClientSecret: Boolean(input.clientSecret),
-      scopes: input.scopes,
-      endpoints,
+      scopes: setup.scopes,
+      endpoints: setup.endpoints,
+      ...(setup.refreshTokenLifetime ? { refreshTokenLifetime: setup.refreshTokenLifetime } : {}),
       state: 'new',
       expiresAt: null,
       lifetimeSec: null,
@@ -108,25 +115,39 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const pending = await startAuthorization(target, {
         redirectUri: deps.redirectUri,
         scopes: connection.scopes,
+        extraParams: authorizeParams(connection.provider),
       });
       const callbackUrl = await deps.authorize(pending.url);
       tokens = await finishAuthorization(target, pending, callbackUrl, deps.requestOptions);
     } catch (error) {
-      return failure('connect_failed', `Could not connect: ${errorMessage(error)}`);
+      return failure(
+        'connect_failed',
+        `Could not connect: ${describeConnectFailure(connection.provider, error)}`,
+      );
     }
     const arrivedAt = deps.clock.now();
+    // Network before the lock and the transaction (never inside them).
+    const identity = await lookupIdentity(target, tokens, deps.requestOptions);
     const settings = await deps.getSettings();
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
     const updated = await deps.locks.request(`refresh:${connectionId}`, async () => {
       const current = (await getConnection(deps.db, connectionId)) ?? connection;
-      const next = withFreshTokens(current, tokens, arrivedAt, {
-        leadSec: settings.refreshLeadMin * 60,
-        random: random(),
-      });
+      const next: Connection = {
+        ...withFreshTokens(
+          current,
+          tokens,
+          arrivedAt,
+          { leadSec: settings.refreshLeadMin * 60, random: random() },
+          { startedAt: arrivedAt },
+        ),
+        ...identity,
+      };
+      // No refresh_token in a consent response means the provider kept the grant's existing one.
+      const refreshToken = tokens.refreshToken ?? stored?.refreshToken;
       const sealed = await deps.vault.seal({
         connectionId,
         accessToken: tokens.accessToken,
-        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        ...(refreshToken ? { refreshToken } : {}),
         ...(stored?.clientSecret ? { clientSecret: stored.clientSecret } : {}),
       });
       const event: HistoryEvent = {
@@ -150,7 +171,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const connection = await getConnection(deps.db, connectionId);
       if (!connection) return failure('not_found', 'This connection no longer exists.');
       const stored = await deps.refresher.readSecrets(connectionId);
-      const revoked = await revokeQuietly(
+      const revocation = await revokeQuietly(
         connection,
         stored?.refreshToken ?? stored?.accessToken,
         stored?.clientSecret,
@@ -179,14 +200,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
             at: now,
             kind: 'disconnected',
             ok: true,
-            ...(revoked
-              ? {}
-              : {
-                  error: {
-                    code: 'not_revoked',
-                    message: 'The provider offers no revocation; tokens were deleted here.',
-                  },
-                }),
+            ...(revocation.ok ? {} : { error: revocation.error }),
           },
         ],
       });
@@ -205,14 +219,15 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return { ok: true, value: undefined };
   }
 
+  /** Revokes at the provider where it can; never throws, so disconnecting works offline too. */
   async function revokeQuietly(
     connection: Connection,
     token: string | undefined,
     clientSecret?: string,
-  ): Promise<boolean> {
-    if (!token) return true;
+  ): Promise<{ ok: true } | { ok: false; error: StoredError }> {
+    if (!token) return { ok: true };
     try {
-      return await revokeToken(
+      const revoked = await revokeToken(
         {
           endpoints: connection.endpoints,
           clientId: connection.clientId,
@@ -221,28 +236,29 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         token,
         deps.requestOptions,
       );
-    } catch {
-      // Disconnecting must work offline too; the tokens are deleted here either way.
-      return false;
+      if (revoked) return { ok: true };
+      const hint = manualRevocationHint(connection.provider);
+      return {
+        ok: false,
+        error: {
+          code: 'not_revoked',
+          message: `${hint ?? 'The provider offers no revocation.'} Tokens were deleted here.`,
+        },
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        error: {
+          code: 'revoke_failed',
+          message: redact(
+            `Revoking at the provider failed (${errorMessage(error)}); tokens were deleted here.`,
+          ),
+        },
+      };
     }
   }
 
   return { add, connect, disconnect, remove };
-}
-
-async function resolveEndpoints(
-  input: v.InferOutput<typeof NewConnectionSchema>,
-  options: RequestOptions | undefined,
-): Promise<Endpoints> {
-  if (input.issuer) return discover(input.issuer, options);
-  if (!input.authorizationEndpoint || !input.tokenEndpoint) {
-    throw new Error(
-      'Enter an issuer URL for discovery, or both the authorization and token endpoints.',
-    );
-  }
-  assertSecureUrl(input.authorizationEndpoint, 'Authorization endpoint');
-  assertSecureUrl(input.tokenEndpoint, 'Token endpoint');
-  return { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
 }
 
 function failure(

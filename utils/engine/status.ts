@@ -1,4 +1,5 @@
 import type { Connection, ConnectionStatus } from '../model';
+import { reconnectDeadline } from './reconnect-deadline';
 
 /** The page-safe view of a connection: its metadata and schedule, never a secret. */
 export function toStatus(connection: Connection): ConnectionStatus {
@@ -8,6 +9,8 @@ export function toStatus(connection: Connection): ConnectionStatus {
     provider: connection.provider,
     label: connection.label,
     ...(connection.account === undefined ? {} : { account: connection.account }),
+    ...(connection.sites === undefined ? {} : { sites: connection.sites }),
+    ...withDeadline(connection),
     clientId: connection.clientId,
     scopes: connection.scopes,
     endpoints: connection.endpoints,
@@ -21,4 +24,9 @@ export function toStatus(connection: Connection): ConnectionStatus {
     failure: connection.failure,
     busy,
   };
+}
+
+function withDeadline(connection: Connection): Pick<ConnectionStatus, 'reconnectBy'> {
+  const reconnectBy = reconnectDeadline(connection);
+  return reconnectBy ? { reconnectBy } : {};
 }

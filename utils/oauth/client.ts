@@ -1,21 +1,18 @@
 import * as oauth from 'oauth4webapi';
 import type { Endpoints } from '../model';
+import { httpOptions, type RequestOptions } from './http';
+import { accountFromClaims } from './identity';
 import { resolveLifetime, type Lifetime } from './lifetime';
-import { assertSecureUrl, isLoopback } from './loopback';
+import { assertSecureUrl } from './loopback';
+
+export { discover } from './discovery';
+export type { RequestOptions } from './http';
 
 /** Who we are at which authorization server. */
 export interface ClientTarget {
   endpoints: Endpoints;
   clientId: string;
   clientSecret?: string;
-}
-
-/** Network options for every request to the authorization server. */
-export interface RequestOptions {
-  /** Abort a request after this long (ms). */
-  timeoutMs?: number;
-  /** Replaces `fetch` (benchmarks, emulators). */
-  fetch?: typeof fetch;
 }
 
 /** The useful part of a token response. `expires_in` is resolved against a default when missing. */
@@ -36,38 +33,6 @@ export interface PendingAuthorization {
   codeVerifier: string;
   nonce?: string;
   redirectUri: string;
-}
-
-const DEFAULT_TIMEOUT_MS = 15_000;
-
-/** Fetches issuer metadata: OpenID Connect discovery first, then RFC 8414. */
-export async function discover(issuer: string, options: RequestOptions = {}): Promise<Endpoints> {
-  const issuerUrl = assertSecureUrl(issuer, 'Issuer URL');
-  const failures: string[] = [];
-  for (const algorithm of ['oidc', 'oauth2'] as const) {
-    try {
-      const response = await oauth.discoveryRequest(issuerUrl, {
-        algorithm,
-        ...httpOptions(issuerUrl, options),
-      });
-      const as = await oauth.processDiscoveryResponse(issuerUrl, response);
-      if (!as.authorization_endpoint || !as.token_endpoint) {
-        throw new Error('metadata lacks authorization_endpoint or token_endpoint');
-      }
-      return {
-        issuer: as.issuer,
-        authorization: as.authorization_endpoint,
-        token: as.token_endpoint,
-        ...(as.revocation_endpoint ? { revocation: as.revocation_endpoint } : {}),
-        ...(as.userinfo_endpoint ? { userinfo: as.userinfo_endpoint } : {}),
-      };
-    } catch (error) {
-      failures.push(
-        `${algorithm === 'oidc' ? 'openid-configuration' : 'oauth-authorization-server'}: ${describe(error)}`,
-      );
-    }
-  }
-  throw new Error(`Discovery failed for ${issuerUrl.href} (${failures.join('; ')}).`);
 }
 
 /** Builds the authorization URL with PKCE S256, `state` and (for OpenID) `nonce`. */
@@ -117,7 +82,7 @@ export async function finishAuthorization(
     params,
     pending.redirectUri,
     pending.codeVerifier,
-    httpOptions(new URL(as.token_endpoint!), options),
+    tokenRequestOptions(target.endpoints, options),
   );
   const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
     expectedNonce: pending.nonce ?? oauth.expectNoNonce,
@@ -138,7 +103,7 @@ export async function refreshAccessToken(
     client,
     clientAuth(target),
     refreshToken,
-    httpOptions(new URL(as.token_endpoint!), options),
+    tokenRequestOptions(target.endpoints, options),
   );
   return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response));
 }
@@ -177,23 +142,12 @@ function clientAuth(target: ClientTarget): oauth.ClientAuth {
   return target.clientSecret ? oauth.ClientSecretPost(target.clientSecret) : oauth.None();
 }
 
-function httpOptions(url: URL, options: RequestOptions) {
-  return {
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    // oauth4webapi refuses http: everywhere; we allow it for loopback only (local and demo servers).
-    ...(isLoopback(url) ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(options.fetch ? { [oauth.customFetch]: options.fetch } : {}),
-  };
+function tokenRequestOptions(endpoints: Endpoints, options: RequestOptions) {
+  return httpOptions(new URL(endpoints.token), options, endpoints.tokenRequestFormat ?? 'form');
 }
 
 function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
-  const claims = oauth.getValidatedIdTokenClaims(result);
-  const account =
-    claims && typeof claims['email'] === 'string'
-      ? claims['email']
-      : claims && typeof claims['preferred_username'] === 'string'
-        ? claims['preferred_username']
-        : undefined;
+  const account = accountFromClaims(oauth.getValidatedIdTokenClaims(result));
   return {
     accessToken: result.access_token,
     lifetime: resolveLifetime(result.expires_in),
@@ -201,8 +155,4 @@ function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
     ...(result.scope ? { scope: result.scope } : {}),
     ...(account ? { account } : {}),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

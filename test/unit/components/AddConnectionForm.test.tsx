@@ -55,6 +55,7 @@ describe('AddConnectionForm', () => {
     const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
     render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
 
+    fireEvent.click(screen.getByLabelText('Custom OAuth 2.0 / OpenID Connect'));
     fireEvent.click(screen.getByLabelText('Enter the endpoints by hand'));
     type('Label', 'Hand');
     type('Authorization endpoint', 'https://a.test/auth');
@@ -178,5 +179,69 @@ describe('AddConnectionForm', () => {
     expect(screen.getByRole('alert').textContent).toBe(
       'Token Keeper needs permission to reach dev-1.okta.com to get and refresh tokens. Allow it when the browser asks.',
     );
+  });
+
+  it('starts with Jira Cloud: its registration guide, defaults, and no host-access prompt', async () => {
+    const requestOrigins = vi.fn(async () => true);
+    const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
+    render(
+      <AddConnectionForm requestOrigins={requestOrigins} redirectUrl={REDIRECT} onAdd={onAdd} />,
+    );
+
+    type('Client ID', 'jira-cid');
+    type('Client secret', 'jira-secret');
+    await submit();
+
+    expect(screen.getByTestId('provider-guide').textContent).toContain('OAuth 2.0 integration');
+    expect(screen.getByTestId('redirect-uri').textContent).toBe(REDIRECT);
+    expect(onAdd).toHaveBeenCalledWith({
+      provider: 'jira',
+      label: 'Jira Cloud',
+      clientId: 'jira-cid',
+      clientSecret: 'jira-secret',
+      scopes: ['read:jira-work', 'read:jira-user', 'offline_access'],
+    });
+    expect(requestOrigins).not.toHaveBeenCalled();
+  });
+
+  it('switches to Google with its defaults and sends testing mode when ticked', async () => {
+    const onAdd = vi.fn<OnAdd>(async () => ({ ok: true, value: makeConnection() }));
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
+
+    type('Client ID', 'typed for Jira');
+    fireEvent.click(screen.getByLabelText('Google'));
+    type('Client ID', 'g-cid');
+    type('Client secret', 'g-secret');
+    fireEvent.click(screen.getByLabelText(/The app is in Testing/));
+    await submit();
+
+    expect(screen.getByTestId('provider-guide').textContent).toContain('Web application');
+    expect(onAdd).toHaveBeenCalledWith({
+      provider: 'google',
+      label: 'Google',
+      clientId: 'g-cid',
+      clientSecret: 'g-secret',
+      scopes: ['openid', 'email'],
+      testingMode: true,
+    });
+  });
+
+  it("shows the worker's reason when a preset lacks its client secret", async () => {
+    const onAdd: OnAdd = async () => ({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: 'Jira Cloud needs the secret from the Atlassian developer console.',
+      },
+    });
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
+
+    type('Client ID', 'jira-cid');
+    await submit();
+
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Jira Cloud needs the secret from the Atlassian developer console.',
+    );
+    expect(valueOf('Client ID')).toBe('jira-cid');
   });
 });

@@ -1,0 +1,359 @@
+// An Atlassian OAuth 2.0 (3LO) emulator on loopback, behaving as Atlassian documents it: consent at
+// /authorize (audience, prompt=consent), a token endpoint that takes JSON only and requires the client
+// secret, 1 h access tokens, rotating refresh tokens (only with offline_access) with a reuse leeway after
+// which the whole token family is revoked, 90-day inactivity and 365-day absolute expiry, and
+// /oauth/token/accessible-resources. Records what happened so tests can assert on it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Endpoints, Site } from '../../../utils/model';
+import { DEMO_REDIRECT_URI } from '../auth-server';
+import {
+  bearerToken,
+  consentPage,
+  errorPage,
+  mediaType,
+  pkceMatches,
+  randomToken,
+  readBody,
+  redirect,
+  sendHtml,
+  sendJson,
+  startLoopbackServer,
+} from './http';
+
+/** The client registered at the emulator by default. */
+export const ATLASSIAN_CLIENT = { id: 'jira-client-id', secret: 'jira-client-secret' } as const;
+
+/** The site the default grant reaches. */
+export const ATLASSIAN_SITE: Site = {
+  id: '1324a887-45db-1bf4-1e99-ef0ff456d421',
+  name: 'acme',
+  url: 'https://acme.atlassian.net',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Options of the emulator; all optional. */
+export interface AtlassianEmulatorOptions {
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  /** Access token lifetime; Atlassian's is 3600 s. */
+  accessTokenTtlSec?: number;
+  /** How long a rotated refresh token is still accepted (Atlassian: reported as 10 minutes). */
+  reuseLeewaySec?: number;
+  idleDays?: number;
+  absoluteDays?: number;
+  sites?: Site[];
+  /** The emulator's clock (epoch ms); tests move it to exercise expiry. */
+  now?: () => number;
+}
+
+/** A token endpoint request as the emulator saw it. */
+export interface AtlassianTokenRequest {
+  grantType: string;
+  contentType: string;
+  /** Whether a client secret was present (never its value). */
+  withSecret: boolean;
+  status: number;
+  error?: string;
+}
+
+/** What the emulator saw. */
+export interface AtlassianRecords {
+  /** Query parameters of every authorization request. */
+  authorizeRequests: Record<string, string>[];
+  tokenRequests: AtlassianTokenRequest[];
+  refreshSuccesses: number;
+  /** Rotated refresh tokens presented again inside the leeway (accepted). */
+  reusedWithinLeeway: number;
+  /** Token families revoked because an old refresh token came back after the leeway. */
+  familiesRevoked: number;
+  /** Calls to accessible-resources, and how many had a valid token. */
+  resourceRequests: { ok: boolean }[];
+}
+
+/** A running emulator. */
+export interface AtlassianEmulator {
+  origin: string;
+  /** Endpoints to point a Jira connection at (the test-only override). */
+  endpoints: Endpoints;
+  records: AtlassianRecords;
+  /** The refresh token the family currently accepts without reuse, per family. */
+  currentRefreshTokens(): string[];
+  close(): Promise<void>;
+}
+
+interface PendingConsent {
+  params: URLSearchParams;
+}
+interface IssuedCode {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  codeChallenge?: string;
+  expiresAt: number;
+}
+interface Family {
+  startedAt: number;
+  scope: string;
+  revoked: boolean;
+  current: string;
+}
+interface RefreshTokenRecord {
+  family: Family;
+  issuedAt: number;
+  rotatedAt?: number;
+}
+
+/** Starts the emulator on 127.0.0.1. */
+export async function startAtlassianEmulator(
+  options: AtlassianEmulatorOptions = {},
+): Promise<AtlassianEmulator> {
+  const clientId = options.clientId ?? ATLASSIAN_CLIENT.id;
+  const clientSecret = options.clientSecret ?? ATLASSIAN_CLIENT.secret;
+  const redirectUri = options.redirectUri ?? DEMO_REDIRECT_URI;
+  const ttlSec = options.accessTokenTtlSec ?? 3600;
+  const leewayMs = (options.reuseLeewaySec ?? 600) * 1000;
+  const idleMs = (options.idleDays ?? 90) * DAY_MS;
+  const absoluteMs = (options.absoluteDays ?? 365) * DAY_MS;
+  const sites = options.sites ?? [ATLASSIAN_SITE];
+  const now = options.now ?? Date.now;
+
+  const records: AtlassianRecords = {
+    authorizeRequests: [],
+    tokenRequests: [],
+    refreshSuccesses: 0,
+    reusedWithinLeeway: 0,
+    familiesRevoked: 0,
+    resourceRequests: [],
+  };
+  const pending = new Map<string, PendingConsent>();
+  const codes = new Map<string, IssuedCode>();
+  const refreshTokens = new Map<string, RefreshTokenRecord>();
+  const accessTokens = new Map<string, { family: Family | undefined; expiresAt: number }>();
+  const families: Family[] = [];
+
+  function authorize(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    const params = url.searchParams;
+    records.authorizeRequests.push(Object.fromEntries(params));
+    if (params.get('client_id') !== clientId || params.get('redirect_uri') !== redirectUri) {
+      sendHtml(response, 400, errorPage('Invalid client_id or redirect_uri (callback URL).'));
+      return;
+    }
+    const back = new URL(redirectUri);
+    const state = params.get('state');
+    if (state) back.searchParams.set('state', state);
+    const problem =
+      params.get('response_type') !== 'code'
+        ? 'unsupported_response_type'
+        : params.get('audience') !== 'api.atlassian.com'
+          ? 'invalid_request'
+          : undefined;
+    if (problem) {
+      back.searchParams.set('error', problem);
+      redirect(response, back.href);
+      return;
+    }
+    const requestId = randomToken('consent');
+    pending.set(requestId, { params });
+    sendHtml(
+      response,
+      200,
+      consentPage({
+        title: 'Token Keeper is requesting access to your Atlassian account',
+        account: 'demo@atlassian.test',
+        scopes: (params.get('scope') ?? '').split(' ').filter(Boolean),
+        action: '/authorize/decision',
+        requestId,
+        approveLabel: 'Accept',
+      }),
+    );
+  }
+
+  async function decide(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(request));
+    const consent = pending.get(form.get('request') ?? '');
+    if (!consent) {
+      sendHtml(response, 400, errorPage('This consent request expired.'));
+      return;
+    }
+    pending.delete(form.get('request')!);
+    const back = new URL(redirectUri);
+    const state = consent.params.get('state');
+    if (state) back.searchParams.set('state', state);
+    if (form.get('decision') !== 'approve') {
+      back.searchParams.set('error', 'access_denied');
+      redirect(response, back.href);
+      return;
+    }
+    const code = randomToken('code');
+    const challenge = consent.params.get('code_challenge');
+    codes.set(code, {
+      clientId,
+      redirectUri,
+      scope: consent.params.get('scope') ?? '',
+      ...(challenge ? { codeChallenge: challenge } : {}),
+      expiresAt: now() + 60_000,
+    });
+    back.searchParams.set('code', code);
+    redirect(response, back.href);
+  }
+
+  function issue(family: Family | undefined, scope: string) {
+    const accessToken = randomToken('atl-at');
+    accessTokens.set(accessToken, { family, expiresAt: now() + ttlSec * 1000 });
+    let refreshToken: string | undefined;
+    if (family) {
+      refreshToken = randomToken('atl-rt');
+      refreshTokens.set(refreshToken, { family, issuedAt: now() });
+      family.current = refreshToken;
+    }
+    return {
+      access_token: accessToken,
+      expires_in: ttlSec,
+      token_type: 'Bearer',
+      scope,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    };
+  }
+
+  async function token(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const contentType = mediaType(request);
+    const raw = await readBody(request);
+    const answer = (status: number, body: Record<string, unknown>, grantType: string) => {
+      records.tokenRequests.push({
+        grantType,
+        contentType,
+        withSecret: typeof parsed?.['client_secret'] === 'string',
+        status,
+        ...(typeof body['error'] === 'string' ? { error: body['error'] } : {}),
+      });
+      sendJson(request, response, status, body);
+    };
+    let parsed: Record<string, unknown> | undefined;
+    if (contentType === 'application/json') {
+      try {
+        parsed = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!parsed || typeof parsed !== 'object') {
+      // Atlassian's token endpoint reads JSON bodies; a form body finds none of its fields.
+      answer(
+        400,
+        { error: 'invalid_request', error_description: 'Request body must be JSON.' },
+        'unknown',
+      );
+      return;
+    }
+    const grantType = String(parsed['grant_type'] ?? 'unknown');
+    if (parsed['client_id'] !== clientId || parsed['client_secret'] !== clientSecret) {
+      answer(401, { error: 'access_denied', error_description: 'Unauthorized' }, grantType);
+      return;
+    }
+    if (grantType === 'authorization_code') {
+      const code = codes.get(String(parsed['code'] ?? ''));
+      codes.delete(String(parsed['code'] ?? ''));
+      const valid =
+        code &&
+        code.expiresAt > now() &&
+        parsed['redirect_uri'] === code.redirectUri &&
+        (!code.codeChallenge ||
+          pkceMatches(parsed['code_verifier'] as string | undefined, code.codeChallenge));
+      if (!valid) {
+        answer(
+          403,
+          { error: 'invalid_grant', error_description: 'Invalid authorization code' },
+          grantType,
+        );
+        return;
+      }
+      const offline = code.scope.split(' ').includes('offline_access');
+      let family: Family | undefined;
+      if (offline) {
+        family = { startedAt: now(), scope: code.scope, revoked: false, current: '' };
+        families.push(family);
+      }
+      answer(200, issue(family, code.scope), grantType);
+      return;
+    }
+    if (grantType === 'refresh_token') {
+      const presented = String(parsed['refresh_token'] ?? '');
+      const record = refreshTokens.get(presented);
+      const invalid = {
+        error: 'invalid_grant',
+        error_description: 'Unknown or invalid refresh token.',
+      };
+      if (!record || record.family.revoked) {
+        answer(403, invalid, grantType);
+        return;
+      }
+      const { family } = record;
+      const expired = now() - family.startedAt > absoluteMs || now() - record.issuedAt > idleMs;
+      if (expired) {
+        answer(403, invalid, grantType);
+        return;
+      }
+      if (record.rotatedAt !== undefined) {
+        if (now() - record.rotatedAt > leewayMs) {
+          // Reuse after the leeway looks like theft: every token of the family dies.
+          family.revoked = true;
+          records.familiesRevoked += 1;
+          answer(403, invalid, grantType);
+          return;
+        }
+        records.reusedWithinLeeway += 1;
+      } else {
+        record.rotatedAt = now();
+      }
+      records.refreshSuccesses += 1;
+      answer(200, issue(family, family.scope), grantType);
+      return;
+    }
+    answer(400, { error: 'unsupported_grant_type' }, grantType);
+  }
+
+  function resources(request: IncomingMessage, response: ServerResponse): void {
+    const token = accessTokens.get(bearerToken(request) ?? '');
+    const ok = Boolean(token && token.expiresAt > now() && !token.family?.revoked);
+    records.resourceRequests.push({ ok });
+    if (!ok) {
+      sendJson(request, response, 401, { code: 401, message: 'Unauthorized' });
+      return;
+    }
+    sendJson(
+      request,
+      response,
+      200,
+      sites.map((site) => ({
+        ...site,
+        scopes: ['read:jira-work', 'read:jira-user'],
+        avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/flag.png',
+      })),
+    );
+  }
+
+  const server = await startLoopbackServer(options.port ?? 0, async (request, response, url) => {
+    const route = `${request.method} ${url.pathname}`;
+    if (route === 'GET /authorize') return authorize(request, response, url);
+    if (route === 'POST /authorize/decision') return decide(request, response);
+    if (route === 'POST /oauth/token') return token(request, response);
+    if (route === 'GET /oauth/token/accessible-resources') return resources(request, response);
+    return false;
+  });
+
+  return {
+    origin: server.origin,
+    endpoints: {
+      authorization: `${server.origin}/authorize`,
+      token: `${server.origin}/oauth/token`,
+      resources: `${server.origin}/oauth/token/accessible-resources`,
+      tokenRequestFormat: 'json',
+    },
+    records,
+    currentRefreshTokens: () => families.filter((f) => !f.revoked).map((f) => f.current),
+    close: server.close,
+  };
+}

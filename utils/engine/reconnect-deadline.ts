@@ -1,0 +1,42 @@
+import type { Connection, ReconnectDeadline } from '../model';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Warn this long before a refresh token dies, unless its whole life is shorter (see below). */
+export const WARN_AHEAD_DAYS = 14;
+
+/**
+ * When the connection's refresh token is expected to stop working, by the provider's rules: the
+ * inactivity limit counts from the last successful token response (every refresh renews it), the
+ * absolute limit from the consent that started the grant. Undefined when the provider has no known
+ * limit or the connection has no grant.
+ */
+export function reconnectDeadline(
+  connection: Pick<
+    Connection,
+    'refreshTokenLifetime' | 'grantStartedAt' | 'lastRefreshAt' | 'state'
+  >,
+): ReconnectDeadline | undefined {
+  const lifetime = connection.refreshTokenLifetime;
+  if (!lifetime || connection.state === 'new') return undefined;
+  const candidates: Omit<ReconnectDeadline, 'warnFrom'>[] = [];
+  if (lifetime.idleDays !== undefined && connection.lastRefreshAt !== null) {
+    candidates.push({
+      at: connection.lastRefreshAt + lifetime.idleDays * DAY_MS,
+      reason: 'inactivity',
+      limitDays: lifetime.idleDays,
+    });
+  }
+  if (lifetime.absoluteDays !== undefined && connection.grantStartedAt !== undefined) {
+    candidates.push({
+      at: connection.grantStartedAt + lifetime.absoluteDays * DAY_MS,
+      reason: 'age',
+      limitDays: lifetime.absoluteDays,
+    });
+  }
+  const first = candidates.sort((a, b) => a.at - b.at)[0];
+  if (!first) return undefined;
+  // A short life (Google's 7 days in Testing) is warned about from half-way, not from the start.
+  const aheadMs = Math.min(WARN_AHEAD_DAYS, first.limitDays / 2) * DAY_MS;
+  return { ...first, warnFrom: first.at - aheadMs };
+}

@@ -1,0 +1,92 @@
+import type { ValidConnectionInput } from '../connection-input';
+import type { Endpoints, ProviderKind, RefreshTokenLifetime } from '../model';
+import { presetOf, presetScopes, PROVIDER_PRESETS } from '../providers';
+import type { TokenSet } from './client';
+import { discover } from './discovery';
+import type { RequestOptions } from './http';
+import { accountFromSites, fetchSites, fetchUserInfoAccount, type Identity } from './identity';
+import { assertSecureUrl } from './loopback';
+
+/** How a new connection talks to its provider, resolved from what the person entered. */
+export interface ConnectionSetup {
+  endpoints: Endpoints;
+  scopes: string[];
+  refreshTokenLifetime?: RefreshTokenLifetime;
+}
+
+/**
+ * The endpoints, scopes and refresh-token rules of a new connection: a preset's own, or for a
+ * custom provider discovered from its issuer or taken as typed. Throws a sentence for the person.
+ */
+export async function resolveSetup(
+  input: ValidConnectionInput,
+  options: RequestOptions = {},
+): Promise<ConnectionSetup> {
+  if (input.provider === 'custom') {
+    return { endpoints: await customEndpoints(input, options), scopes: input.scopes };
+  }
+  const preset = PROVIDER_PRESETS[input.provider];
+  const testing = input.provider === 'google' && input.testingMode === true;
+  return {
+    endpoints: { ...preset.endpoints },
+    scopes: presetScopes(preset, input.scopes),
+    refreshTokenLifetime: {
+      ...((testing ? preset.testingRefreshTokenLifetime : undefined) ??
+        preset.refreshTokenLifetime),
+    },
+  };
+}
+
+/** Extra authorization request parameters of a provider (none for a custom one). */
+export function authorizeParams(kind: ProviderKind): Record<string, string> {
+  return { ...presetOf(kind)?.authorizeParams };
+}
+
+/** What to tell the person when the provider cannot revoke, or undefined when it can. */
+export function manualRevocationHint(kind: ProviderKind): string | undefined {
+  return presetOf(kind)?.manualRevocation?.text;
+}
+
+/**
+ * Who the new tokens belong to: Atlassian's sites (names, URLs, cloud ids) where the provider lists
+ * them, else the ID token's e-mail, else the userinfo endpoint's. Best effort: a failed lookup
+ * yields nothing rather than failing a connect that already succeeded.
+ */
+export async function lookupIdentity(
+  target: { endpoints: Endpoints; clientId: string },
+  tokens: TokenSet,
+  options: RequestOptions = {},
+): Promise<Identity> {
+  try {
+    if (target.endpoints.resources) {
+      const sites = await fetchSites(target.endpoints.resources, tokens.accessToken, options);
+      const account = accountFromSites(sites);
+      return { sites, ...(account ? { account } : {}) };
+    }
+    if (tokens.account) return { account: tokens.account };
+    const account = await fetchUserInfoAccount(
+      target.endpoints,
+      target.clientId,
+      tokens.accessToken,
+      options,
+    );
+    return account ? { account } : {};
+  } catch {
+    return {};
+  }
+}
+
+async function customEndpoints(
+  input: Extract<ValidConnectionInput, { provider: 'custom' }>,
+  options: RequestOptions,
+): Promise<Endpoints> {
+  if (input.issuer) return discover(input.issuer, options);
+  if (!input.authorizationEndpoint || !input.tokenEndpoint) {
+    throw new Error(
+      'Enter an issuer URL for discovery, or both the authorization and token endpoints.',
+    );
+  }
+  assertSecureUrl(input.authorizationEndpoint, 'Authorization endpoint');
+  assertSecureUrl(input.tokenEndpoint, 'Token endpoint');
+  return { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
+}
