@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
@@ -31,15 +32,18 @@ export async function launchExtension(options: {
   extensionDir: string;
   headless: boolean;
   userDataDir?: string;
+  /** More unpacked extensions to load beside Token Keeper (e.g. a test caller). */
+  alsoLoad?: string[];
 }): Promise<ExtensionBrowser> {
+  const extensions = [options.extensionDir, ...(options.alsoLoad ?? [])].join(',');
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'token-keeper-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: findChromium(),
     headless: options.headless,
     args: [
       ...(options.headless ? ['--headless=new'] : []),
-      `--disable-extensions-except=${options.extensionDir}`,
-      `--load-extension=${options.extensionDir}`,
+      `--disable-extensions-except=${extensions}`,
+      `--load-extension=${extensions}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
@@ -48,9 +52,13 @@ export async function launchExtension(options: {
       '--no-first-run',
     ],
   });
+  // With a pinned key the id is known in advance; otherwise the extension's is the only worker.
+  const knownId = extensionIdOf(options.extensionDir);
+  const isOurs = (w: Worker) =>
+    w.url().startsWith(knownId ? `chrome-extension://${knownId}/` : 'chrome-extension://');
   const worker = async (): Promise<Worker> =>
-    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-    (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    context.serviceWorkers().find(isOurs) ??
+    (await context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 30_000 }));
   const extensionId = new URL((await worker()).url()).host;
   return {
     context,
@@ -99,4 +107,17 @@ export async function readAlarms(browser: ExtensionBrowser): Promise<AlarmInfo[]
     ).chrome;
     return api.alarms.getAll();
   });
+}
+
+/** The id Chrome gives an unpacked extension whose manifest pins a `key`: sha-256 of the key, in letters a–p. */
+export function extensionIdOf(extensionDir: string): string | undefined {
+  const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8')) as {
+    key?: string;
+  };
+  if (!manifest.key) return undefined;
+  const hex = createHash('sha256')
+    .update(Buffer.from(manifest.key, 'base64'))
+    .digest('hex')
+    .slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
 }

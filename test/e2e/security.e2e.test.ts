@@ -1,0 +1,195 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { CHROME_BUILD_DIR, ROOT } from '../support/build';
+import { extensionIdOf, launchExtension, type ExtensionBrowser } from '../support/chromium';
+import {
+  addConnection,
+  connectWithConsent,
+  openOptions,
+  readState,
+} from '../support/extension-driver';
+
+const CALLER_DIR = join(ROOT, 'test', 'support', 'caller-extension');
+const CALLER_ID = extensionIdOf(CALLER_DIR)!;
+
+/** Every file below `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return [];
+    return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
+  });
+}
+
+/** Sends a page request the way @webext-core/messaging does, from an extension page. */
+function sendFromPage(
+  page: Page,
+  type: string,
+  data: unknown,
+): Promise<{ res?: unknown; err?: unknown }> {
+  return page.evaluate(
+    ([type, data]) =>
+      (
+        globalThis as unknown as {
+          chrome: {
+            runtime: { sendMessage(m: unknown): Promise<{ res?: unknown; err?: unknown }> };
+          };
+        }
+      ).chrome.runtime.sendMessage({
+        id: 1,
+        type,
+        data,
+        timestamp: Date.now(),
+      }),
+    [type, data] as const,
+  );
+}
+
+async function callerWorker(browser: ExtensionBrowser): Promise<Worker> {
+  const isCaller = (w: Worker) => w.url().startsWith(`chrome-extension://${CALLER_ID}/`);
+  return (
+    browser.context.serviceWorkers().find(isCaller) ??
+    (await browser.context.waitForEvent('serviceworker', { predicate: isCaller, timeout: 30_000 }))
+  );
+}
+
+function askFromCaller(worker: Worker, tokenKeeperId: string, message: unknown) {
+  return worker.evaluate(
+    ([id, message]) =>
+      (
+        globalThis as unknown as {
+          askTokenKeeper(id: string, m: unknown): Promise<Record<string, unknown>>;
+        }
+      ).askTokenKeeper(id, message),
+    [tokenKeeperId, message] as const,
+  );
+}
+
+describe('secrets stay secret (Chromium)', () => {
+  let server: AuthServerHandle;
+  let browser: ExtensionBrowser;
+  let options: Page;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    server = await startAuthServer({ accessTokenTtlSec: 300 });
+    browser = await launchExtension({
+      extensionDir: CHROME_BUILD_DIR,
+      headless: true,
+      alsoLoad: [CALLER_DIR],
+    });
+    options = await openOptions(browser, {
+      label: 'Guarded',
+      issuer: server.issuer,
+      clientId: DEMO_CLIENT_ID,
+      scopes: 'openid email offline_access',
+    });
+    connectionId = await addConnection(options, 'Guarded');
+    await connectWithConsent(browser, options, connectionId);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('answers another extension only once the person allowed it, with an access token only', async () => {
+    const caller = await callerWorker(browser);
+    const request = { type: 'getAccessToken', connectionId, minValiditySeconds: 60 };
+
+    const refused = await askFromCaller(caller, browser.extensionId, request);
+    const granted = await sendFromPage(options, 'setExternalAccess', {
+      connectionId,
+      allowed: [CALLER_ID],
+    });
+    const answered = await askFromCaller(caller, browser.extensionId, request);
+
+    const lastAccess = server.records.issuedTokens
+      .filter((t) => t.kind === 'access_token')
+      .at(-1)?.value;
+    const lastRefresh = server.records.issuedTokens
+      .filter((t) => t.kind === 'refresh_token')
+      .at(-1)?.value;
+    const events = (await readState(options)).events;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    expect(granted).toMatchObject({ res: { ok: true, value: [CALLER_ID] } });
+    expect(answered).toMatchObject({ ok: true, tokenType: 'Bearer', accessToken: lastAccess });
+    expect(JSON.stringify(answered)).not.toContain(lastRefresh!);
+    expect(
+      events
+        .filter((e) => e.caller === CALLER_ID)
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['access-granted', 'token-issued']);
+  });
+
+  it('refuses page requests from another extension', async () => {
+    const caller = await callerWorker(browser);
+
+    const answer = await caller.evaluate(
+      ([id, connectionId]) =>
+        (
+          globalThis as unknown as {
+            chrome: { runtime: { sendMessage(id: string, m: unknown): Promise<unknown> } };
+          }
+        ).chrome.runtime.sendMessage(id, {
+          id: 1,
+          type: 'wipeAllData',
+          data: undefined,
+          timestamp: Date.now(),
+          connectionId,
+        }),
+      [browser.extensionId, connectionId] as const,
+    );
+
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect((await readState(options)).connections).toHaveLength(1);
+  });
+
+  it('leaves no issued token in clear anywhere in the browser profile on disk', async () => {
+    const card = options.locator(`[data-connection-id="${connectionId}"]`);
+    for (let i = 0; i < 2; i += 1) {
+      const before = server.records.refreshSuccesses;
+      await card.getByRole('button', { name: 'Refresh now' }).click();
+      await expect
+        .poll(() => server.records.refreshSuccesses, { timeout: 15_000 })
+        .toBe(before + 1);
+    }
+    const tokens = server.tokenValues();
+    // A control: a string written in clear to IndexedDB must be found, or the scan proves nothing.
+    const canary = `canary-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    await options.evaluate(
+      (value) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('scan-control', 1);
+          open.onupgradeneeded = () => open.result.createObjectStore('plain');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('plain', 'readwrite');
+            tx.objectStore('plain').put(value, 'value');
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      canary,
+    );
+    await browser.close({ keepProfile: true });
+
+    const files = filesUnder(browser.userDataDir);
+    const leaks = files.flatMap((file) => {
+      const bytes = readFileSync(file);
+      const latin1 = bytes.toString('latin1');
+      const utf16 = bytes.toString('utf16le') + bytes.subarray(1).toString('utf16le');
+      return [...tokens, canary]
+        .filter((token) => latin1.includes(token) || utf16.includes(token))
+        .map((token) => (token === canary ? 'canary' : `${file}: ${token.slice(0, 6)}…`));
+    });
+    expect(tokens.length).toBeGreaterThanOrEqual(6);
+    expect(files.length).toBeGreaterThan(20);
+    expect(leaks).toContain('canary');
+    expect(leaks.filter((leak) => leak !== 'canary')).toEqual([]);
+  });
+});

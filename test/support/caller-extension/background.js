@@ -1,0 +1,4 @@
+// A stand-in for an extension that integrates with Token Keeper (see docs/integration.md).
+// The end-to-end test calls askTokenKeeper() inside this worker.
+globalThis.askTokenKeeper = (tokenKeeperId, message) =>
+  chrome.runtime.sendMessage(tokenKeeperId, message);
