@@ -58,4 +58,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },
+  {
+    // A plain MV3 extension used as a test caller: it runs in Chrome, not Node.
+    files: ['test/support/caller-extension/**'],
+    languageOptions: { globals: { ...globals.serviceworker, chrome: 'readonly' } },
+  },
 );
