@@ -22,6 +22,8 @@ export interface ProviderPreset {
   refreshTokenLifetime: RefreshTokenLifetime;
   /** The lifetime instead when the app is still in the provider's testing mode. */
   testingRefreshTokenLifetime?: RefreshTokenLifetime;
+  /** Scopes that alone keep the testing-mode lifetime from applying (Google: basic profile). */
+  testingExemptScopes?: readonly string[];
   /** Where the person withdraws access by hand when the provider has no revocation endpoint. */
   manualRevocation?: { text: string; url: string };
   /** The developer console where the app is registered. */
@@ -71,6 +73,14 @@ export const GOOGLE_PRESET: ProviderPreset = {
   // Unused for six months; apps in "Testing" get refresh tokens that die 7 days after consent.
   refreshTokenLifetime: { idleDays: 180 },
   testingRefreshTokenLifetime: { absoluteDays: 7 },
+  // Google exempts apps asking for nothing beyond the basic profile from the 7-day limit.
+  testingExemptScopes: [
+    'openid',
+    'email',
+    'profile',
+    'https://www.googleapis.com/auth/userinfo.email',
+    'https://www.googleapis.com/auth/userinfo.profile',
+  ],
   consoleUrl: 'https://console.cloud.google.com/apis/credentials',
 };
 
@@ -88,6 +98,20 @@ export function presetOf(kind: ProviderKind): ProviderPreset | undefined {
 /** A provider's name as a person knows it. */
 export function providerName(kind: ProviderKind): string {
   return presetOf(kind)?.name ?? 'Custom OAuth 2.0 / OpenID Connect';
+}
+
+/** The refresh-token rules of a preset for these scopes, in testing mode or not. */
+export function presetLifetime(
+  preset: ProviderPreset,
+  scopes: readonly string[],
+  testingMode: boolean,
+): RefreshTokenLifetime {
+  const exempt = preset.testingExemptScopes ?? [];
+  const testingApplies = testingMode && scopes.some((scope) => !exempt.includes(scope));
+  return {
+    ...((testingApplies ? preset.testingRefreshTokenLifetime : undefined) ??
+      preset.refreshTokenLifetime),
+  };
 }
 
 /** The scopes to ask for: the person's (or the defaults when none), plus the preset's required ones. */

@@ -197,8 +197,8 @@ export function AddConnectionForm({
               setValues((current) => ({ ...current, testingMode: event.currentTarget.checked }))
             }
           />
-          The app is in Testing (Google ends its refresh tokens after 7 days; Token Keeper warns
-          before)
+          The app is in Testing (Google then ends refresh tokens for API scopes after 7 days; Token
+          Keeper warns before)
         </label>
       )}
 

@@ -51,7 +51,8 @@ export function ProviderGuide({ provider, redirectUrl, copyText }: ProviderGuide
           <li>
             On the <strong>OAuth consent screen</strong>, add the scopes you enter below. While its
             publishing status is <strong>Testing</strong>, add yourself as a test user and tick
-            “Testing” below: Google then ends refresh tokens after 7 days.
+            “Testing” below: Google then ends refresh tokens for anything beyond the basic profile
+            after 7 days. Publishing the app (“In production”) lifts that limit.
           </li>
           <li>
             Copy the <strong>Client ID</strong> and <strong>Client secret</strong> into this form.

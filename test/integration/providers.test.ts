@@ -179,7 +179,7 @@ describe('built-in providers against their emulators', () => {
           label: 'Google',
           clientId: GOOGLE_CLIENT.id,
           clientSecret: GOOGLE_CLIENT.secret,
-          scopes: [],
+          scopes: ['openid', 'email', 'https://www.googleapis.com/auth/calendar.readonly'],
           testingMode: true,
         },
         google.endpoints,
@@ -195,7 +195,7 @@ describe('built-in providers against their emulators', () => {
       expect(google.records.authorizeRequests.at(-1)).toMatchObject({
         access_type: 'offline',
         prompt: 'consent',
-        scope: 'openid email',
+        scope: 'openid email https://www.googleapis.com/auth/calendar.readonly',
       });
       expect(google.records.tokenRequests.at(-1)).toMatchObject({
         grantType: 'authorization_code',

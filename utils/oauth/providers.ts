@@ -1,6 +1,6 @@
 import type { ValidConnectionInput } from '../connection-input';
 import type { Endpoints, ProviderKind, RefreshTokenLifetime } from '../model';
-import { presetOf, presetScopes, PROVIDER_PRESETS } from '../providers';
+import { presetLifetime, presetOf, presetScopes, PROVIDER_PRESETS } from '../providers';
 import type { TokenSet } from './client';
 import { discover } from './discovery';
 import type { RequestOptions } from './http';
@@ -26,14 +26,12 @@ export async function resolveSetup(
     return { endpoints: await customEndpoints(input, options), scopes: input.scopes };
   }
   const preset = PROVIDER_PRESETS[input.provider];
+  const scopes = presetScopes(preset, input.scopes);
   const testing = input.provider === 'google' && input.testingMode === true;
   return {
     endpoints: { ...preset.endpoints },
-    scopes: presetScopes(preset, input.scopes),
-    refreshTokenLifetime: {
-      ...((testing ? preset.testingRefreshTokenLifetime : undefined) ??
-        preset.refreshTokenLifetime),
-    },
+    scopes,
+    refreshTokenLifetime: presetLifetime(preset, scopes, testing),
   };
 }
 

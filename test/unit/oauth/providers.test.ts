@@ -7,6 +7,7 @@ import {
 } from '@/utils/oauth/providers';
 import { GOOGLE_PRESET, JIRA_PRESET, presetOf, presetScopes } from '@/utils/providers';
 
+const DRIVE = 'https://www.googleapis.com/auth/drive.readonly';
 const tokens = { accessToken: 'at', lifetime: { lifetimeSec: 3600, assumed: false } };
 
 function jsonFetch(status: number, body: unknown) {
@@ -76,21 +77,38 @@ describe('resolveSetup', () => {
   });
 
   it.each([
-    { testingMode: true, expected: { absoluteDays: 7 } },
-    { testingMode: false, expected: { idleDays: 180 } },
-  ])('Google in testing mode $testingMode lives $expected', async ({ testingMode, expected }) => {
+    { testingMode: true, scopes: [DRIVE], expected: { absoluteDays: 7 } },
+    { testingMode: false, scopes: [DRIVE], expected: { idleDays: 180 } },
+    { testingMode: true, scopes: [], expected: { idleDays: 180 } },
+  ])(
+    'Google (testing $testingMode, scopes $scopes) lives $expected',
+    async ({ testingMode, scopes, expected }) => {
+      const input = {
+        provider: 'google' as const,
+        label: 'G',
+        clientId: 'cid',
+        clientSecret: 's',
+        scopes,
+        testingMode,
+      };
+
+      const actual = await resolveSetup(input);
+
+      expect(actual.refreshTokenLifetime).toEqual(expected);
+    },
+  );
+
+  it('gives Google its default scopes when none are entered', async () => {
     const input = {
       provider: 'google' as const,
       label: 'G',
-      clientId: 'cid',
+      clientId: 'c',
       clientSecret: 's',
       scopes: [],
-      testingMode,
     };
 
     const actual = await resolveSetup(input);
 
-    expect(actual.refreshTokenLifetime).toEqual(expected);
     expect(actual.scopes).toEqual(['openid', 'email']);
   });
 
