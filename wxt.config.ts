@@ -17,10 +17,17 @@ export default defineConfig({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   }),
   manifest: () => ({
-    name: 'Token Keeper',
-    description:
-      'Keeps your OAuth 2.0 connections (Jira Cloud, Google, any OpenID Connect provider) fresh.',
-    permissions: ['alarms', 'identity', 'storage', 'notifications'],
+    // Every user-visible string is in public/_locales (English complete), read through i18n.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    // Least privilege: no `storage` (everything lives in IndexedDB), no `tabs`, no content scripts.
+    permissions: ['alarms', 'identity', 'notifications'],
+    // Only the extension's own bundled scripts may run on its pages: no remote code, no eval.
+    content_security_policy: {
+      extension_pages:
+        "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    },
     // Loopback for local/demo authorization servers, and exactly the hosts the built-in providers'
     // token, site-list, revocation and userinfo requests go to; other origins are asked for at connect time.
     host_permissions: [
@@ -32,7 +39,7 @@ export default defineConfig({
       'https://openidconnect.googleapis.com/*',
     ],
     optional_host_permissions: ['https://*/*'],
-    action: { default_title: 'Token Keeper' },
+    action: { default_title: '__MSG_extName__' },
     // Store builds get their id from the store; only development builds pin it.
     ...(process.env.TK_STORE_BUILD ? {} : { key: DEV_KEY }),
   }),

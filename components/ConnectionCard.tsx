@@ -1,23 +1,34 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConnectionStatus, FailureInfo, RefreshOutcome } from '@/utils/model';
-import type { Clock } from './clock';
+import type { ActionResult } from '@/utils/messaging';
+import type { ConnectionStatus, RefreshOutcome } from '@/utils/model';
 import { Countdown } from './Countdown';
+import { FailureNotice } from './FailureNotice';
 import { formatClock, formatDateTime, formatRelative } from './format';
-import { PROVIDER_LABELS } from './labels';
+import { t } from './i18n';
+import { providerLabel } from './labels';
+import { ProviderIcon } from './ProviderIcon';
+import { ProviderNotices } from './ProviderNotices';
 import { StatePill } from './StatePill';
-import { useNow } from './useNow';
 import { describeSendError } from './workerClient';
 
 /** Props for {@link ConnectionCard}. */
 export interface ConnectionCardProps {
   connection: ConnectionStatus;
+  /** "Now" on the worker's clock, from the page's one shared ticking clock. */
+  now: number;
   /** Asks the worker to refresh this connection now; the card shows busy, then the outcome. */
   onRefresh: (connectionId: string) => Promise<RefreshOutcome>;
-  /** "Now" on the worker's clock. */
-  clock?: Clock;
+  /** Runs the consent flow again; given where the card itself offers Reconnect (the popup). */
+  onReconnect?: (connectionId: string) => Promise<ActionResult<ConnectionStatus>>;
+  /** Opens this connection in the options page; given where the card is shown outside it. */
+  onOpenSettings?: (connectionId: string) => void;
+  /** Heading level of the label: 2 under the popup's title, 3 inside an options section. */
+  headingLevel?: 2 | 3;
   /** Extra controls placed after "Refresh now" (the options page adds Connect, Remove, …). */
   actions?: ComponentChildren;
+  /** Extra notices under the schedule (e.g. a refresh token nearing its end of life). */
+  notices?: ComponentChildren;
 }
 
 type RefreshView =
@@ -26,11 +37,14 @@ type RefreshView =
 /** One connection at a glance: state, expiry countdown, schedule, the reason when failing, Refresh now. */
 export function ConnectionCard({
   connection,
+  now,
   onRefresh,
-  clock = Date.now,
+  onReconnect,
+  onOpenSettings,
+  headingLevel = 3,
   actions,
+  notices,
 }: ConnectionCardProps) {
-  const now = useNow(clock);
   const [refresh, setRefresh] = useState<RefreshView>({ phase: 'idle' });
   const mounted = useRef(true);
   useEffect(
@@ -42,12 +56,20 @@ export function ConnectionCard({
 
   const pending = refresh.phase === 'pending';
   const titleId = `connection-${connection.id}-title`;
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  // Refreshing cannot help a connection without a usable grant: the notice offers what does.
+  const refreshBlocked = connection.state === 'new' || connection.state === 'needs-reconnect';
+  const where = [providerLabel(connection.provider), connection.account].filter(Boolean);
 
   async function refreshNow() {
     setRefresh({ phase: 'pending' });
+    // `now` is this render's worker time; carry it forward by the time the request took.
+    const clickedAt = Date.now();
+    const workerNow = now;
     let view: RefreshView;
     try {
-      view = describeOutcome(await onRefresh(connection.id), clock());
+      const outcome = await onRefresh(connection.id);
+      view = describeOutcome(outcome, workerNow + (Date.now() - clickedAt));
     } catch (error) {
       view = { phase: 'done', ok: false, text: describeSendError(error) };
     }
@@ -57,17 +79,20 @@ export function ConnectionCard({
   return (
     <article
       class="card"
+      id={`connection-${connection.id}`}
       data-testid="connection-card"
       data-connection-id={connection.id}
       data-state={connection.state}
       aria-labelledby={titleId}
     >
       <header class="card-header">
+        <ProviderIcon provider={connection.provider} />
         <div class="card-title">
-          <h3 id={titleId}>{connection.label}</h3>
-          <p class="muted">
-            {PROVIDER_LABELS[connection.provider]}
-            {connection.account ? ` · ${connection.account}` : ''}
+          <Heading id={titleId} tabIndex={-1}>
+            {connection.label}
+          </Heading>
+          <p class="muted" data-testid="connection-where">
+            {where.join(' · ')}
           </p>
         </div>
         <StatePill state={connection.state} />
@@ -75,43 +100,60 @@ export function ConnectionCard({
 
       <dl class="facts">
         <div>
-          <dt>Expires</dt>
+          <dt>{t('factExpires')}</dt>
           <dd>
             {connection.expiresAt === null ? (
-              '—'
+              t('valueNone')
             ) : (
-              <Countdown to={connection.expiresAt} clock={clock} prefix="in " />
+              <Countdown to={connection.expiresAt} now={now} />
+            )}
+            {connection.lifetimeAssumed && (
+              <span class="assumed" title={t('lifetimeAssumedHint')}>
+                {' '}
+                {t('lifetimeAssumed')}
+              </span>
             )}
           </dd>
         </div>
         <div>
-          <dt>Last refresh</dt>
+          <dt>{t('factLastRefresh')}</dt>
           <dd data-testid="last-refresh" title={absolute(connection.lastRefreshAt)}>
             {connection.lastRefreshAt === null
-              ? 'never'
+              ? t('valueNever')
               : formatRelative(connection.lastRefreshAt, now)}
           </dd>
         </div>
         <div>
-          <dt>Next refresh</dt>
+          <dt>{t('factNextRefresh')}</dt>
           <dd data-testid="next-refresh" title={absolute(connection.nextRefreshAt)}>
             {describeNextRefresh(connection.nextRefreshAt, now)}
           </dd>
         </div>
       </dl>
 
-      {connection.failure && <FailureReason failure={connection.failure} now={now} />}
+      <ProviderNotices connection={connection} now={now} />
+      {notices}
+      <FailureNotice
+        connection={connection}
+        now={now}
+        {...(onReconnect ? { onReconnect } : {})}
+        {...(onOpenSettings ? { onOpenSettings } : {})}
+      />
 
       <div class="actions">
         <button
           type="button"
           onClick={refreshNow}
-          disabled={pending || connection.state === 'new'}
+          disabled={pending || refreshBlocked}
           aria-busy={pending}
-          title={connection.state === 'new' ? 'Connect first: there is no token yet.' : undefined}
+          title={
+            refreshBlocked
+              ? t(connection.state === 'new' ? 'refreshNeedsConnect' : 'refreshNeedsReconnect')
+              : undefined
+          }
         >
           {(pending || connection.busy) && <span class="spinner" aria-hidden="true" />}
-          Refresh now
+          {t('refreshNow')}
         </button>
         {actions}
       </div>
@@ -120,47 +162,30 @@ export function ConnectionCard({
         role="status"
         data-testid="refresh-outcome"
       >
-        {refresh.phase === 'pending' && 'Refreshing…'}
+        {refresh.phase === 'pending' && t('refreshPending')}
         {refresh.phase === 'done' && refresh.text}
       </p>
     </article>
   );
 }
 
-/** Why the last refresh failed, and what happens next. */
-function FailureReason({ failure, now }: { failure: FailureInfo; now: number }) {
-  return (
-    <p class="reason" data-testid="failure-reason">
-      <strong>Reason:</strong> {failure.lastError.message}{' '}
-      <span class="muted">{failureHint(failure, now)}</span>
-    </p>
-  );
-}
-
-function failureHint(failure: FailureInfo, now: number): string {
-  switch (failure.kind) {
-    case 'transient':
-      return `${failure.attempt} failed ${failure.attempt === 1 ? 'attempt' : 'attempts'} since ${formatRelative(failure.failedAt, now)}; retrying.`;
-    case 'permanent':
-      return 'Reconnect to continue.';
-    case 'configuration':
-      return "Check the connection's settings, then reconnect.";
-  }
-}
-
 function describeNextRefresh(nextRefreshAt: number | null, now: number): string {
-  if (nextRefreshAt === null) return 'not scheduled';
-  if (nextRefreshAt <= now) return 'due now';
+  if (nextRefreshAt === null) return t('nextNotScheduled');
+  if (nextRefreshAt <= now) return t('nextDueNow');
   return formatRelative(nextRefreshAt, now);
 }
 
 function describeOutcome(outcome: RefreshOutcome, now: number): RefreshView {
   if (!outcome.ok) return { phase: 'done', ok: false, text: outcome.error.message };
-  const expires =
-    outcome.expiresAt > now ? `expires in ${formatClock(outcome.expiresAt - now)}` : 'expired';
+  const expires = outcome.expiresAt > now ? formatClock(outcome.expiresAt - now) : null;
   // `refreshed: false` means the token was still fresh or another caller just refreshed it (R4).
-  const verb = outcome.refreshed ? 'Refreshed' : 'Already fresh';
-  return { phase: 'done', ok: true, text: `${verb} — ${expires}` };
+  const text =
+    expires === null
+      ? t('outcomeExpired')
+      : outcome.refreshed
+        ? t('outcomeRefreshed', expires)
+        : t('outcomeAlreadyFresh', expires);
+  return { phase: 'done', ok: true, text };
 }
 
 function absolute(at: number | null): string | undefined {

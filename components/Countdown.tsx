@@ -1,20 +1,16 @@
-import type { Clock } from './clock';
 import { formatClock, formatDateTime } from './format';
-import { useNow } from './useNow';
+import { t } from './i18n';
 
 /** Props for {@link Countdown}. */
 export interface CountdownProps {
   /** The moment counted down to (epoch ms). */
   to: number;
-  /** Where "now" comes from; the worker-corrected clock in the pages. */
-  clock?: Clock;
-  /** Text put before the time while it is still running, e.g. "in ". */
-  prefix?: string;
+  /** "Now" from the page's one shared ticking clock, so fifty cards cost one timer. */
+  now: number;
 }
 
-/** Time left until `to`, ticking every second: "1:05", "1:02:03", then "expired". */
-export function Countdown({ to, clock = Date.now, prefix = '' }: CountdownProps) {
-  const now = useNow(clock);
+/** Time left until `to`: "in 1:05", "in 1:02:03", then "expired". */
+export function Countdown({ to, now }: CountdownProps) {
   const remaining = to - now;
   const expired = remaining <= 0;
   return (
@@ -24,7 +20,7 @@ export function Countdown({ to, clock = Date.now, prefix = '' }: CountdownProps)
       dateTime={new Date(to).toISOString()}
       title={formatDateTime(to)}
     >
-      {expired ? 'expired' : `${prefix}${formatClock(remaining)}`}
+      {expired ? t('countdownExpired') : t('countdownIn', formatClock(remaining))}
     </time>
   );
 }

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '@/utils/model';
-import { STATE_LABELS, STATE_TONES } from './labels';
+import { STATE_TONES, stateLabel } from './labels';
 
 /** Props for {@link StatePill}. */
 export interface StatePillProps {
@@ -10,7 +10,7 @@ export interface StatePillProps {
 export function StatePill({ state }: StatePillProps) {
   return (
     <span class={`pill pill-${STATE_TONES[state]}`} data-testid="state-pill" data-state={state}>
-      {STATE_LABELS[state]}
+      {stateLabel(state)}
     </span>
   );
 }

@@ -2,6 +2,7 @@
  * Pure text formatting for times and durations shown in the pages.
  * No clock reads here: callers pass `now`, so every function is a plain table in the tests.
  */
+import { t } from './i18n';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -26,25 +27,25 @@ export function formatClock(ms: number): string {
 /** Formats a span in words at the precision a person reads at a glance: "45 s", "2 min", "1 h 5 min", "3 days". */
 export function formatDuration(ms: number): string {
   const abs = Math.abs(ms);
-  if (abs < MINUTE) return `${Math.floor(abs / SECOND)} s`;
-  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
+  if (abs < MINUTE) return t('durationSeconds', Math.floor(abs / SECOND));
+  if (abs < HOUR) return t('durationMinutes', Math.floor(abs / MINUTE));
   if (abs < DAY) {
     const hours = Math.floor(abs / HOUR);
     const minutes = Math.floor((abs % HOUR) / MINUTE);
-    return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+    return minutes === 0 ? t('durationHours', hours) : t('durationHoursMinutes', hours, minutes);
   }
   const days = Math.floor(abs / DAY);
-  return days === 1 ? '1 day' : `${days} days`;
+  return days === 1 ? t('durationOneDay') : t('durationDays', days);
 }
 
 /** Formats `at` relative to `now`: "just now", "2 min ago", "in 45 s". */
 export function formatRelative(at: number, now: number): string {
   const delta = at - now;
   if (delta <= 0) {
-    return -delta < JUST_NOW_MS ? 'just now' : `${formatDuration(delta)} ago`;
+    return -delta < JUST_NOW_MS ? t('relativeJustNow') : t('relativeAgo', formatDuration(delta));
   }
   // Round a future moment up so "in 0 s" never appears before it has arrived.
-  return `in ${formatDuration(Math.ceil(delta / SECOND) * SECOND)}`;
+  return t('relativeIn', formatDuration(Math.ceil(delta / SECOND) * SECOND));
 }
 
 /** Options for {@link formatDateTime}; tests pin both so the output does not depend on the machine. */
@@ -64,5 +65,20 @@ export function formatDateTime(at: number, options: DateTimeOptions = {}): strin
 
 /** Formats a request duration in milliseconds: "1,234 ms" (grouped for the locale). */
 export function formatMs(ms: number, locale?: string): string {
-  return `${new Intl.NumberFormat(locale).format(Math.round(ms))} ms`;
+  return t('durationMilliseconds', new Intl.NumberFormat(locale).format(Math.round(ms)));
+}
+
+/** Formats a share in [0, 1] as a whole percentage: "97 %" (the locale's own way). */
+export function formatPercent(share: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
+    share,
+  );
+}
+
+/** Formats a time of day with seconds, e.g. "14:03:22" (the locale's own way). */
+export function formatTime(at: number, options: DateTimeOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale, {
+    timeStyle: 'medium',
+    timeZone: options.timeZone,
+  }).format(at);
 }

@@ -1,14 +1,20 @@
 import type { ConnectionState, HistoryKind, ProviderKind, RefreshTrigger } from '@/utils/model';
+import { t, type MessageKey } from './i18n';
 
-/** How each connection state reads on its pill. */
-export const STATE_LABELS: Record<ConnectionState, string> = {
-  new: 'Not connected',
-  healthy: 'Healthy',
-  refreshing: 'Refreshing',
-  retrying: 'Retrying',
-  'needs-reconnect': 'Needs reconnect',
-  disabled: 'Disabled',
+/** The message naming each connection state on its pill. */
+const STATE_KEYS: Record<ConnectionState, MessageKey> = {
+  new: 'stateNew',
+  healthy: 'stateHealthy',
+  refreshing: 'stateRefreshing',
+  retrying: 'stateRetrying',
+  'needs-reconnect': 'stateNeedsReconnect',
+  disabled: 'stateDisabled',
 };
+
+/** How a connection state reads on its pill. */
+export function stateLabel(state: ConnectionState): string {
+  return t(STATE_KEYS[state]);
+}
 
 /** The colour family of a state's pill; the CSS owns the actual colours for light and dark. */
 export type StateTone = 'ok' | 'busy' | 'warn' | 'bad' | 'muted';
@@ -23,32 +29,47 @@ export const STATE_TONES: Record<ConnectionState, StateTone> = {
   disabled: 'muted',
 };
 
-/** Provider names as a person knows them. */
-export const PROVIDER_LABELS: Record<ProviderKind, string> = {
-  custom: 'Custom OAuth 2.0 / OpenID Connect',
-  jira: 'Jira Cloud',
-  google: 'Google',
+const PROVIDER_KEYS: Record<ProviderKind, MessageKey> = {
+  custom: 'providerCustom',
+  jira: 'providerJira',
+  google: 'providerGoogle',
 };
 
-/** History event kinds in words. */
-export const HISTORY_KIND_LABELS: Record<HistoryKind, string> = {
-  connected: 'Connected',
-  refreshed: 'Refreshed',
-  'refresh-failed': 'Refresh failed',
-  'retry-scheduled': 'Retry scheduled',
-  'needs-reconnect': 'Needs reconnect',
-  disconnected: 'Disconnected',
-  recovered: 'Recovered',
-  'access-granted': 'Access granted',
-  'access-revoked': 'Access revoked',
-  'token-issued': 'Token handed out',
+/** A provider's name as a person knows it. */
+export function providerLabel(provider: ProviderKind): string {
+  return t(PROVIDER_KEYS[provider]);
+}
+
+const KIND_KEYS: Record<HistoryKind, MessageKey> = {
+  connected: 'kindConnected',
+  refreshed: 'kindRefreshed',
+  'refresh-failed': 'kindRefreshFailed',
+  'retry-scheduled': 'kindRetryScheduled',
+  'needs-reconnect': 'kindNeedsReconnect',
+  disconnected: 'kindDisconnected',
+  recovered: 'kindRecovered',
+  'access-granted': 'kindAccessGranted',
+  'access-revoked': 'kindAccessRevoked',
+  'token-issued': 'kindTokenIssued',
+};
+
+/** Every history kind, in the order the filter lists them. */
+export const HISTORY_KINDS = Object.keys(KIND_KEYS) as HistoryKind[];
+
+/** A history event kind in words. */
+export function kindLabel(kind: HistoryKind): string {
+  return t(KIND_KEYS[kind]);
+}
+
+const TRIGGER_KEYS: Record<RefreshTrigger, MessageKey> = {
+  alarm: 'triggerAlarm',
+  sweep: 'triggerSweep',
+  manual: 'triggerManual',
+  'on-demand': 'triggerOnDemand',
+  startup: 'triggerStartup',
 };
 
 /** What caused a refresh, in words. */
-export const TRIGGER_LABELS: Record<RefreshTrigger, string> = {
-  alarm: 'Schedule',
-  sweep: 'Safety check',
-  manual: 'Manual',
-  'on-demand': 'On demand',
-  startup: 'Startup',
-};
+export function triggerLabel(trigger: RefreshTrigger): string {
+  return t(TRIGGER_KEYS[trigger]);
+}

@@ -2,6 +2,11 @@ import {
   onMessage,
   sendMessage,
   type ActionResult,
+  type ExportFormat,
+  type HealthPeriod,
+  type HealthReport,
+  type HistoryCriteria,
+  type HistoryExport,
   type HistoryPage,
   type HistoryQuery,
   type NewConnectionInput,
@@ -22,6 +27,9 @@ export interface WorkerClient {
   subscribeToStatus(listener: StatusListener): () => void;
   refreshNow(connectionId: string): Promise<RefreshOutcome>;
   getHistory(query: HistoryQuery): Promise<HistoryPage>;
+  exportHistory(format: ExportFormat, criteria: HistoryCriteria): Promise<HistoryExport>;
+  clearHistory(): Promise<{ removed: number }>;
+  getHealth(period: HealthPeriod): Promise<HealthReport>;
   getSettings(): Promise<Settings>;
   saveSettings(change: Partial<Settings>): Promise<SettingsResult>;
   getRedirectUrl(): Promise<string>;
@@ -56,6 +64,9 @@ export const workerClient: WorkerClient = {
   subscribeToStatus,
   refreshNow: (connectionId) => sendMessage('refreshNow', { connectionId }),
   getHistory: (query) => sendMessage('getHistory', query),
+  exportHistory: (format, criteria) => sendMessage('exportHistory', { format, criteria }),
+  clearHistory: () => sendMessage('clearHistory'),
+  getHealth: (period) => sendMessage('getHealth', { period }),
   getSettings: () => sendMessage('getSettings'),
   saveSettings: (change) => sendMessage('saveSettings', change),
   getRedirectUrl: () => sendMessage('getRedirectUrl'),

@@ -1,11 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t, type MessageKey } from '@/components/i18n';
+import { needsAttention } from '@/components/summary';
+import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionsSection } from './ConnectionsSection';
+import { HealthSection } from './HealthSection';
 import { HistorySection } from './HistorySection';
 import type { RequestOrigins } from './hostPermissions';
+import { SECTIONS, type Section } from './sections';
 import { SettingsSection } from './SettingsSection';
+import { useRoute } from './useRoute';
 
 /** Props for the options {@link App}. */
 export interface AppProps {
@@ -16,10 +22,21 @@ export interface AppProps {
   requestOrigins: RequestOrigins;
 }
 
-/** The options page: connections, settings and the refresh history. */
+const SECTION_TITLES: Record<Section, MessageKey> = {
+  connections: 'sectionConnections',
+  settings: 'sectionSettings',
+  history: 'sectionHistory',
+  health: 'sectionHealth',
+};
+
+/** The options page: connections, settings, history and health, one section at a time. */
 export function App({ client, prefill, requestOrigins }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
+  const now = useNow(clock);
+  const route = useRoute();
   const [redirectUrl, setRedirectUrl] = useState<string | null>(null);
+  const main = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
 
   useEffect(() => {
     let active = true;
@@ -33,14 +50,42 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
     };
   }, [client]);
 
+  useEffect(() => {
+    // After a section link, move focus to the new section's heading so a screen reader follows.
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>('h2')?.focus();
+  }, [route.section]);
+
+  const connections = snapshot?.connections ?? null;
+  const attention = connections?.filter((c) => needsAttention(c, now)).length ?? 0;
+
   return (
     <div class="options">
       <header class="options-header">
-        <h1>Token Keeper</h1>
-        <nav aria-label="Sections">
-          <a href="#connections-heading">Connections</a>
-          <a href="#settings-heading">Settings</a>
-          <a href="#history-heading">History</a>
+        <h1>{t('extName')}</h1>
+        <nav aria-label={t('sectionsNav')}>
+          <ul>
+            {SECTIONS.map((section) => (
+              <li key={section}>
+                <a
+                  href={`#${section}`}
+                  aria-current={route.section === section ? 'page' : undefined}
+                  data-testid={`nav-${section}`}
+                >
+                  {t(SECTION_TITLES[section])}
+                  {section === 'connections' && attention > 0 && (
+                    <span class="nav-count" title={t('navAttention', attention)}>
+                      {attention}
+                      <span class="visually-hidden"> {t('navAttention', attention)}</span>
+                    </span>
+                  )}
+                </a>
+              </li>
+            ))}
+          </ul>
         </nav>
       </header>
 
@@ -48,32 +93,49 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
         <div class="banner" role="alert">
           <p>{error}</p>
           <button type="button" onClick={reload}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       )}
       {snapshot && !snapshot.enabled && (
         <p class="banner" data-testid="refresh-off">
-          Background refresh is turned off. Turn it on under Settings.
+          {t('refreshOffOptions')} <a href="#settings">{t('sectionSettings')}</a>
         </p>
       )}
 
-      <ConnectionsSection
-        connections={snapshot?.connections ?? null}
-        clock={clock}
-        client={client}
-        redirectUrl={redirectUrl}
-        prefill={prefill}
-        requestOrigins={requestOrigins}
-      />
-      <SettingsSection load={client.getSettings} save={client.saveSettings} />
-      {snapshot && (
-        <HistorySection
-          connections={snapshot.connections}
-          loadPage={client.getHistory}
-          refreshKey={snapshot.now}
-        />
-      )}
+      <main ref={main} class="options-main">
+        {route.section === 'connections' && (
+          <ConnectionsSection
+            connections={connections}
+            now={now}
+            client={client}
+            redirectUrl={redirectUrl}
+            prefill={prefill}
+            requestOrigins={requestOrigins}
+            {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
+          />
+        )}
+        {route.section === 'settings' && (
+          <SettingsSection
+            load={client.getSettings}
+            save={client.saveSettings}
+            connections={connections ?? []}
+          />
+        )}
+        {route.section === 'history' && snapshot && (
+          <HistorySection
+            connections={snapshot.connections}
+            loadPage={client.getHistory}
+            exportHistory={client.exportHistory}
+            clearHistory={client.clearHistory}
+            loadSettings={client.getSettings}
+            refreshKey={snapshot.now}
+          />
+        )}
+        {route.section === 'health' && snapshot && (
+          <HealthSection loadHealth={client.getHealth} refreshKey={snapshot.now} />
+        )}
+      </main>
     </div>
   );
 }

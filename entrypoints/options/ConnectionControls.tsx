@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus } from '@/utils/model';
+import { t, type MessageKey } from '@/components/i18n';
 import { describeSendError } from '@/components/workerClient';
 import { ensureOrigins, type RequestOrigins } from './hostPermissions';
 
@@ -21,10 +22,10 @@ type ControlsView =
   | { phase: 'pending'; action: Action }
   | { phase: 'done'; ok: boolean; text: string };
 
-const PENDING_TEXT: Record<Action, string> = {
-  connect: "Waiting for you to approve in the provider's window…",
-  disconnect: 'Disconnecting…',
-  remove: 'Removing…',
+const PENDING_TEXT: Record<Action, MessageKey> = {
+  connect: 'connectPending',
+  disconnect: 'disconnectPending',
+  remove: 'removePending',
 };
 
 /** The options page's buttons for one connection: Connect/Reconnect, Disconnect, Remove. */
@@ -75,14 +76,18 @@ export function ConnectionControls({
       const result = await onConnect(connection.id);
       if (!result.ok) return { phase: 'done', ok: false, text: result.error.message };
       const account = result.value.account;
-      return { phase: 'done', ok: true, text: account ? `Connected as ${account}.` : 'Connected.' };
+      return {
+        phase: 'done',
+        ok: true,
+        text: account ? t('connectedAs', account) : t('connectedDone'),
+      };
     }
     const result = await (action === 'disconnect' ? onDisconnect : onRemove)(connection.id);
     if (!result.ok) return { phase: 'done', ok: false, text: result.error.message };
     return {
       phase: 'done',
       ok: true,
-      text: action === 'disconnect' ? 'Disconnected.' : 'Removed.',
+      text: action === 'disconnect' ? t('disconnectedDone') : t('removedDone'),
     };
   }
 
@@ -96,23 +101,23 @@ export function ConnectionControls({
           disabled={pending}
           aria-busy={pending && view.action === 'connect'}
         >
-          {state === 'new' ? 'Connect' : 'Reconnect'}
+          {state === 'new' ? t('actionConnect') : t('actionReconnect')}
         </button>
       )}
       {connected && (
         <button type="button" onClick={() => run('disconnect')} disabled={pending}>
-          Disconnect
+          {t('actionDisconnect')}
         </button>
       )}
       <button type="button" class="danger" onClick={() => run('remove')} disabled={pending}>
-        Remove
+        {t('actionRemove')}
       </button>
       <p
         class={view.phase === 'done' && !view.ok ? 'action-status error' : 'action-status'}
         role="status"
         data-testid="connection-action-status"
       >
-        {view.phase === 'pending' && PENDING_TEXT[view.action]}
+        {view.phase === 'pending' && t(PENDING_TEXT[view.action])}
         {view.phase === 'done' && view.text}
       </p>
     </>

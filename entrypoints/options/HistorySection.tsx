@@ -1,11 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { HistoryPage, HistoryQuery } from '@/utils/messaging';
+import type {
+  ExportFormat,
+  HistoryCriteria,
+  HistoryExport,
+  HistoryPage,
+  HistoryQuery,
+} from '@/utils/messaging';
 import type { ConnectionStatus, HistoryEvent } from '@/utils/model';
-import { formatDateTime, formatMs } from '@/components/format';
-import { HISTORY_KIND_LABELS, TRIGGER_LABELS } from '@/components/labels';
+import type { Settings } from '@/utils/settings';
+import { saveFile as browserSaveFile } from '@/components/download';
+import { formatDateTime, formatMs, formatTime } from '@/components/format';
+import { t, type MessageKey } from '@/components/i18n';
+import { HISTORY_KINDS, kindLabel, triggerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
+import { HistoryFilters } from './HistoryFilters';
+import { isBackwards, NO_FILTER, toCriteria, type HistoryFilterValues } from './historyFilter';
 
-/** Events per page; the worker's index serves them newest first. */
+/** Events per page; the worker walks an index, so every page costs about the same. */
 export const HISTORY_PAGE_SIZE = 50;
 
 /** Props for {@link HistorySection}. */
@@ -13,10 +24,18 @@ export interface HistorySectionProps {
   /** Known connections, for labels and the filter. */
   connections: Pick<ConnectionStatus, 'id' | 'label'>[];
   loadPage: (query: HistoryQuery) => Promise<HistoryPage>;
-  /** Changes whenever the worker reports a change (the snapshot's `now`); the first page is re-read. */
+  exportHistory: (format: ExportFormat, criteria: HistoryCriteria) => Promise<HistoryExport>;
+  clearHistory: () => Promise<{ removed: number }>;
+  /** For the retention line. */
+  loadSettings: () => Promise<Settings>;
+  /** Changes whenever the worker reports a change; a first page on screen is re-read. */
   refreshKey: number;
   /** Formats event times; tests pin the time zone. */
-  formatTime?: (at: number) => string;
+  formatAt?: (at: number) => string;
+  /** Hands an export to the browser as a download; tests capture it instead. */
+  saveFile?: (fileName: string, mimeType: string, content: string) => void;
+  /** "Now" for relative time ranges; tests pin it. */
+  clock?: () => number;
 }
 
 interface HistoryView {
@@ -26,32 +45,51 @@ interface HistoryView {
   error: string | null;
 }
 
-/** The refresh history: newest first, filterable by connection, paged with "Load more". */
+type ToolView =
+  | { phase: 'idle' }
+  | { phase: 'confirm-clear' }
+  | { phase: 'pending'; text: MessageKey }
+  | { phase: 'done'; ok: boolean; text: string };
+
+/** The refresh history: filter, page, export, clear. */
 export function HistorySection({
   connections,
   loadPage,
+  exportHistory,
+  clearHistory,
+  loadSettings,
   refreshKey,
-  formatTime = formatDateTime,
+  formatAt = formatDateTime,
+  saveFile = browserSaveFile,
+  clock = Date.now,
 }: HistorySectionProps) {
-  const [filter, setFilter] = useState('');
+  const [filter, setFilter] = useState<HistoryFilterValues>(NO_FILTER);
   const [view, setView] = useState<HistoryView>({
     events: [],
     hasMore: false,
     loading: true,
     error: null,
   });
+  const [tool, setTool] = useState<ToolView>({ phase: 'idle' });
+  const [retentionDays, setRetentionDays] = useState<number | null>(null);
   // Only the latest request may write: a slow page must not overwrite a newer filter's result.
   const latestRequest = useRef(0);
+  // The criteria of the pages on screen: "Load more" continues with exactly these.
+  const shownCriteria = useRef<HistoryCriteria>({});
+  const pagesShown = useRef(0);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const backwards = isBackwards(filter);
 
   async function fetchPage(after: HistoryQuery['after']) {
     const request = ++latestRequest.current;
+    if (after === undefined) shownCriteria.current = toCriteria(filter, clock());
     setView((current) => ({ ...current, loading: true, error: null }));
-    const query: HistoryQuery = { limit: HISTORY_PAGE_SIZE };
-    if (filter !== '') query.connectionId = filter;
+    const query: HistoryQuery = { ...shownCriteria.current, limit: HISTORY_PAGE_SIZE };
     if (after !== undefined) query.after = after;
     try {
       const page = await loadPage(query);
       if (request !== latestRequest.current) return;
+      pagesShown.current = after === undefined ? 1 : pagesShown.current + 1;
       setView((current) => ({
         events: after === undefined ? page.events : [...current.events, ...page.events],
         hasMore: page.hasMore,
@@ -65,32 +103,119 @@ export function HistorySection({
   }
 
   useEffect(() => {
+    if (backwards) return;
     void fetchPage(undefined);
     // fetchPage reads `filter` and `loadPage` from this render; these are the inputs that matter.
-  }, [filter, loadPage, refreshKey]);
+  }, [filter, loadPage, backwards]);
+
+  useEffect(() => {
+    // New events arrived: show them when the person is looking at the newest page, but never
+    // throw away older pages they loaded on purpose.
+    if (pagesShown.current === 1 && !backwards) void fetchPage(undefined);
+  }, [refreshKey]);
+
+  useEffect(() => {
+    let active = true;
+    loadSettings().then(
+      (settings) => active && setRetentionDays(settings.historyRetentionDays),
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [loadSettings]);
+
+  useEffect(() => {
+    if (tool.phase === 'confirm-clear') confirmButton.current?.focus();
+  }, [tool.phase]);
+
+  async function runExport(format: ExportFormat) {
+    setTool({ phase: 'pending', text: 'exportPending' });
+    try {
+      const file = await exportHistory(format, toCriteria(filter, clock()));
+      saveFile(file.fileName, file.mimeType, file.content);
+      setTool({ phase: 'done', ok: true, text: t('exportDone', file.count, file.fileName) });
+    } catch (error) {
+      setTool({ phase: 'done', ok: false, text: describeSendError(error) });
+    }
+  }
+
+  async function runClear() {
+    setTool({ phase: 'pending', text: 'clearPending' });
+    try {
+      const { removed } = await clearHistory();
+      setTool({ phase: 'done', ok: true, text: t('clearDone', removed) });
+      void fetchPage(undefined);
+    } catch (error) {
+      setTool({ phase: 'done', ok: false, text: describeSendError(error) });
+    }
+  }
 
   const labels = new Map(connections.map((c) => [c.id, c.label]));
   const oldest = view.events.at(-1);
+  const busy = tool.phase === 'pending';
 
   return (
     <section aria-labelledby="history-heading" class="section">
-      <h2 id="history-heading">History</h2>
+      <h2 id="history-heading" tabIndex={-1}>
+        {t('sectionHistory')}
+      </h2>
 
-      <div class="field inline">
-        <label for="history-filter">Connection</label>
-        <select
-          id="history-filter"
-          value={filter}
-          onChange={(event) => setFilter(event.currentTarget.value)}
+      <HistoryFilters
+        values={filter}
+        connections={connections}
+        kinds={HISTORY_KINDS}
+        onChange={setFilter}
+      />
+      {backwards && (
+        <p class="error" role="alert" data-testid="history-range-error">
+          {t('historyRangeBackwards')}
+        </p>
+      )}
+
+      <div class="history-tools">
+        <button type="button" onClick={() => runExport('csv')} disabled={busy}>
+          {t('exportCsv')}
+        </button>
+        <button type="button" onClick={() => runExport('json')} disabled={busy}>
+          {t('exportJson')}
+        </button>
+        {tool.phase === 'confirm-clear' ? (
+          <span class="confirm" role="group" aria-label={t('clearConfirmGroup')}>
+            <span>{t('clearConfirmQuestion')}</span>
+            <button ref={confirmButton} type="button" class="danger" onClick={runClear}>
+              {t('clearConfirm')}
+            </button>
+            <button type="button" onClick={() => setTool({ phase: 'idle' })}>
+              {t('cancel')}
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => setTool({ phase: 'confirm-clear' })}
+            disabled={busy}
+          >
+            {t('clearHistory')}
+          </button>
+        )}
+        <p
+          class={tool.phase === 'done' && !tool.ok ? 'action-status error' : 'action-status'}
+          role="status"
+          data-testid="history-tool-status"
         >
-          <option value="">All connections</option>
-          {connections.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.label}
-            </option>
-          ))}
-        </select>
+          {tool.phase === 'pending' && t(tool.text)}
+          {tool.phase === 'done' && tool.text}
+        </p>
       </div>
+
+      {retentionDays !== null && (
+        <p class="hint" data-testid="history-retention">
+          {t('historyRetention', retentionDays)}{' '}
+          <a href="#settings">{t('historyRetentionChange')}</a>
+        </p>
+      )}
 
       {view.error && (
         <p class="error" role="alert">
@@ -100,22 +225,23 @@ export function HistorySection({
 
       {view.events.length === 0 && !view.loading && !view.error ? (
         <p class="muted" data-testid="history-empty">
-          No events yet.
+          {filter === NO_FILTER ? t('historyEmpty') : t('historyNoMatch')}
         </p>
       ) : (
-        <div class="table-wrap">
-          <table class="history" aria-busy={view.loading}>
+        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="history-heading">
+          <table class="history" aria-busy={view.loading} data-testid="history-table">
+            <caption class="visually-hidden">{t('historyCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Connection</th>
-                <th scope="col">Event</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Result</th>
+                <th scope="col">{t('columnTime')}</th>
+                <th scope="col">{t('columnConnection')}</th>
+                <th scope="col">{t('columnEvent')}</th>
+                <th scope="col">{t('columnTrigger')}</th>
+                <th scope="col">{t('columnResult')}</th>
                 <th scope="col" class="num">
-                  Duration
+                  {t('columnDuration')}
                 </th>
-                <th scope="col">Error</th>
+                <th scope="col">{t('columnDetails')}</th>
               </tr>
             </thead>
             <tbody>
@@ -124,17 +250,20 @@ export function HistorySection({
                   key={event.id ?? `${event.connectionId}-${event.at}-${event.kind}`}
                   data-testid="history-row"
                   data-kind={event.kind}
+                  data-ok={event.ok ? 'true' : 'false'}
                   data-connection-id={event.connectionId}
                 >
-                  <td class="nowrap">{formatTime(event.at)}</td>
-                  <td>{labels.get(event.connectionId) ?? 'Removed connection'}</td>
-                  <td>{HISTORY_KIND_LABELS[event.kind]}</td>
-                  <td>{event.trigger ? TRIGGER_LABELS[event.trigger] : '—'}</td>
-                  <td class={event.ok ? 'ok' : 'error'}>{event.ok ? 'OK' : 'Failed'}</td>
-                  <td class="num">
-                    {event.durationMs === undefined ? '—' : formatMs(event.durationMs)}
+                  <td class="nowrap">{formatAt(event.at)}</td>
+                  <td>{labels.get(event.connectionId) ?? t('removedConnection')}</td>
+                  <td>{kindLabel(event.kind)}</td>
+                  <td>{event.trigger ? triggerLabel(event.trigger) : t('valueNone')}</td>
+                  <td class={event.ok ? 'ok' : 'error'}>
+                    {event.ok ? t('resultOk') : t('resultFailed')}
                   </td>
-                  <td>{event.error?.message ?? ''}</td>
+                  <td class="num">
+                    {event.durationMs === undefined ? t('valueNone') : formatMs(event.durationMs)}
+                  </td>
+                  <td>{details(event)}</td>
                 </tr>
               ))}
             </tbody>
@@ -142,15 +271,33 @@ export function HistorySection({
         </div>
       )}
 
-      {view.hasMore && oldest && (
-        <button
-          type="button"
-          onClick={() => fetchPage({ at: oldest.at, id: oldest.id ?? 0 })}
-          disabled={view.loading}
-        >
-          Load more
-        </button>
-      )}
+      <div class="history-more">
+        <p class="muted" data-testid="history-count">
+          {view.events.length > 0 &&
+            (view.hasMore
+              ? t('historyShowingMore', view.events.length)
+              : t('historyShowingAll', view.events.length))}
+        </p>
+        {view.hasMore && oldest && (
+          <button
+            type="button"
+            onClick={() => fetchPage({ at: oldest.at, id: oldest.id ?? 0 })}
+            disabled={view.loading}
+          >
+            {t('loadMore')}
+          </button>
+        )}
+      </div>
     </section>
   );
+}
+
+/** The detail that matters for the event: the error, the new expiry, or the next attempt. */
+function details(event: HistoryEvent): string {
+  if (event.error) return event.error.message;
+  if (event.expiresAt === undefined) return '';
+  // A retry-scheduled event keeps the next attempt's time in `expiresAt`.
+  return event.kind === 'retry-scheduled'
+    ? t('detailNextAttempt', formatTime(event.expiresAt))
+    : t('detailValidUntil', formatTime(event.expiresAt));
 }

@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ConnectionStatus } from '@/utils/model';
 import type { Settings, SettingsResult } from '@/utils/settings';
+import { formatDuration } from '@/components/format';
+import { t } from '@/components/i18n';
+import { effectiveLeadSec } from '@/components/lead';
 import { describeSendError } from '@/components/workerClient';
 import {
   NUMERIC_FIELDS,
@@ -14,6 +18,8 @@ import {
 export interface SettingsSectionProps {
   load: () => Promise<Settings>;
   save: (change: Partial<Settings>) => Promise<SettingsResult>;
+  /** For the lead each connection really gets when its tokens are short-lived. */
+  connections?: Pick<ConnectionStatus, 'id' | 'label' | 'lifetimeSec'>[];
 }
 
 type SaveView =
@@ -23,7 +29,7 @@ type SaveView =
   | { phase: 'failed'; errors: FieldError[] };
 
 /** The settings form: each field explained, errors shown next to the field they concern. */
-export function SettingsSection({ load, save }: SettingsSectionProps) {
+export function SettingsSection({ load, save, connections = [] }: SettingsSectionProps) {
   const [values, setValues] = useState<SettingsFormValues | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [view, setView] = useState<SaveView>({ phase: 'idle' });
@@ -45,6 +51,7 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
     const parsed = parseSettingsForm(values);
     if (!parsed.ok) {
       setView({ phase: 'failed', errors: parsed.errors });
+      focusFirstInvalid(parsed.errors);
       return;
     }
     setView({ phase: 'pending' });
@@ -55,6 +62,7 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
         setView({ phase: 'saved' });
       } else {
         setView({ phase: 'failed', errors: result.errors });
+        focusFirstInvalid(result.errors);
       }
     } catch (error) {
       setView({ phase: 'failed', errors: [{ field: '', message: describeSendError(error) }] });
@@ -74,13 +82,15 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
 
   return (
     <section aria-labelledby="settings-heading" class="section">
-      <h2 id="settings-heading">Settings</h2>
+      <h2 id="settings-heading" tabIndex={-1}>
+        {t('sectionSettings')}
+      </h2>
       {loadError && (
         <p class="error" role="alert">
           {loadError}
         </p>
       )}
-      {values === null && !loadError && <p class="muted">Loading…</p>}
+      {values === null && !loadError && <p class="muted">{t('loading')}</p>}
       {values && (
         <form class="settings-form" onSubmit={submit} noValidate data-testid="settings-form">
           <div class="field">
@@ -92,10 +102,10 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
                 onChange={(event) => setValues({ ...values, enabled: event.currentTarget.checked })}
                 aria-describedby="settings-enabled-hint"
               />
-              Enabled
+              {t('settingEnabledLabel')}
             </label>
             <p id="settings-enabled-hint" class="hint">
-              Refresh tokens in the background. When off, no scheduled or safety-net refresh runs.
+              {t('settingEnabledHint')}
             </p>
             <FieldErrors errors={errors} field="enabled" />
           </div>
@@ -103,9 +113,10 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
           {NUMERIC_FIELDS.map(({ key, label, hint }) => {
             const id = `settings-${key}`;
             const fieldErrors = errors.filter((e) => e.field === key);
+            const described = [`${id}-hint`, ...(fieldErrors.length > 0 ? [`${id}-error`] : [])];
             return (
               <div class="field" key={key}>
-                <label for={id}>{label}</label>
+                <label for={id}>{t(label)}</label>
                 <input
                   id={id}
                   name={key}
@@ -114,25 +125,28 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
                   value={values[key]}
                   onInput={setNumber(key)}
                   aria-invalid={fieldErrors.length > 0}
-                  aria-describedby={`${id}-hint`}
+                  aria-describedby={described.join(' ')}
                 />
                 <p id={`${id}-hint`} class="hint">
-                  {hint}
+                  {t(hint)}
                 </p>
-                <FieldErrors errors={fieldErrors} field={key} />
+                {key === 'refreshLeadMin' && (
+                  <EffectiveLeads typed={values.refreshLeadMin} connections={connections} />
+                )}
+                <FieldErrors errors={fieldErrors} field={key} id={`${id}-error`} />
               </div>
             );
           })}
 
           <div class="form-actions">
             <button type="submit" class="primary" disabled={view.phase === 'pending'}>
-              Save settings
+              {t('settingsSave')}
             </button>
-            {view.phase === 'saved' && (
-              <p role="status" data-testid="settings-saved">
-                Saved
-              </p>
-            )}
+            <p role="status" data-testid="settings-status">
+              {view.phase === 'saved' && (
+                <span data-testid="settings-saved">{t('settingsSaved')}</span>
+              )}
+            </p>
             <FieldErrors errors={formErrors} />
           </div>
         </form>
@@ -141,14 +155,58 @@ export function SettingsSection({ load, save }: SettingsSectionProps) {
   );
 }
 
+/** Moves focus to the first field with an error, so a keyboard user lands on what to fix. */
+function focusFirstInvalid(errors: FieldError[]): void {
+  const first = errors.find((e) => e.field !== '');
+  if (!first) return;
+  // After the render that marks the field invalid.
+  setTimeout(() => document.getElementById(`settings-${first.field}`)?.focus(), 0);
+}
+
+/**
+ * The lead each short-lived connection really gets: the threshold is capped at half a token's
+ * lifetime, which matters when tokens live shorter than twice the threshold.
+ */
+function EffectiveLeads({
+  typed,
+  connections,
+}: {
+  typed: string;
+  connections: Pick<ConnectionStatus, 'id' | 'label' | 'lifetimeSec'>[];
+}) {
+  const thresholdMin = Number(typed);
+  if (typed.trim() === '' || !Number.isFinite(thresholdMin) || thresholdMin <= 0) return null;
+  const capped = connections.filter(
+    (c) =>
+      c.lifetimeSec !== null &&
+      effectiveLeadSec(thresholdMin * 60, c.lifetimeSec) < thresholdMin * 60,
+  );
+  if (capped.length === 0) return null;
+  return (
+    <ul class="hint effective-leads" data-testid="effective-leads">
+      {capped.map((c) => (
+        <li key={c.id} data-connection-id={c.id}>
+          {t(
+            'settingEffectiveLead',
+            c.label,
+            formatDuration(c.lifetimeSec! * 1000),
+            formatDuration(effectiveLeadSec(thresholdMin * 60, c.lifetimeSec!) * 1000),
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The messages for one field (or, without `field`, all the given ones). */
-function FieldErrors({ errors, field }: { errors: FieldError[]; field?: string }) {
+function FieldErrors({ errors, field, id }: { errors: FieldError[]; field?: string; id?: string }) {
   const shown = field === undefined ? errors : errors.filter((e) => e.field === field);
   return (
     <>
       {shown.map((error, index) => (
         <p
           key={index}
+          id={index === 0 ? id : undefined}
           class="error field-error"
           role="alert"
           data-testid="settings-error"

@@ -1,10 +1,13 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { t } from '@/components/i18n';
 import { workerClient } from '@/components/workerClient';
 import { App } from './App';
 import { connectionFormFromQuery } from './connectionForm';
 import '@/components/theme.css';
 import './options.css';
+
+document.title = t('extName');
 
 render(
   <App

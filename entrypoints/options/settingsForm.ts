@@ -1,4 +1,5 @@
 import type { Settings } from '@/utils/settings';
+import { t, type MessageKey } from '@/components/i18n';
 
 /** A settings field whose value is a number. */
 export type NumericSetting = Exclude<keyof Settings, 'enabled'>;
@@ -15,33 +16,33 @@ export interface FieldError {
 /** How each numeric field is labelled and explained; `name` starts its error messages like the worker's. */
 export const NUMERIC_FIELDS: readonly {
   key: NumericSetting;
-  label: string;
-  name: string;
-  hint: string;
+  label: MessageKey;
+  name: MessageKey;
+  hint: MessageKey;
 }[] = [
   {
     key: 'checkIntervalMin',
-    label: 'Check interval (minutes)',
-    name: 'Check interval',
-    hint: 'How often a safety-net check looks for anything missed and tidies the history (1–1440).',
+    label: 'settingCheckIntervalLabel',
+    name: 'settingCheckIntervalName',
+    hint: 'settingCheckIntervalHint',
   },
   {
     key: 'refreshLeadMin',
-    label: 'Refresh before expiry (minutes)',
-    name: 'Refresh before expiry',
-    hint: "How long before a token expires it is refreshed; capped at half the token's lifetime (1–720).",
+    label: 'settingRefreshLeadLabel',
+    name: 'settingRefreshLeadName',
+    hint: 'settingRefreshLeadHint',
   },
   {
     key: 'quickRetries',
-    label: 'Quick retries',
-    name: 'Quick retries',
-    hint: 'After a network or server error, retry this many times within seconds before waiting longer (0–5).',
+    label: 'settingQuickRetriesLabel',
+    name: 'settingQuickRetriesName',
+    hint: 'settingQuickRetriesHint',
   },
   {
     key: 'historyRetentionDays',
-    label: 'Keep history for (days)',
-    name: 'History retention',
-    hint: 'Refresh history older than this is deleted (1–365).',
+    label: 'settingRetentionLabel',
+    name: 'settingRetentionName',
+    hint: 'settingRetentionHint',
   },
 ];
 
@@ -80,9 +81,9 @@ export function parseSettingsForm(values: SettingsFormValues): ParsedSettingsFor
   for (const { key, name } of NUMERIC_FIELDS) {
     const text = values[key].trim();
     if (text === '') {
-      errors.push({ field: key, message: `${name} is required.` });
+      errors.push({ field: key, message: t('settingRequired', t(name)) });
     } else if (!DECIMAL.test(text)) {
-      errors.push({ field: key, message: `${name} must be a number.` });
+      errors.push({ field: key, message: t('settingNotNumber', t(name)) });
     } else {
       change[key] = Number(text);
     }

@@ -1,18 +1,25 @@
 import { ConnectionCard } from '@/components/ConnectionCard';
+import { ProviderNotices } from '@/components/ProviderNotices';
+import { t } from '@/components/i18n';
 import { needsAttention, summarize } from '@/components/summary';
+import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
 
 /** Props for the popup {@link App}. */
 export interface AppProps {
-  client: Pick<WorkerClient, 'getStatus' | 'subscribeToStatus' | 'refreshNow'>;
-  /** Opens the options page (browser.runtime.openOptionsPage in the extension). */
-  openOptions: () => void;
+  client: Pick<WorkerClient, 'getStatus' | 'subscribeToStatus' | 'refreshNow' | 'connect'>;
+  /** Opens the options page, at one connection when given. */
+  openOptions: (connectionId?: string) => void;
 }
 
 /** The toolbar popup: are my connections healthy? */
 export function App({ client, openOptions }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
+  // One timer for the whole popup: every countdown and "2 min ago" reads this.
+  const now = useNow(clock);
+  const connections = snapshot?.connections ?? [];
+  const attention = connections.some((c) => needsAttention(c, now));
 
   function onOptionsLink(event: MouseEvent) {
     // The href keeps it a real link for assistive tech; the extension API opens or focuses the tab.
@@ -23,13 +30,15 @@ export function App({ client, openOptions }: AppProps) {
   return (
     <main class="popup">
       <header class="popup-header">
-        <h1>Token Keeper</h1>
-        {snapshot && snapshot.connections.length > 0 && (
+        <h1>{t('extName')}</h1>
+        {snapshot && connections.length > 0 && (
           <p
-            class={snapshot.connections.some((c) => needsAttention(c.state)) ? 'error' : 'muted'}
+            class={attention ? 'summary summary-attention' : 'summary summary-ok'}
             data-testid="summary"
+            data-attention={attention ? 'true' : 'false'}
           >
-            {summarize(snapshot.connections)}
+            <span class="summary-dot" aria-hidden="true" />
+            {summarize(connections, now)}
           </p>
         )}
       </header>
@@ -38,33 +47,42 @@ export function App({ client, openOptions }: AppProps) {
         <div class="banner" role="alert">
           <p>{error}</p>
           <button type="button" onClick={reload}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       )}
 
-      {!snapshot && !error && <p class="muted">Loading…</p>}
+      {!snapshot && !error && <p class="muted">{t('loading')}</p>}
 
       {snapshot && !snapshot.enabled && (
         <p class="banner" data-testid="refresh-off">
-          Background refresh is turned off in settings.
+          {t('refreshOffPopup')}
         </p>
       )}
 
-      {snapshot && snapshot.connections.length === 0 && (
-        <section class="empty" data-testid="empty-state">
-          <p>No connections yet</p>
-          <button type="button" class="primary" onClick={openOptions}>
-            Add a connection
+      {snapshot && connections.length === 0 && (
+        <section class="empty" data-testid="empty-state" aria-labelledby="empty-title">
+          <h2 id="empty-title">{t('summaryEmpty')}</h2>
+          <p class="muted">{t('emptyExplain')}</p>
+          <button type="button" class="primary" onClick={() => openOptions()}>
+            {t('actionAddConnection')}
           </button>
         </section>
       )}
 
-      {snapshot && snapshot.connections.length > 0 && (
+      {connections.length > 0 && (
         <ul class="cards">
-          {snapshot.connections.map((connection) => (
+          {connections.map((connection) => (
             <li key={connection.id}>
-              <ConnectionCard connection={connection} onRefresh={client.refreshNow} clock={clock} />
+              <ConnectionCard
+                connection={connection}
+                now={now}
+                headingLevel={2}
+                onRefresh={client.refreshNow}
+                onReconnect={client.connect}
+                onOpenSettings={openOptions}
+                notices={<ProviderNotices connection={connection} now={now} />}
+              />
             </li>
           ))}
         </ul>
@@ -72,7 +90,7 @@ export function App({ client, openOptions }: AppProps) {
 
       <footer class="popup-footer">
         <a href="/options.html" onClick={onOptionsLink} data-testid="options-link">
-          Options
+          {t('openOptions')}
         </a>
       </footer>
     </main>

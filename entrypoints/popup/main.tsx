@@ -1,11 +1,21 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { t } from '@/components/i18n';
 import { workerClient } from '@/components/workerClient';
 import { App } from './App';
 import '@/components/theme.css';
 import './popup.css';
 
-render(
-  <App client={workerClient} openOptions={() => void browser.runtime.openOptionsPage()} />,
-  document.getElementById('app')!,
-);
+document.title = t('extName');
+
+/** Opens the options page; at a connection's card when one is given (the page reads the hash). */
+function openOptions(connectionId?: string): void {
+  if (connectionId === undefined) {
+    void browser.runtime.openOptionsPage();
+  } else {
+    const hash = `#connections/${encodeURIComponent(connectionId)}`;
+    void browser.tabs.create({ url: browser.runtime.getURL(`/options.html${hash}`) });
+  }
+}
+
+render(<App client={workerClient} openOptions={openOptions} />, document.getElementById('app')!);

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import type { StatusSnapshot } from '@/utils/model';
 import type { StatusListener, WorkerClient } from '@/components/workerClient';
@@ -21,6 +21,9 @@ function fakeWorker(snapshot: StatusSnapshot) {
     },
     refreshNow: vi.fn(),
     getHistory: vi.fn(async () => ({ events: [], hasMore: false })),
+    exportHistory: vi.fn(),
+    clearHistory: vi.fn(),
+    getHealth: vi.fn(),
     getSettings: async () => DEFAULT_SETTINGS,
     saveSettings: vi.fn(),
     getRedirectUrl: async () => REDIRECT,
@@ -32,7 +35,17 @@ function fakeWorker(snapshot: StatusSnapshot) {
   return { client, broadcast: (next: StatusSnapshot) => listener(next) };
 }
 
+async function go(hash: string) {
+  location.hash = hash;
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+  await settle();
+}
+
 describe('options App', () => {
+  beforeEach(() => {
+    location.hash = '';
+  });
+
   afterEach(() => {
     cleanup();
   });
@@ -53,16 +66,70 @@ describe('options App', () => {
     );
   });
 
+  it('moves between the four sections through the navigation, one at a time', async () => {
+    const { client } = fakeWorker(makeSnapshot([makeConnection()]));
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    const links = screen.getByRole('navigation', { name: 'Sections' }).querySelectorAll('a');
+    await go('#history');
+    const onHistory = {
+      heading: screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent),
+      current: screen.getByRole('link', { name: 'History' }).getAttribute('aria-current'),
+      focused: document.activeElement?.textContent,
+    };
+
+    expect([...links].map((a) => a.textContent)).toEqual([
+      'Connections',
+      'Settings',
+      'History',
+      'Health',
+    ]);
+    expect(onHistory).toEqual({ heading: ['History'], current: 'page', focused: 'History' });
+    expect(client.getHistory).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('connection-card')).toBeNull();
+  });
+
+  it('counts connections needing attention next to Connections', async () => {
+    const { client } = fakeWorker(
+      makeSnapshot([makeConnection({ id: 'a' }), makeConnection({ id: 'b', state: 'retrying' })]),
+    );
+
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    expect(screen.getByTestId('nav-connections').textContent).toBe(
+      'Connections1 1 needing attention',
+    );
+  });
+
   it('re-reads the history when the worker reports a change', async () => {
     const { client, broadcast } = fakeWorker(makeSnapshot([makeConnection()]));
     render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
-    await settle();
+    await go('#history');
 
     broadcast(makeSnapshot([makeConnection({ state: 'refreshing' })], NOW + 1_000));
     await settle();
 
     expect(client.getHistory).toHaveBeenCalledTimes(2);
-    expect(screen.getByTestId('connection-card').dataset.state).toBe('refreshing');
+  });
+
+  it('brings a connection the popup linked to into view', async () => {
+    location.hash = '#connections/b';
+    const { client } = fakeWorker(
+      makeSnapshot([
+        makeConnection({ id: 'a', label: 'A' }),
+        makeConnection({ id: 'b', label: 'B' }),
+      ]),
+    );
+
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    expect(document.activeElement?.textContent).toBe('B');
+    expect(
+      document.querySelector('li.focused [data-connection-id]')?.getAttribute('data-connection-id'),
+    ).toBe('b');
   });
 
   it('adds a connection from the prefilled form with one press', async () => {

@@ -100,4 +100,51 @@ describe('SettingsSection', () => {
     );
     expect(screen.queryByTestId('settings-saved')).toBeNull();
   });
+
+  it('links each field to its explanation and, when invalid, to its error', async () => {
+    await renderLoaded(vi.fn<Save>());
+
+    type('Quick retries', 'lots');
+    await pressSave();
+
+    const input = screen.getByLabelText('Quick retries');
+    const described = (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent);
+    expect(described).toEqual([
+      'After a network or server error, retry this many times within seconds before waiting longer (0–5).',
+      'Quick retries must be a number.',
+    ]);
+  });
+
+  it('shows the lead short-lived connections really get, following the typed threshold', async () => {
+    const connections = [
+      { id: 'demo', label: 'Demo', lifetimeSec: 120 },
+      { id: 'jira', label: 'Jira', lifetimeSec: 3600 },
+      { id: 'new', label: 'New', lifetimeSec: null },
+    ];
+    render(<SettingsSection load={load} save={vi.fn<Save>()} connections={connections} />);
+    await settle();
+
+    const atTen = screen.getByTestId('effective-leads').textContent;
+    type('Refresh before expiry (minutes)', '45');
+    const atFortyFive = [...screen.getByTestId('effective-leads').querySelectorAll('li')].map(
+      (item) => item.textContent,
+    );
+
+    expect(atTen).toBe('Demo: tokens live 2 min, so it is refreshed 1 min before expiry.');
+    expect(atFortyFive).toEqual([
+      'Demo: tokens live 2 min, so it is refreshed 1 min before expiry.',
+      'Jira: tokens live 1 h, so it is refreshed 30 min before expiry.',
+    ]);
+  });
+
+  it('shows no lead note when every token lives long enough', async () => {
+    const connections = [{ id: 'jira', label: 'Jira', lifetimeSec: 3600 }];
+
+    render(<SettingsSection load={load} save={vi.fn<Save>()} connections={connections} />);
+    await settle();
+
+    expect(screen.queryByTestId('effective-leads')).toBeNull();
+  });
 });

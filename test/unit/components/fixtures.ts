@@ -1,4 +1,5 @@
 // Builders shared by the component tests.
+import './catalog';
 import { act } from '@testing-library/preact';
 import type { ConnectionStatus, StatusSnapshot } from '@/utils/model';
 

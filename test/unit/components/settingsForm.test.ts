@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import './catalog';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import { parseSettingsForm, settingsToForm } from '@/entrypoints/options/settingsForm';
 

@@ -1,38 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '@/utils/model';
-import { needsAttention, summarize } from '@/components/summary';
+import { badgeFor } from '@/utils/engine/attention';
+import { needsAttention, summarize, type AttentionInput } from '@/components/summary';
+import { NOW } from './fixtures';
+
+const FRESH = NOW + 60_000;
+const EXPIRED = NOW - 1;
 
 describe('summarize', () => {
   it.each<{ states: ConnectionState[]; expected: string }>([
     { states: [], expected: 'No connections yet' },
     { states: ['healthy'], expected: 'Your connection is healthy' },
-    { states: ['healthy', 'healthy'], expected: 'All 2 connections healthy' },
+    { states: ['healthy', 'healthy', 'healthy'], expected: 'All 3 connections healthy' },
     { states: ['healthy', 'refreshing'], expected: 'All 2 connections healthy' },
     { states: ['healthy', 'needs-reconnect'], expected: '1 needs attention' },
-    { states: ['retrying', 'new', 'healthy'], expected: '2 need attention' },
-    { states: ['healthy', 'disabled'], expected: '1 healthy, 1 disabled' },
-    { states: ['disabled'], expected: 'Your connection is disabled' },
-    { states: ['disabled', 'disabled'], expected: 'All 2 connections disabled' },
+    { states: ['retrying', 'needs-reconnect', 'healthy'], expected: '2 need attention' },
+    { states: ['healthy', 'new'], expected: '1 healthy · 1 not connected' },
+    { states: ['healthy', 'disabled'], expected: '1 healthy · 1 disabled' },
+    { states: ['new'], expected: '1 not connected' },
   ])('$states → $expected', ({ states, expected }) => {
-    const input = states.map((state) => ({ state }));
+    const input = states.map((state) => ({ state, expiresAt: FRESH }));
 
-    const actual = summarize(input);
+    const actual = summarize(input, NOW);
 
     expect(actual).toBe(expected);
+  });
+
+  it('counts a healthy connection whose token has expired as needing attention', () => {
+    const input = [{ state: 'healthy' as const, expiresAt: EXPIRED }];
+
+    expect(summarize(input, NOW)).toBe('1 needs attention');
   });
 });
 
 describe('needsAttention', () => {
-  it.each<{ state: ConnectionState; expected: boolean }>([
-    { state: 'new', expected: true },
-    { state: 'healthy', expected: false },
-    { state: 'refreshing', expected: false },
-    { state: 'retrying', expected: true },
-    { state: 'needs-reconnect', expected: true },
-    { state: 'disabled', expected: false },
-  ])('$state → $expected', ({ state, expected }) => {
-    const actual = needsAttention(state);
+  const cases: { input: AttentionInput; expected: boolean }[] = [
+    { input: { state: 'new', expiresAt: null }, expected: false },
+    { input: { state: 'healthy', expiresAt: FRESH }, expected: false },
+    { input: { state: 'healthy', expiresAt: EXPIRED }, expected: true },
+    { input: { state: 'refreshing', expiresAt: FRESH }, expected: false },
+    { input: { state: 'retrying', expiresAt: FRESH }, expected: true },
+    { input: { state: 'needs-reconnect', expiresAt: null }, expected: true },
+    { input: { state: 'disabled', expiresAt: null }, expected: false },
+  ];
 
-    expect(actual).toBe(expected);
+  it.each(cases)('$input.state (expires $input.expiresAt) → $expected', ({ input, expected }) => {
+    expect(needsAttention(input, NOW)).toBe(expected);
+  });
+
+  it('agrees with the toolbar badge, so the popup and the badge count the same', () => {
+    const input = cases.map((c) => c.input);
+
+    const popupCount = input.filter((c) => needsAttention(c, NOW)).length;
+    const badge = badgeFor(input, NOW);
+
+    expect(badge.text).toBe(String(popupCount));
   });
 });

@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import messages from '@/public/_locales/en/messages.json';
+import { t } from '@/components/i18n';
+import { englishLookup } from './catalog';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const KEYS = Object.keys(messages);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Everything the pages and the manifest can show: where message keys are used. */
+const SOURCES = [
+  ...sourceFiles(join(ROOT, 'components')),
+  ...sourceFiles(join(ROOT, 'entrypoints')),
+  join(ROOT, 'wxt.config.ts'),
+].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+
+describe('the English catalog', () => {
+  it('has every key the code asks for', () => {
+    const used = new Set<string>();
+    for (const { text } of SOURCES) {
+      for (const match of text.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)) used.add(match[1]!);
+      for (const match of text.matchAll(/__MSG_([A-Za-z0-9_]+)__/g)) used.add(match[1]!);
+    }
+
+    const missing = [...used].filter((key) => !KEYS.includes(key));
+
+    expect(missing).toEqual([]);
+    expect(used.size).toBeGreaterThan(100);
+  });
+
+  it('has no key that no code uses', () => {
+    const unused = KEYS.filter(
+      (key) =>
+        !SOURCES.some(({ text }) => text.includes(`'${key}'`) || text.includes(`__MSG_${key}__`)),
+    );
+
+    expect(unused).toEqual([]);
+  });
+
+  it('names messages as Chrome allows and uses only $1…$9 substitutions', () => {
+    const bad = Object.entries(messages as Record<string, { message: string }>).filter(
+      ([key, entry]) => !/^[A-Za-z0-9_]+$/.test(key) || /\$(?![1-9])/.test(entry.message),
+    );
+
+    expect(bad).toEqual([]);
+  });
+});
+
+describe('t', () => {
+  it('substitutes in order and shows the key of a message that does not exist', () => {
+    const actual = [
+      englishLookup('summaryAllHealthy', ['3']),
+      t('durationHoursMinutes', 1, 5),
+      t('noSuchKey' as never),
+    ];
+
+    expect(actual).toEqual(['All 3 connections healthy', '1 h 5 min', 'noSuchKey']);
+  });
+});
