@@ -150,8 +150,8 @@ describe('Jira Cloud, Google and custom providers in Chromium', () => {
       },
     ]);
     await expect
-      .poll(() => cardOf(options, jiraId).textContent(), { timeout: 10_000 })
-      .toContain(ATLASSIAN_SITE.name);
+      .poll(() => cardOf(options, jiraId).getByTestId('sites').textContent(), { timeout: 10_000 })
+      .toBe(`${ATLASSIAN_SITE.name} acme.atlassian.net · cloud id ${ATLASSIAN_SITE.id}`);
   });
 
   it('connects Google through its consent and shows the account e-mail', async () => {
@@ -174,6 +174,21 @@ describe('Jira Cloud, Google and custom providers in Chromium', () => {
     await expect
       .poll(() => cardOf(options, googleId).textContent(), { timeout: 10_000 })
       .toContain(GOOGLE_ACCOUNT.email);
+  });
+
+  it('shows the Jira site and the Google account in the popup too', async () => {
+    const popup = await browser.context.newPage();
+    await popup.setViewportSize({ width: 400, height: 600 });
+
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await cardOf(popup, googleId).waitFor();
+
+    expect(await cardOf(popup, jiraId).getByTestId('sites').textContent()).toContain(
+      ATLASSIAN_SITE.id,
+    );
+    expect(await cardOf(popup, googleId).textContent()).toContain(GOOGLE_ACCOUNT.email);
+    await popup.screenshot({ path: join(ARTIFACTS, 'popup-providers.png') });
+    await popup.close();
   });
 
   it('refreshes both in the background: Atlassian rotating in JSON, Google keeping its token', async () => {
