@@ -1,7 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import type { ConnectionStatus } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
-import { ProviderNotices } from '@/components/ProviderNotices';
 import { t } from '@/components/i18n';
 import type { WorkerClient } from '@/components/workerClient';
 import { AddConnectionForm } from './AddConnectionForm';
@@ -67,7 +66,6 @@ export function ConnectionsSection({
                 connection={connection}
                 now={now}
                 onRefresh={client.refreshNow}
-                notices={<ProviderNotices connection={connection} now={now} />}
                 actions={
                   <ConnectionControls
                     connection={connection}

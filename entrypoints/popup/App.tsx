@@ -1,5 +1,4 @@
 import { ConnectionCard } from '@/components/ConnectionCard';
-import { ProviderNotices } from '@/components/ProviderNotices';
 import { t } from '@/components/i18n';
 import { needsAttention, summarize } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -81,7 +80,6 @@ export function App({ client, openOptions }: AppProps) {
                 onRefresh={client.refreshNow}
                 onReconnect={client.connect}
                 onOpenSettings={openOptions}
-                notices={<ProviderNotices connection={connection} now={now} />}
               />
             </li>
           ))}
