@@ -6,6 +6,7 @@ import type {
   SecretRecord,
 } from '../model';
 import { classifyTokenError, type ClassifiedError } from '../oauth/classify';
+import { describeForProvider } from '../oauth/provider-errors';
 import {
   refreshAccessToken,
   type ClientTarget,
@@ -197,7 +198,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         deps.requestOptions ?? {},
       );
     } catch (error) {
-      const classified = classifyTokenError(error);
+      // Provider presets turn generic codes into what this provider's users must do.
+      const classified = describeForProvider(connection.provider, classifyTokenError(error), error);
       const outcome = await fail(
         connection,
         trigger,

@@ -76,7 +76,7 @@ describe('token response parsing (property)', () => {
           const classified = classifyTokenError(result.error);
           expect(['transient', 'permanent', 'configuration']).toContain(classified.kind);
           expect(classified.message.length).toBeGreaterThan(10);
-          expect(classified.code).toMatch(/^[a-z0-9_]+$/i);
+          expect(classified.code).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
         }
       }),
       { numRuns: 300 },
