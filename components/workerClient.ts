@@ -37,6 +37,9 @@ export interface WorkerClient {
   connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
   disconnect(connectionId: string): Promise<ActionResult>;
   removeConnection(connectionId: string): Promise<ActionResult>;
+  getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
+  setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
+  wipeAllData(): Promise<ActionResult<{ connections: number }>>;
 }
 
 // @webext-core/messaging allows one listener per message type in a page, so several
@@ -74,6 +77,10 @@ export const workerClient: WorkerClient = {
   connect: (connectionId) => sendMessage('connect', { connectionId }),
   disconnect: (connectionId) => sendMessage('disconnect', { connectionId }),
   removeConnection: (connectionId) => sendMessage('removeConnection', { connectionId }),
+  getExternalAccess: (connectionId) => sendMessage('getExternalAccess', { connectionId }),
+  setExternalAccess: (connectionId, allowed) =>
+    sendMessage('setExternalAccess', { connectionId, allowed }),
+  wipeAllData: () => sendMessage('wipeAllData'),
 };
 
 // What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the
