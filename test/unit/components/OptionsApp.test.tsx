@@ -31,6 +31,9 @@ function fakeWorker(snapshot: StatusSnapshot) {
     connect: vi.fn(),
     disconnect: vi.fn(),
     removeConnection: vi.fn(),
+    getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
+    setExternalAccess: vi.fn(),
+    wipeAllData: vi.fn(),
   };
   return { client, broadcast: (next: StatusSnapshot) => listener(next) };
 }
