@@ -10,6 +10,7 @@ import { HealthSection } from './HealthSection';
 import { HistorySection } from './HistorySection';
 import type { RequestOrigins } from './hostPermissions';
 import { SECTIONS, type Section } from './sections';
+import { RemoveAllData } from './RemoveAllData';
 import { SettingsSection } from './SettingsSection';
 import { useRoute } from './useRoute';
 
@@ -116,11 +117,14 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
           />
         )}
         {route.section === 'settings' && (
-          <SettingsSection
-            load={client.getSettings}
-            save={client.saveSettings}
-            connections={connections ?? []}
-          />
+          <>
+            <SettingsSection
+              load={client.getSettings}
+              save={client.saveSettings}
+              connections={connections ?? []}
+            />
+            <RemoveAllData wipeAllData={client.wipeAllData} />
+          </>
         )}
         {route.section === 'history' && snapshot && (
           <HistorySection

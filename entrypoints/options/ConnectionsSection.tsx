@@ -6,6 +6,7 @@ import type { WorkerClient } from '@/components/workerClient';
 import { AddConnectionForm } from './AddConnectionForm';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
+import { ExternalAccess } from './ExternalAccess';
 import type { RequestOrigins } from './hostPermissions';
 
 /** Props for {@link ConnectionsSection}. */
@@ -16,7 +17,13 @@ export interface ConnectionsSectionProps {
   now: number;
   client: Pick<
     WorkerClient,
-    'refreshNow' | 'addConnection' | 'connect' | 'disconnect' | 'removeConnection'
+    | 'refreshNow'
+    | 'addConnection'
+    | 'connect'
+    | 'disconnect'
+    | 'removeConnection'
+    | 'getExternalAccess'
+    | 'setExternalAccess'
   >;
   redirectUrl: string | null;
   prefill: ConnectionFormValues;
@@ -67,13 +74,20 @@ export function ConnectionsSection({
                 now={now}
                 onRefresh={client.refreshNow}
                 actions={
-                  <ConnectionControls
-                    connection={connection}
-                    onConnect={client.connect}
-                    onDisconnect={client.disconnect}
-                    onRemove={client.removeConnection}
-                    requestOrigins={requestOrigins}
-                  />
+                  <>
+                    <ConnectionControls
+                      connection={connection}
+                      onConnect={client.connect}
+                      onDisconnect={client.disconnect}
+                      onRemove={client.removeConnection}
+                      requestOrigins={requestOrigins}
+                    />
+                    <ExternalAccess
+                      connectionId={connection.id}
+                      getExternalAccess={client.getExternalAccess}
+                      setExternalAccess={client.setExternalAccess}
+                    />
+                  </>
                 }
               />
             </li>

@@ -102,10 +102,11 @@ describe('secrets stay secret (Chromium)', () => {
     const request = { type: 'getAccessToken', connectionId, minValiditySeconds: 60 };
 
     const refused = await askFromCaller(caller, browser.extensionId, request);
-    const granted = await sendFromPage(options, 'setExternalAccess', {
-      connectionId,
-      allowed: [CALLER_ID],
-    });
+    const card = options.locator(`[data-connection-id="${connectionId}"]`);
+    await card.getByText('Other extensions').click();
+    await card.getByLabel('Extension id').fill(CALLER_ID);
+    await card.getByRole('button', { name: 'Allow', exact: true }).click();
+    await card.getByRole('button', { name: `Stop giving tokens to ${CALLER_ID}` }).waitFor();
     const answered = await askFromCaller(caller, browser.extensionId, request);
 
     const lastAccess = server.records.issuedTokens
@@ -116,7 +117,6 @@ describe('secrets stay secret (Chromium)', () => {
       .at(-1)?.value;
     const events = (await readState(options)).events;
     expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
-    expect(granted).toMatchObject({ res: { ok: true, value: [CALLER_ID] } });
     expect(answered).toMatchObject({ ok: true, tokenType: 'Bearer', accessToken: lastAccess });
     expect(JSON.stringify(answered)).not.toContain(lastRefresh!);
     expect(
@@ -148,6 +148,16 @@ describe('secrets stay secret (Chromium)', () => {
 
     expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect((await readState(options)).connections).toHaveLength(1);
+  });
+
+  it('gives its own pages status objects only, never a token', async () => {
+    const reply = await sendFromPage(options, 'getStatus', undefined);
+
+    const tokens = server.tokenValues();
+    expect(reply).toMatchObject({
+      res: { connections: [expect.objectContaining({ id: connectionId })] },
+    });
+    expect(tokens.filter((token) => JSON.stringify(reply).includes(token))).toEqual([]);
   });
 
   it('leaves no issued token in clear anywhere in the browser profile on disk', async () => {
@@ -191,5 +201,35 @@ describe('secrets stay secret (Chromium)', () => {
     expect(files.length).toBeGreaterThan(20);
     expect(leaks).toContain('canary');
     expect(leaks.filter((leak) => leak !== 'canary')).toEqual([]);
+  });
+});
+
+describe('Remove all data (Chromium)', () => {
+  it('revokes at the provider, then leaves no connection, history or setting behind', async () => {
+    const server = await startAuthServer({ accessTokenTtlSec: 300 });
+    const browser = await launchExtension({ extensionDir: CHROME_BUILD_DIR, headless: true });
+    try {
+      const options = await openOptions(browser, {
+        label: 'Doomed',
+        issuer: server.issuer,
+        clientId: DEMO_CLIENT_ID,
+        scopes: 'openid offline_access',
+      });
+      const connectionId = await addConnection(options, 'Doomed');
+      await connectWithConsent(browser, options, connectionId);
+
+      await options.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+      await options.getByRole('button', { name: 'Remove all data…' }).click();
+      await options.getByRole('button', { name: 'Yes, remove everything' }).click();
+      const result = await options.getByTestId('wipe-result').textContent();
+
+      const state = await readState(options);
+      expect(result).toBe('Removed 1 connection(s) and all data.');
+      expect(state).toEqual({ connections: [], events: [] });
+      expect(server.records.revocations).toEqual([expect.objectContaining({ status: 200 })]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 });
