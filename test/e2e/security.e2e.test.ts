@@ -204,6 +204,30 @@ describe('secrets stay secret (Chromium)', () => {
   });
 });
 
+describe('the built extension', () => {
+  it('runs no remote code and no eval under a strict page CSP, with least privilege', () => {
+    const manifest = JSON.parse(readFileSync(join(CHROME_BUILD_DIR, 'manifest.json'), 'utf8')) as {
+      permissions: string[];
+      content_security_policy: { extension_pages: string };
+      content_scripts?: unknown;
+      web_accessible_resources?: unknown;
+    };
+    const scripts = filesUnder(CHROME_BUILD_DIR).filter((file) => file.endsWith('.js'));
+
+    const offenders = scripts.filter((file) =>
+      /\beval\(|new Function\(|https?:\/\/[^'"\s]*\.js\b/.test(readFileSync(file, 'utf8')),
+    );
+    expect(scripts.length).toBeGreaterThan(2);
+    expect(offenders).toEqual([]);
+    expect(manifest.content_security_policy.extension_pages).toMatch(
+      /^script-src 'self'; object-src 'none'/,
+    );
+    expect(manifest.permissions.sort()).toEqual(['alarms', 'identity', 'notifications']);
+    expect(manifest.content_scripts).toBeUndefined();
+    expect(manifest.web_accessible_resources).toBeUndefined();
+  });
+});
+
 describe('Remove all data (Chromium)', () => {
   it('revokes at the provider, then leaves no connection, history or setting behind', async () => {
     const server = await startAuthServer({ accessTokenTtlSec: 300 });

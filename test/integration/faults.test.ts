@@ -281,6 +281,9 @@ describe('faults at the token endpoint (real oidc-provider)', () => {
     if (fault?.kind === 'status' && fault.status === 429) {
       expect(after.nextRefreshAt! - history[0]!.at).toBeGreaterThanOrEqual(120_000);
     }
+    const tokens = server.tokenValues();
+    const outputs = JSON.stringify([alerts, history, await services.snapshot()]);
+    expect(tokens.filter((token) => outputs.includes(token))).toEqual([]);
     rows.push(
       `| ${name} | ${expected.kind} (\`${expected.code}\`) | ${expected.state} | ${expected.requests} | ${expected.notified} | ${expected.tokenWorksAfter ? 'kept, works after the fault' : 'dead at the provider: reconnect'} |`,
     );
