@@ -106,6 +106,8 @@ export interface AuthServerRecords {
   issuedTokens: { kind: IssuedTokenKind; value: string; grantType: string }[];
   /** Unexpected oidc-provider failures (HTTP 500); a test seeing any has found a bug. */
   serverErrors: string[];
+  /** How long oidc-provider took to answer each unfaulted token request (ms, in order): the benchmark's baseline. */
+  tokenEndpointMs: number[];
 }
 
 /** Options of startAuthServer; all optional. */
@@ -286,7 +288,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     const delayed = active?.fault.kind === 'delay' ? active.fault : null;
     if (delayed) await sleep(delayed.ms); // the request still goes through, late
 
+    const startedAt = performance.now();
     await next();
+    records.tokenEndpointMs.push(performance.now() - startedAt);
 
     const grantType = stringParam(ctx.oidc?.params?.grant_type) ?? 'unknown';
     count(records.tokenRequests, grantType);
@@ -342,6 +346,7 @@ function emptyRecords(): AuthServerRecords {
     revocations: [],
     issuedTokens: [],
     serverErrors: [],
+    tokenEndpointMs: [],
   };
 }
 

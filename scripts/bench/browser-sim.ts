@@ -1,0 +1,150 @@
+// The MV3 browser of the month, as a discrete-event simulation over virtual time: it fires alarms (late
+// after a night's sleep, lost at a browser restart), delivers token calls while earlier work is still
+// running, and stops the service worker whenever it has been idle for 30 s (R1) — the same for every
+// strategy, so their figures compare.
+import type { FakeAlarm, FakeAlarms } from './fake-alarms';
+import type { Month, TokenCall } from './month';
+import { classifyCall, emptyTally, tallyCall, type StrategyRun } from './outcome';
+import type { Providers } from './providers';
+import { settle } from './sim-runtime';
+import type { VirtualClock } from './virtual-clock';
+
+/** Chrome stops an extension service worker after about 30 s without events. */
+export const WORKER_IDLE_MS = 30_000;
+
+/** Why a worker started. */
+export type StartCause = 'alarm' | 'caller' | 'browser-start';
+
+/** What a strategy does in the worker; a new worker starts with no memory of the last one. */
+export interface SimulatedExtension {
+  /** Top-level code of a freshly started worker (runs alongside the event that woke it). */
+  start(cause: StartCause): Promise<void>;
+  onAlarm(alarm: FakeAlarm): Promise<void>;
+  /** A caller asks for a token valid for at least a minute. */
+  onCall(call: TokenCall): Promise<{ ok: boolean; accessToken?: string }>;
+  /** The worker stops: everything in memory is gone. */
+  stop(): void;
+}
+
+/** Everything the simulation drives. */
+export interface BrowserSimInput {
+  name: string;
+  month: Month;
+  clock: VirtualClock;
+  alarms: FakeAlarms;
+  providers: Providers;
+  extension: SimulatedExtension;
+}
+
+/** Runs the month; returns the raw facts (notifications and given-up counts are the caller's to fill). */
+export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyRun> {
+  const { month, clock, alarms, providers, extension } = input;
+  const realStart = performance.now();
+  const run: StrategyRun = {
+    name: input.name,
+    calls: emptyTally(),
+    outageCalls: emptyTally(),
+    wakeUps: { alarm: 0, caller: 0, browserStart: 0 },
+    alarmEvents: 0,
+    givenUp: 0,
+    notifications: [],
+    misses: [],
+    realMs: 0,
+    providers,
+  };
+  let running = false;
+  let inFlight = 0;
+  let lastActive = clock.now();
+  let callIndex = 0;
+  let restartIndex = 0;
+  const errors: unknown[] = [];
+
+  /** Work of the worker: while any is in flight the worker is busy and cannot be stopped. */
+  const track = (work: Promise<unknown>) => {
+    inFlight += 1;
+    void work
+      .catch((error: unknown) => errors.push(error))
+      .finally(() => {
+        inFlight -= 1;
+        lastActive = clock.now();
+      });
+  };
+  const stop = () => {
+    extension.stop();
+    // Its pending timeouts die with the worker.
+    clock.clearCallbacks();
+    running = false;
+  };
+  const wake = (cause: StartCause): Promise<void>[] => {
+    if (running) return [];
+    running = true;
+    run.wakeUps[cause === 'browser-start' ? 'browserStart' : cause] += 1;
+    return [extension.start(cause)];
+  };
+  const call = async (token: TokenCall) => {
+    const calledAt = clock.now();
+    const starting = Promise.all(wake('caller'));
+    // The caller has its answer when onCall resolves, even if the worker's start-up work goes on.
+    let answeredAt = calledAt;
+    const answering = extension.onCall(token).then((answer) => {
+      answeredAt = clock.now();
+      return answer;
+    });
+    const [, answer] = await Promise.all([starting, answering]);
+    // A token request takes virtual time; an answer at the same instant never waited on the network.
+    const kind = classifyCall(providers, answer, answeredAt, answeredAt !== calledAt);
+    tallyCall(run, month, token.connectionId, token.at, kind);
+  };
+
+  // The month opens with the browser starting.
+  track(Promise.all(wake('browser-start')));
+  await settle();
+
+  for (;;) {
+    const timerDue = clock.nextTimerAt();
+    const timerAt = timerDue === undefined ? Infinity : firesAt(month, timerDue);
+    const alarm = alarms.next();
+    const alarmAt = alarm ? firesAt(month, alarm.scheduledTime) : Infinity;
+    const nextCall = month.calls[callIndex];
+    const callAt = nextCall?.at ?? Infinity;
+    const restart = month.restarts[restartIndex];
+    // The browser closes at a moment when no request is in flight (a killed request is the e2e tests' job).
+    const restartAt = restart && inFlight === 0 ? restart.from : Infinity;
+    const at = Math.min(timerAt, alarmAt, callAt, restartAt);
+    if (at >= month.end) break;
+    if (running && inFlight === 0 && at - lastActive > WORKER_IDLE_MS) stop();
+
+    if (at === timerAt) {
+      clock.fireNextTimer(timerAt);
+    } else if (restart && at === restartAt) {
+      clock.advanceTo(at);
+      restartIndex += 1;
+      if (running) stop();
+      alarms.clearAll();
+      clock.advanceTo(restart.to);
+      track(Promise.all(wake('browser-start')));
+    } else if (alarm && at === alarmAt) {
+      clock.advanceTo(at);
+      alarms.fire(alarm.name, clock.now());
+      run.alarmEvents += 1;
+      track(Promise.all([...wake('alarm'), extension.onAlarm(alarm)]));
+    } else if (nextCall) {
+      clock.advanceTo(at);
+      callIndex += 1;
+      track(call(nextCall));
+    }
+    await settle();
+  }
+  if (running) stop();
+  if (errors.length > 0) {
+    throw new Error(`${input.name}: ${errors.length} worker tasks failed`, { cause: errors[0] });
+  }
+  run.realMs = performance.now() - realStart;
+  return run;
+}
+
+/** When something due at `dueAt` really happens: at once, or when the device wakes up. */
+export function firesAt(month: Month, dueAt: number): number {
+  const night = month.sleeps.find((s) => dueAt >= s.from && dueAt < s.to);
+  return night ? night.to : dueAt;
+}

@@ -1,0 +1,325 @@
+// Section 3, page side: the popup and the options page's History section in Chromium, with the extension's
+// own IndexedDB seeded from an extension page. Times are read in the page with `performance.now()`, whose
+// zero is the start of the navigation: "first render" is the moment the first card (or history row) is in
+// the DOM, noticed by a MutationObserver installed before any page script runs.
+import type { Page } from 'playwright-core';
+import { launchExtension, type ExtensionBrowser } from '../../test/support/chromium';
+import type { Connection, HistoryEvent } from '../../utils/model';
+import { timeMessages } from './page-messages';
+import { median } from './stats';
+import { syntheticConnections, syntheticHistory } from './synthetic';
+
+/** Page figures at scale (ms, medians over the repeats). */
+export interface PagesAtScale {
+  repeats: number;
+  popup: {
+    connections: number;
+    /** The app's first element (before the status arrives from the worker). */
+    shellMs: number;
+    /** The `getStatus` round trip the popup waits for, timed alone from a page. */
+    statusMs: number;
+    /** In the loads: when the popup sent `getStatus`, and when the answer arrived. */
+    statusSentMs: number;
+    statusReplyMs: number;
+    firstCardMs: number;
+    allCardsMs: number;
+  };
+  history: {
+    connections: number;
+    events: number;
+    shellMs: number;
+    /** The round trips the section waits for, timed alone: the status (every connection), then the first page. */
+    statusMs: number;
+    firstPageMs: number;
+    /** In the loads: when the page sent `getStatus`, and when the answer arrived. */
+    statusSentMs: number;
+    statusReplyMs: number;
+    firstRowMs: number;
+    /** From the filter's change event until every row shown belongs to the chosen connection. */
+    connectionFilterMs: number;
+    /** From the filter's change event until every row shown is a failure. */
+    outcomeFilterMs: number;
+  };
+  /** What Chromium's quota manager reports for the extension's storage, before and after seeding. */
+  storage: { baselineBytes: number; seededBytes: number };
+}
+
+/** Seeds 50 connections, times the popup; seeds up to 1,000 and 100,000 events, times the History section. */
+export async function measurePagesAtScale(
+  extensionDir: string,
+  options: { popupConnections: number; connections: number; events: number; repeats: number },
+): Promise<PagesAtScale> {
+  const browser = await launchExtension({ extensionDir, headless: true });
+  try {
+    // tsx (esbuild) wraps named inner functions in `__name(…)`; the page needs it when they are sent there.
+    await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+    await browser.context.addInitScript(recordFirstRender);
+    const base = `chrome-extension://${browser.extensionId}`;
+    const seeder = await browser.context.newPage();
+    await seeder.goto(`${base}/options.html`);
+    // The worker creates the database when the page first asks for the status.
+    await seeder.locator('h1').waitFor();
+    await waitForDatabase(seeder);
+    const baselineBytes = await storageUsage(seeder);
+
+    const now = Date.now();
+    const all = syntheticConnections(options.connections, now);
+    await putAll(seeder, 'connections', all.slice(0, options.popupConnections));
+    const smallStatus = await timeMessages(seeder, 'getStatus', undefined, options.repeats);
+    const popupRuns: PageMarks[] = [];
+    for (let i = 0; i < options.repeats; i += 1) {
+      const marks = await loadAndMark(
+        browser,
+        `${base}/popup.html`,
+        'card',
+        options.popupConnections,
+      );
+      popupRuns.push(marks);
+    }
+
+    await putAll(seeder, 'connections', all.slice(options.popupConnections));
+    const events = syntheticHistory(
+      all.map((c) => c.id),
+      options.events,
+      now,
+    );
+    for (let i = 0; i < events.length; i += 20_000) {
+      await putAll(seeder, 'history', events.slice(i, i + 20_000));
+    }
+    const seededBytes = await storageUsage(seeder);
+    const bigStatus = await timeMessages(seeder, 'getStatus', undefined, options.repeats);
+    const firstPage = await timeMessages(seeder, 'getHistory', { limit: 50 }, options.repeats);
+    const chosen = mostFrequent(events);
+    const historyRuns: (PageMarks & { byConnection: number; byOutcome: number })[] = [];
+    for (let i = 0; i < options.repeats; i += 1) {
+      const page = await browser.context.newPage();
+      const marks = await loadAndMark(browser, `${base}/options.html#history`, 'row', 1, page);
+      const byConnection = await timeFilter(page, '#history-connection', chosen, {
+        attribute: 'connectionId',
+        value: chosen,
+      });
+      const byOutcome = await timeFilter(page, '#history-outcome', 'failed', {
+        attribute: 'ok',
+        value: 'false',
+      });
+      await page.close();
+      historyRuns.push({ ...marks, byConnection, byOutcome });
+    }
+    return {
+      repeats: options.repeats,
+      popup: {
+        connections: options.popupConnections,
+        shellMs: median(popupRuns.map((r) => r.shell)),
+        statusMs: median(smallStatus),
+        statusSentMs: median(popupRuns.map((r) => r.statusSent)),
+        statusReplyMs: median(popupRuns.map((r) => r.statusReply)),
+        firstCardMs: median(popupRuns.map((r) => r.first)),
+        allCardsMs: median(popupRuns.map((r) => r.all)),
+      },
+      history: {
+        connections: all.length,
+        events: events.length,
+        shellMs: median(historyRuns.map((r) => r.shell)),
+        statusMs: median(bigStatus),
+        statusSentMs: median(historyRuns.map((r) => r.statusSent)),
+        statusReplyMs: median(historyRuns.map((r) => r.statusReply)),
+        firstPageMs: median(firstPage),
+        firstRowMs: median(historyRuns.map((r) => r.first)),
+        connectionFilterMs: median(historyRuns.map((r) => r.byConnection)),
+        outcomeFilterMs: median(historyRuns.map((r) => r.byOutcome)),
+      },
+      storage: { baselineBytes, seededBytes },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * Runs in every page before its scripts: notes when the first `[data-testid=connection-card]` and
+ * `[data-testid=history-row]` appear, and when `window.__benchExpected` of them are there.
+ */
+function recordFirstRender(): void {
+  const marks: Record<string, number> = {};
+  (globalThis as unknown as { __benchMarks: Record<string, number> }).__benchMarks = marks;
+  const selectors = {
+    shell: '#app > *',
+    card: '[data-testid="connection-card"]',
+    row: '[data-testid="history-row"]',
+  };
+  const check = () => {
+    const expected = (globalThis as unknown as { __benchExpected?: number }).__benchExpected ?? 1;
+    for (const [name, selector] of Object.entries(selectors)) {
+      const count = document.querySelectorAll(selector).length;
+      if (count > 0 && marks[name] === undefined) marks[name] = performance.now();
+      if (count >= expected && marks[`${name}:all`] === undefined) {
+        marks[`${name}:all`] = performance.now();
+      }
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  // When the page first asks the worker for each kind of message, and when the answer comes back.
+  type SendMessage = (...args: unknown[]) => unknown;
+  const runtime = (globalThis as unknown as { chrome?: { runtime?: { sendMessage: SendMessage } } })
+    .chrome?.runtime;
+  if (!runtime) return;
+  const send = runtime.sendMessage.bind(runtime);
+  runtime.sendMessage = (...args: unknown[]) => {
+    const type = (args[0] as { type?: unknown } | undefined)?.type;
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof type === 'string' && marks[`sent:${type}`] === undefined) {
+      marks[`sent:${type}`] = performance.now();
+      if (typeof callback === 'function') {
+        args[last] = (...reply: unknown[]) => {
+          marks[`reply:${type}`] ??= performance.now();
+          return (callback as (...a: unknown[]) => unknown)(...reply);
+        };
+      }
+    }
+    return send(...args);
+  };
+}
+
+/** Times in one page load (ms since navigation start). */
+interface PageMarks {
+  shell: number;
+  /** When the page sent its first `getStatus` and when the answer arrived. */
+  statusSent: number;
+  statusReply: number;
+  first: number;
+  all: number;
+}
+
+/** Opens `url` (in `page` or a new tab) and waits for the marks of `name`; closes a tab it opened. */
+async function loadAndMark(
+  browser: ExtensionBrowser,
+  url: string,
+  name: 'card' | 'row',
+  expected: number,
+  page?: Page,
+): Promise<PageMarks> {
+  const tab = page ?? (await browser.context.newPage());
+  await tab.addInitScript((count) => {
+    (globalThis as unknown as { __benchExpected: number }).__benchExpected = count;
+  }, expected);
+  await tab.goto(url);
+  const handle = await tab.waitForFunction(
+    (key) => {
+      const marks = (globalThis as unknown as { __benchMarks?: Record<string, number> })
+        .__benchMarks;
+      return marks?.[`${key}:all`] === undefined
+        ? false
+        : {
+            shell: marks.shell ?? Number.NaN,
+            statusSent: marks['sent:getStatus'] ?? Number.NaN,
+            statusReply: marks['reply:getStatus'] ?? Number.NaN,
+            first: marks[key]!,
+            all: marks[`${key}:all`]!,
+          };
+    },
+    name,
+    { timeout: 30_000 },
+  );
+  const marks = (await handle.jsonValue()) as PageMarks;
+  if (!page) await tab.close();
+  return marks;
+}
+
+/**
+ * Changes a filter `<select>` and returns the time (ms) until the rows shown all satisfy `expect`
+ * (a `data-*` attribute value), as the page sees it.
+ */
+async function timeFilter(
+  page: Page,
+  selector: string,
+  value: string,
+  expect: { attribute: string; value: string },
+): Promise<number> {
+  return page.evaluate(
+    ({ selector, value, expect }) =>
+      new Promise<number>((resolve, reject) => {
+        const select = document.querySelector<HTMLSelectElement>(selector);
+        if (!select) {
+          reject(new Error(`No ${selector} on the page.`));
+          return;
+        }
+        const done = () => {
+          const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="history-row"]')];
+          return (
+            rows.length > 0 && rows.every((row) => row.dataset[expect.attribute] === expect.value)
+          );
+        };
+        const started = performance.now();
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
+          resolve(performance.now() - started);
+        });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`The ${selector} filter did not apply within 10 s.`));
+        }, 10_000);
+      }),
+    { selector, value, expect },
+  );
+}
+
+/** Waits until the worker has created the database at its current version (never creates it here). */
+async function waitForDatabase(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name);
+      return names.includes('token-keeper');
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+}
+
+/** Writes records into a store of the extension's database in one transaction. */
+async function putAll(
+  page: Page,
+  store: 'connections' | 'history',
+  records: Connection[] | HistoryEvent[],
+): Promise<void> {
+  await page.evaluate(
+    ({ store, records }) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('token-keeper');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains(store)) {
+            db.close();
+            reject(new Error(`The database has no ${store} store yet.`));
+            return;
+          }
+          const tx = db.transaction(store, 'readwrite');
+          for (const record of records) tx.objectStore(store).put(record);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { store, records: records as unknown[] },
+  );
+}
+
+/** What `navigator.storage.estimate()` reports as used by the extension's origin (bytes). */
+async function storageUsage(page: Page): Promise<number> {
+  return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+}
+
+/** The connection with the most events (its filter shows a full page). */
+function mostFrequent(events: HistoryEvent[]): string {
+  const counts = new Map<string, number>();
+  for (const event of events)
+    counts.set(event.connectionId, (counts.get(event.connectionId) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
