@@ -1,4 +1,5 @@
 // The issue's budgets, judged against what was measured. A figure that could not be measured misses.
+import { formatKb, formatPercent } from './format';
 import type { BenchResults, Measured } from './results';
 
 /** One budget, the figure it is judged on, and the verdict. */
@@ -74,14 +75,4 @@ function verdict<T>(
   if (!section.ok) return { budget, figure: `not measured: ${section.reason}`, met: false };
   const [figure, met] = judge(section.value);
   return { budget, figure, met: met === true };
-}
-
-/** `0.99987` → `99.987 %`. */
-export function formatPercent(share: number, digits = 2): string {
-  return Number.isFinite(share) ? `${(share * 100).toFixed(digits)} %` : 'n/a';
-}
-
-/** Bytes as KB (1 KB = 1,024 bytes), one decimal. */
-export function formatKb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
 }

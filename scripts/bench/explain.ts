@@ -4,10 +4,47 @@ import { MAX_RETRY_DELAY_MS } from '../../utils/engine/retry';
 import { ALARM_FLOOR_MS, effectiveLeadSec, MAX_JITTER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import type { BudgetVerdict } from './budgets';
+import { count, minutes as min } from './format';
 import type { BenchResults } from './results';
 
-const count = (n: number) => n.toLocaleString('en-US');
-const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+/** Findings of the month that no budget covers but the engine's owners should know. */
+export function observations(results: BenchResults): string[] {
+  const { freshness } = results;
+  if (!freshness.ok) return [];
+  const { ours, others } = freshness.value;
+  const bullets: string[] = [];
+  const notes = ours.notifications;
+  if (notes.wakeUp + notes.other > 0) {
+    bullets.push(
+      `**Notifications outside outages.** Our engine showed ${count(notes.wakeUp + notes.other)} ` +
+        `notifications outside the outages (besides ${count(notes.outage)} during or right after them), ` +
+        `${count(notes.wakeUp)} of them within 5 minutes of a wake-up or browser start. After a night every ` +
+        'token has expired, so a single transient failure of the catch-up refresh meets the "token expired ' +
+        'before the next attempt" rule and notifies at once — before the quick retries (2 s, 4 s, 8 s), which ' +
+        'then almost always succeed seconds later.',
+    );
+  }
+  const poll = others.find((f) => f.name.startsWith('Poll'));
+  const ourMedians = ours.recoveries.map((r) => r.medianMs);
+  const pollMedians = poll?.recoveries.map((r) => r.medianMs) ?? [];
+  if (poll && ourMedians.some((m, i) => m > (pollMedians[i] ?? Infinity))) {
+    bullets.push(
+      `**Recovery after an outage** is slower than a 5-minute poll's (median ` +
+        `${ourMedians.map(min).join(' and ')} against ${pollMedians.map(min).join(' and ')}): the alarm ` +
+        `retries back off up to ${min(MAX_RETRY_DELAY_MS)} and the sweep skips connections that wait for a ` +
+        'retry. Callers do not wait for that — a call that finds the token expired makes its own request — ' +
+        'but they wait on the network instead of getting a token at once.',
+    );
+  }
+  const wakeBound = ours.alarmEventsPerRefresh;
+  bullets.push(
+    `**Wake-ups.** With 50 connections the worker is rarely idle for 30 s, so few alarms find it stopped ` +
+      `(${ours.wakeUpsPerRefresh.toFixed(3)} wake-ups per refresh). Even if Chrome stopped it before every ` +
+      `alarm, wake-ups per refresh could not exceed the alarm events per refresh, ${wakeBound.toFixed(2)}: ` +
+      'connections due within the 30 s alarm floor of each other are refreshed by one alarm.',
+  );
+  return bullets;
+}
 
 /** One bullet per missed budget that this run can explain. */
 export function explainMisses(results: BenchResults, verdicts: readonly BudgetVerdict[]): string[] {
