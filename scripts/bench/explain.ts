@@ -57,15 +57,16 @@ export function explainMisses(results: BenchResults, verdicts: readonly BudgetVe
     const total = Object.values(m).reduce((sum, n) => sum + n, 0);
     const worst = Math.max(...ours.recoveries.map((r) => r.maxMs).filter(Number.isFinite));
     bullets.push(
-      `**Availability.** ${count(total)} of ${count(ours.callsTotal)} calls outside the outages were not ` +
+      `**Availability.** ${count(total)} of the ${count(ours.callsOutside)} calls outside the outages were not ` +
         `answered at once. ${count(m.recovering)} came after an outage while the connection was still ` +
         `recovering: alarm retries back off to ${min(MAX_RETRY_DELAY_MS)}, so a connection whose token expired ` +
         `during the outage may wait that long after it ends (worst here ${min(worst)}), and the 5-minute sweep ` +
         `does not retry it sooner (a retrying connection is due only at its retry time). ` +
-        `${count(m.behindRefresh)} waited for a refresh of their connection already under way (a quick retry ` +
-        "or a request in flight): `getAccessToken` takes the connection's lock even when the stored token is " +
-        `still valid long enough for the caller. ${count(m.ownRequest)} needed their own token request (the ` +
-        `token had expired, e.g. right after a wake-up before the catch-up reached that connection); ` +
+        `${count(m.behindRefreshValid)} waited for a refresh of their connection already under way (a quick ` +
+        'retry or a request in flight) although the stored token was still valid for the minute they asked ' +
+        "for: `getAccessToken` takes the connection's lock before it looks at the token. " +
+        `${count(m.behindRefreshExpired)} waited for a refresh under way with the token expired (a catch-up ` +
+        `after a wake-up), and ${count(m.ownRequest)} made their own token request for an expired token; ` +
         `${count(m.invalid)} got a token a skewed provider no longer accepted; ${count(m.other)} other.`,
     );
   }

@@ -68,7 +68,7 @@ const pages = await section('pages at scale in Chromium', () => {
     build.value,
     quick
       ? { popupConnections: 50, connections: 200, events: 10_000, repeats: 3 }
-      : { popupConnections: 50, connections: 1_000, events: 100_000, repeats: 5 },
+      : { popupConnections: 50, connections: 1_000, events: 100_000, repeats: 9 },
   );
 });
 const scheduling = await section('scheduling at scale (fake-indexeddb)', () =>

@@ -50,8 +50,13 @@ export interface MissReasons {
   invalid: number;
   /** The call needed a token request of its own (token expired or about to). */
   ownRequest: number;
-  /** The call waited for a token request already under way for the connection (started < 60 s before). */
-  behindRefresh: number;
+  /**
+   * The call waited for a token request already under way for its connection (started < 60 s before)
+   * although the token stored before it was still valid for the minute the caller asked for.
+   */
+  behindRefreshValid: number;
+  /** The same, with the stored token expired (or about to): the wait was unavoidable. */
+  behindRefreshExpired: number;
   other: number;
 }
 
@@ -71,6 +76,8 @@ export interface Recovery {
 export interface StrategyFigures {
   name: string;
   callsTotal: number;
+  /** Calls outside outages that hit their connection (the availability budget's base). */
+  callsOutside: number;
   /** Share of calls outside forced outages answered at once with a valid token. */
   availability: number;
   /** The same share over every call, outages included. */
@@ -202,6 +209,7 @@ export function figuresOf(month: Month, run: StrategyRun): StrategyFigures {
   return {
     name: run.name,
     callsTotal: total(all),
+    callsOutside: total(run.calls),
     availability: ratio(run.calls.immediate, total(run.calls)),
     availabilityAll: ratio(all.immediate, total(all)),
     calls: all,
@@ -217,7 +225,7 @@ export function figuresOf(month: Month, run: StrategyRun): StrategyFigures {
     reuseWithinLeeway: counters.reuseWithinLeeway,
     connectionsLost: Math.max(run.providers.lostConnections().length, run.givenUp),
     recoveries: recoveries(month, run.providers),
-    missesOutside: missReasons(outsideMisses, run.providers, recovering),
+    missesOutside: missReasons(month, outsideMisses, run.providers, recovering),
     notifications: {
       outage: outageNotes.length,
       wakeUp: otherNotes.filter((n) => afterWakeUp(month, n.at)).length,
@@ -229,6 +237,7 @@ export function figuresOf(month: Month, run: StrategyRun): StrategyFigures {
 
 /** Sorts the misses by their first matching reason, in the order of `MissReasons`. */
 function missReasons(
+  month: Month,
   misses: StrategyRun['misses'],
   providers: Providers,
   recovering: (event: { at: number; connectionId: string }) => boolean,
@@ -238,7 +247,8 @@ function missReasons(
     lost: 0,
     invalid: 0,
     ownRequest: 0,
-    behindRefresh: 0,
+    behindRefreshValid: 0,
+    behindRefreshExpired: 0,
     other: 0,
   };
   for (const miss of misses) {
@@ -249,8 +259,13 @@ function missReasons(
     else if (miss.answer === 'invalid') reasons.invalid += 1;
     // Token requests take virtual time and IndexedDB none: a request the call caused starts at its instant.
     else if (log.some((r) => r.at === miss.at)) reasons.ownRequest += 1;
-    else if (log.some((r) => r.at < miss.at && r.at > miss.at - 60_000)) reasons.behindRefresh += 1;
-    else reasons.other += 1;
+    else if (log.some((r) => r.at < miss.at && r.at > miss.at - 60_000)) {
+      const spec = month.connections.find((c) => c.id === miss.connectionId)!;
+      const issuedAt = log.findLast((r) => r.ok && r.at < miss.at)?.at ?? spec.issuedAt;
+      const validUntil = issuedAt + spec.profile.lifetimeSec * 1000 - spec.skewMs;
+      if (validUntil - miss.at >= 60_000) reasons.behindRefreshValid += 1;
+      else reasons.behindRefreshExpired += 1;
+    } else reasons.other += 1;
   }
   return reasons;
 }

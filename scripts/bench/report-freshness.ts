@@ -42,14 +42,31 @@ export function freshnessSection(section: Measured<FreshnessResult>): string {
       ['… got a token the provider no longer accepts', ...col((f) => count(f.calls.invalid))],
       ['… got no token', ...col((f) => count(f.calls.failed))],
       [
-        'why calls outside outages missed: recovering from an outage / connection lost / token dead at the provider / needed its own token request / waited for a refresh under way / other',
-        ...col((f) => {
-          const m = f.missesOutside;
-          return [m.recovering, m.lost, m.invalid, m.ownRequest, m.behindRefresh, m.other]
-            .map(count)
-            .join(' / ');
-        }),
+        'calls outside outages not answered at once',
+        ...col((f) => count(Object.values(f.missesOutside).reduce((sum, n) => sum + n, 0))),
       ],
+      [
+        '… the connection was still recovering from an outage',
+        ...col((f) => count(f.missesOutside.recovering)),
+      ],
+      ['… the connection had been lost', ...col((f) => count(f.missesOutside.lost))],
+      [
+        '… the token was already dead at a skewed provider',
+        ...col((f) => count(f.missesOutside.invalid)),
+      ],
+      [
+        '… the token had expired: the call made its own request',
+        ...col((f) => count(f.missesOutside.ownRequest)),
+      ],
+      [
+        '… waited for a refresh under way although the stored token was still valid',
+        ...col((f) => count(f.missesOutside.behindRefreshValid)),
+      ],
+      [
+        '… waited for a refresh under way, the stored token expired',
+        ...col((f) => count(f.missesOutside.behindRefreshExpired)),
+      ],
+      ['… other', ...col((f) => count(f.missesOutside.other))],
       [
         '**successful refreshes per token lifetime** (ideal 1.0)',
         ...col((f) => `**${f.refreshesPerLifetime.toFixed(2)}**`),
