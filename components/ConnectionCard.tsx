@@ -163,7 +163,8 @@ export function ConnectionCard({
         data-testid="refresh-outcome"
       >
         {refresh.phase === 'pending' && t('refreshPending')}
-        {refresh.phase === 'done' && refresh.text}
+        {/* A failure the card's notice already explains is not repeated under the button. */}
+        {refresh.phase === 'done' && !(connection.failure && !refresh.ok) && refresh.text}
       </p>
     </article>
   );

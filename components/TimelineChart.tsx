@@ -21,8 +21,6 @@ export interface TimelineChartProps {
   height?: number;
 }
 
-const AXIS = 16;
-
 /**
  * Refreshes and failures over time as stacked bars in a small SVG: successes from the baseline up,
  * failures stacked on top in the alarm colour. Hand-drawn on purpose — a chart library would weigh
@@ -34,12 +32,12 @@ export function TimelineChart({
   label,
   formatTick = defaultTick,
   width = 480,
-  height = 72,
+  height = 56,
 }: TimelineChartProps) {
   const succeeded = bars.reduce((sum, bar) => sum + bar.succeeded, 0);
   const failed = bars.reduce((sum, bar) => sum + bar.failed, 0);
   const max = Math.max(1, ...bars.map((bar) => bar.succeeded + bar.failed));
-  const plot = height - AXIS;
+  const plot = height;
   const slot = width / Math.max(1, bars.length);
   const barWidth = Math.max(1, slot - Math.min(3, slot * 0.25));
   const scale = (count: number) => (count / max) * (plot - 2);
@@ -48,54 +46,58 @@ export function TimelineChart({
   const summary = t('chartSummary', label, succeeded, failed);
 
   return (
-    <svg
-      class="timeline-chart"
-      viewBox={`0 0 ${width} ${height}`}
-      width="100%"
-      preserveAspectRatio="none"
-      role="img"
-      aria-label={summary}
-      data-testid="timeline-chart"
-      data-succeeded={succeeded}
-      data-failed={failed}
-    >
-      <title>{summary}</title>
-      <line class="chart-axis" x1="0" x2={width} y1={plot + 0.5} y2={plot + 0.5} />
-      {bars.map((bar, index) => {
-        const x = index * slot;
-        const okHeight = scale(bar.succeeded);
-        const failHeight = scale(bar.failed);
-        return (
-          <g key={bar.start}>
-            {bar.succeeded > 0 && (
-              <rect class="chart-ok" x={x} y={plot - okHeight} width={barWidth} height={okHeight} />
-            )}
-            {bar.failed > 0 && (
-              <rect
-                class="chart-failed"
-                x={x}
-                y={plot - okHeight - failHeight}
-                width={barWidth}
-                height={Math.max(2, failHeight)}
-              />
-            )}
-          </g>
-        );
-      })}
+    <div class="timeline">
+      <svg
+        class="timeline-chart"
+        viewBox={`0 0 ${width} ${plot + 1}`}
+        width="100%"
+        height={plot + 1}
+        // Bars stretch to the available width; the axis labels are HTML so their text never scales.
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={summary}
+        data-testid="timeline-chart"
+        data-succeeded={succeeded}
+        data-failed={failed}
+      >
+        <title>{summary}</title>
+        <line class="chart-axis" x1="0" x2={width} y1={plot + 0.5} y2={plot + 0.5} />
+        {bars.map((bar, index) => {
+          const x = index * slot;
+          const okHeight = scale(bar.succeeded);
+          const failHeight = scale(bar.failed);
+          return (
+            <g key={bar.start}>
+              {bar.succeeded > 0 && (
+                <rect
+                  class="chart-ok"
+                  x={x}
+                  y={plot - okHeight}
+                  width={barWidth}
+                  height={okHeight}
+                />
+              )}
+              {bar.failed > 0 && (
+                <rect
+                  class="chart-failed"
+                  x={x}
+                  y={plot - okHeight - failHeight}
+                  width={barWidth}
+                  height={Math.max(2, failHeight)}
+                />
+              )}
+            </g>
+          );
+        })}
+      </svg>
       {first !== undefined && end !== undefined && (
-        <g class="chart-ticks" aria-hidden="true">
-          <text x="0" y={height - 3} text-anchor="start">
-            {formatTick(first)}
-          </text>
-          <text x={width / 2} y={height - 3} text-anchor="middle">
-            {formatTick((first + end) / 2)}
-          </text>
-          <text x={width} y={height - 3} text-anchor="end">
-            {formatTick(end)}
-          </text>
-        </g>
+        <div class="chart-ticks" aria-hidden="true">
+          <span>{formatTick(first)}</span>
+          <span>{formatTick((first + end) / 2)}</span>
+          <span>{formatTick(end)}</span>
+        </div>
       )}
-    </svg>
+    </div>
   );
 }
 

@@ -217,7 +217,7 @@ function ConnectionFigures({
               bucketMs={report.bucketMs}
               label={t('chartConnectionLabel', c.label)}
               formatTick={formatTick}
-              height={56}
+              height={40}
             />
             {c.marginsMs.length > 0 && (
               <p class="hint">

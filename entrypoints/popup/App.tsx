@@ -19,6 +19,9 @@ export function App({ client, openOptions }: AppProps) {
   const now = useNow(clock);
   const connections = snapshot?.connections ?? [];
   const attention = connections.some((c) => needsAttention(c, now));
+  // Green only when every connection is healthy; "1 not connected" is neither good nor alarming.
+  const calm = connections.every((c) => c.state === 'healthy' || c.state === 'refreshing');
+  const tone = attention ? 'summary-attention' : calm ? 'summary-ok' : 'summary-neutral';
 
   function onOptionsLink(event: MouseEvent) {
     // The href keeps it a real link for assistive tech; the extension API opens or focuses the tab.
@@ -32,7 +35,7 @@ export function App({ client, openOptions }: AppProps) {
         <h1>{t('extName')}</h1>
         {snapshot && connections.length > 0 && (
           <p
-            class={attention ? 'summary summary-attention' : 'summary summary-ok'}
+            class={`summary ${tone}`}
             data-testid="summary"
             data-attention={attention ? 'true' : 'false'}
           >

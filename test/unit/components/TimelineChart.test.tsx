@@ -26,7 +26,7 @@ describe('TimelineChart', () => {
 
   it('draws a bar per non-empty count, scaled to the busiest span', () => {
     const { container } = render(
-      <TimelineChart bars={bars} bucketMs={HOUR} label="x" width={300} height={66} />,
+      <TimelineChart bars={bars} bucketMs={HOUR} label="x" width={300} height={50} />,
     );
 
     const ok = [...container.querySelectorAll('rect.chart-ok')].map((rect) => ({
@@ -34,7 +34,7 @@ describe('TimelineChart', () => {
       height: Number(rect.getAttribute('height')),
     }));
     const failed = container.querySelectorAll('rect.chart-failed');
-    // Plot height 50 (66 − 16 for the axis), 2 px headroom: 4 attempts fill 48 px.
+    // Plot height 50 with 2 px headroom: the busiest span's 4 attempts fill 48 px.
     expect(ok).toEqual([
       { x: 0, height: 48 },
       { x: 200, height: 12 },
@@ -53,7 +53,7 @@ describe('TimelineChart', () => {
       />,
     );
 
-    const ticks = [...container.querySelectorAll('.chart-ticks text')].map((t) => t.textContent);
+    const ticks = [...container.querySelectorAll('.chart-ticks span')].map((t) => t.textContent);
     expect(ticks).toEqual(['0h', '1.5h', '3h']);
   });
 });
