@@ -245,6 +245,49 @@ describe('dashboard in Chromium', () => {
     );
   });
 
+  it('works from the keyboard alone', async () => {
+    // The focused element as "tag name", its name from aria-label, its <label>, or its text.
+    const focused = (page: Page) =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        const name =
+          el?.getAttribute('aria-label') ?? el?.labels?.[0]?.textContent ?? el?.textContent;
+        return `${el?.tagName.toLowerCase()} ${name?.trim()}`;
+      });
+    const tabTo = async (page: Page, wanted: string) => {
+      for (let presses = 0; presses < 40; presses += 1) {
+        await page.keyboard.press('Tab');
+        if ((await focused(page)) === wanted) return;
+      }
+      throw new Error(`Tab never reached ${wanted}; last: ${await focused(page)}`);
+    };
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    await options.getByTestId('connection-card').first().waitFor();
+
+    await tabTo(options, 'a History');
+    await options.keyboard.press('Enter');
+    await options.getByTestId('history-row').first().waitFor();
+    const onHeading = await focused(options);
+    await tabTo(options, 'select Event');
+    await options.keyboard.type('Conn');
+    await expect
+      .poll(() =>
+        options
+          .getByTestId('history-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))),
+      )
+      .toEqual(['connected', 'connected']);
+    // Backup (needs reconnect) comes first: its Refresh now is disabled, so Tab skips to Work's.
+    await popup.reload();
+    await popup.getByTestId('summary').waitFor();
+    await tabTo(popup, 'button Refresh now');
+    await popup.keyboard.press('Enter');
+    const outcome = card(popup, workId).getByTestId('refresh-outcome');
+
+    expect(onHeading).toBe('h2 History');
+    await expect.poll(() => outcome.textContent(), { timeout: 15_000 }).toMatch(/^Refreshed — /);
+  });
+
   it('has no serious or critical accessibility violation on either page, light or dark', async () => {
     const found: Record<string, string[]> = {};
     for (const scheme of ['light', 'dark'] as const) {
