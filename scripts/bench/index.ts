@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
@@ -53,6 +53,7 @@ const footprint = await section('footprint', () => {
   if (!build.ok) throw new Error(`no build: ${build.reason}`);
   return measureFootprint(build.value);
 });
+const loadBefore = loadavg()[0]!;
 const latency = await section('latency in Chromium', () => {
   if (!build.ok) throw new Error(`no build: ${build.reason}`);
   return measureLatency(
@@ -71,6 +72,7 @@ const pages = await section('pages at scale in Chromium', () => {
       : { popupConnections: 50, connections: 1_000, events: 100_000, repeats: 9 },
   );
 });
+const loadAfter = loadavg()[0]!;
 const scheduling = await section('scheduling at scale (fake-indexeddb)', () =>
   quick ? measureSchedulingAtScale(200, 10_000, 3) : measureSchedulingAtScale(),
 );
@@ -87,6 +89,7 @@ const info: RunInfo = {
   chromium: chromiumVersion(),
   cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
   commit: commitDescription(),
+  load: { before: loadBefore, after: loadAfter },
   totalMs: performance.now() - started,
 };
 const results: BenchResults = { info, freshness, latency, scheduling, pages, footprint };

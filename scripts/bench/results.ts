@@ -16,6 +16,8 @@ export interface RunInfo {
   chromium: string;
   cpu: string;
   commit: string;
+  /** The machine's 1-minute load average before the Chromium measurements and after them. */
+  load: { before: number; after: number };
   totalMs: number;
 }
 

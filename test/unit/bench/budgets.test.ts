@@ -13,6 +13,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
       chromium: 'Chromium',
       cpu: '2 × test',
       commit: 'abc1234',
+      load: { before: 1, after: 1 },
       totalMs: 1,
     },
     freshness: notMeasured,
