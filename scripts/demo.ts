@@ -139,7 +139,8 @@ async function follow(
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  if (seen.size === 0) throw new Error('No events were recorded: the demo connection never connected.');
+  if (seen.size === 0)
+    throw new Error('No events were recorded: the demo connection never connected.');
   return failures;
 }
 

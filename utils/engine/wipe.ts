@@ -15,9 +15,7 @@ export interface WipeDeps {
  * "Remove all data": revokes what can be revoked (best effort, offline is fine), then empties every store and
  * replaces the encryption key, so nothing sealed before the wipe could be opened again.
  */
-export async function wipeAllData(
-  deps: WipeDeps,
-): Promise<{ connections: number }> {
+export async function wipeAllData(deps: WipeDeps): Promise<{ connections: number }> {
   const connections = await deps.db.getAll('connections');
   for (const connection of connections) await deps.lifecycle.remove(connection.id);
   const tx = deps.db.transaction(['connections', 'secrets', 'history', 'settings'], 'readwrite');
