@@ -54,31 +54,49 @@ export interface DateTimeOptions {
   timeZone?: string;
 }
 
+/**
+ * Intl formatters are costly to build (a popup with 50 cards would build hundreds a second) and
+ * cheap to reuse: one per kind, locale and time zone.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (formatter === undefined) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Formats an absolute moment with date and seconds, e.g. "22 Nov 2025, 14:03:22" (en-GB). */
 export function formatDateTime(at: number, options: DateTimeOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-    timeZone: options.timeZone,
-  }).format(at);
+  const { locale, timeZone } = options;
+  return cached(
+    `datetime|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
+  ).format(at);
 }
 
 /** Formats a request duration in milliseconds: "1,234 ms" (grouped for the locale). */
 export function formatMs(ms: number, locale?: string): string {
-  return t('durationMilliseconds', new Intl.NumberFormat(locale).format(Math.round(ms)));
+  const number = cached(`number|${locale}`, () => new Intl.NumberFormat(locale));
+  return t('durationMilliseconds', number.format(Math.round(ms)));
 }
 
 /** Formats a share in [0, 1] as a whole percentage: "97 %" (the locale's own way). */
 export function formatPercent(share: number, locale?: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
-    share,
-  );
+  return cached(
+    `percent|${locale}`,
+    () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
+  ).format(share);
 }
 
 /** Formats a time of day with seconds, e.g. "14:03:22" (the locale's own way). */
 export function formatTime(at: number, options: DateTimeOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale, {
-    timeStyle: 'medium',
-    timeZone: options.timeZone,
-  }).format(at);
+  const { locale, timeZone } = options;
+  return cached(
+    `time|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone }),
+  ).format(at);
 }

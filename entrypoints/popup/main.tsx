@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { t } from '@/components/i18n';
+import { withPrefetchedStatus } from '@/components/prefetch';
 import { workerClient } from '@/components/workerClient';
 import { App } from './App';
 import '@/components/theme.css';
@@ -18,4 +19,7 @@ function openOptions(connectionId?: string): void {
   }
 }
 
-render(<App client={workerClient} openOptions={openOptions} />, document.getElementById('app')!);
+// Asked before the first render: the answer is on its way while the page starts.
+const client = withPrefetchedStatus(workerClient);
+
+render(<App client={client} openOptions={openOptions} />, document.getElementById('app')!);
