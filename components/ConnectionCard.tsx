@@ -4,7 +4,7 @@ import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome } from '@/utils/model';
 import { Countdown } from './Countdown';
 import { FailureNotice } from './FailureNotice';
-import { formatClock, formatDateTime, formatRelative } from './format';
+import { exactTimeTooltip, formatClock, formatRelative } from './format';
 import { t } from './i18n';
 import { providerLabel } from './labels';
 import { ProviderIcon } from './ProviderIcon';
@@ -117,7 +117,7 @@ export function ConnectionCard({
         </div>
         <div>
           <dt>{t('factLastRefresh')}</dt>
-          <dd data-testid="last-refresh" title={absolute(connection.lastRefreshAt)}>
+          <dd data-testid="last-refresh" {...exactTimeTooltip(connection.lastRefreshAt)}>
             {connection.lastRefreshAt === null
               ? t('valueNever')
               : formatRelative(connection.lastRefreshAt, now)}
@@ -125,7 +125,7 @@ export function ConnectionCard({
         </div>
         <div>
           <dt>{t('factNextRefresh')}</dt>
-          <dd data-testid="next-refresh" title={absolute(connection.nextRefreshAt)}>
+          <dd data-testid="next-refresh" {...exactTimeTooltip(connection.nextRefreshAt)}>
             {describeNextRefresh(connection.nextRefreshAt, now)}
           </dd>
         </div>
@@ -187,8 +187,4 @@ function describeOutcome(outcome: RefreshOutcome, now: number): RefreshView {
         ? t('outcomeRefreshed', expires)
         : t('outcomeAlreadyFresh', expires);
   return { phase: 'done', ok: true, text };
-}
-
-function absolute(at: number | null): string | undefined {
-  return at === null ? undefined : formatDateTime(at);
 }

@@ -1,4 +1,4 @@
-import { formatClock, formatDateTime } from './format';
+import { exactTimeTooltip, formatClock } from './format';
 import { t } from './i18n';
 
 /** Props for {@link Countdown}. */
@@ -18,7 +18,7 @@ export function Countdown({ to, now }: CountdownProps) {
       data-testid="countdown"
       data-expired={expired ? 'true' : 'false'}
       dateTime={new Date(to).toISOString()}
-      title={formatDateTime(to)}
+      {...exactTimeTooltip(to)}
     >
       {expired ? t('countdownExpired') : t('countdownIn', formatClock(remaining))}
     </time>

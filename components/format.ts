@@ -100,3 +100,19 @@ export function formatTime(at: number, options: DateTimeOptions = {}): string {
     () => new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone }),
   ).format(at);
 }
+
+/**
+ * Props that give an element the exact moment as its tooltip, formatted only when the pointer
+ * arrives: the first date format of a page loads the locale's calendar data (~15 ms), which a popup
+ * with fifty cards should not pay before showing anything.
+ */
+export function exactTimeTooltip(at: number | null): {
+  onPointerEnter?: (event: PointerEvent) => void;
+} {
+  if (at === null) return {};
+  return {
+    onPointerEnter: (event) => {
+      (event.currentTarget as HTMLElement).title = formatDateTime(at);
+    },
+  };
+}

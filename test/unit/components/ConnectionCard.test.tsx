@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState, RefreshOutcome } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
+import { formatDateTime } from '@/components/format';
 import { deferred, makeConnection, NOW, settle } from './fixtures';
 
 const neverCalled = () => Promise.reject(new Error('not expected'));
@@ -92,6 +93,17 @@ describe('ConnectionCard', () => {
     };
 
     expect(actual).toEqual({ last: '3 min ago', next: 'due now', expires: 'in 0:58' });
+  });
+
+  it('gives the exact moments as tooltips when the pointer arrives, not before', () => {
+    render(<ConnectionCard connection={makeConnection()} now={NOW} onRefresh={neverCalled} />);
+    const last = screen.getByTestId('last-refresh');
+    const before = last.getAttribute('title');
+
+    fireEvent.pointerEnter(last);
+
+    expect(before).toBeNull();
+    expect(last.getAttribute('title')).toBe(formatDateTime(NOW - 120_000));
   });
 
   it('starts no timer of its own: the page ticks once for every card', () => {
