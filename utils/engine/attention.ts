@@ -35,7 +35,12 @@ export interface Alert {
  * Whether a failure deserves a notification now (once per failure streak): at once for permanent and
  * configuration errors; for transient ones when the token has expired or will before the next attempt.
  */
-export function alertFor(connection: Connection, now: number): Alert | undefined {
+export function alertFor(
+  connection: Connection,
+  now: number,
+  /** Transient failures stay quiet until the quick retries are spent: a wake-up blip is no alarm. */
+  quietAttempts = 0,
+): Alert | undefined {
   const failure = connection.failure;
   if (!failure || failure.notifiedAt !== undefined) return undefined;
   const reason = failure.lastError.message;
@@ -55,7 +60,7 @@ export function alertFor(connection: Connection, now: number): Alert | undefined
   }
   const expiresAt = connection.expiresAt;
   const next = connection.nextRefreshAt;
-  if (expiresAt === null) return undefined;
+  if (expiresAt === null || failure.attempt <= quietAttempts) return undefined;
   if (expiresAt <= now || (next !== undefined && next >= expiresAt)) {
     return {
       title: `${connection.label}: token ${expiresAt <= now ? 'expired' : 'about to expire'}`,

@@ -67,7 +67,7 @@ export function planFailure(input: FailureInput): FailurePlan {
     },
     updatedAt: now,
   };
-  const alert = alertFor(failed, now);
+  const alert = alertFor(failed, now, input.quickRetries);
   const updated: Connection = alert
     ? { ...failed, failure: { ...failed.failure!, notifiedAt: now } }
     : failed;

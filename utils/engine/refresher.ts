@@ -107,8 +107,18 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     trigger: RefreshTrigger,
     request: RefreshRequest = {},
   ): Promise<RefreshOutcome> {
+    const seen = await getConnection(deps.db, connectionId);
+    // A caller whose stored token is valid long enough never waits behind a refresh in flight.
+    if (
+      trigger === 'on-demand' &&
+      seen &&
+      usable(seen) &&
+      !needed(seen, trigger, deps.clock.now(), request)
+    ) {
+      return { ok: true, refreshed: false, expiresAt: seen.expiresAt! };
+    }
     // What the last refresh looked like when we asked; if it changes while we wait, someone else did it.
-    const seenRefreshAt = (await getConnection(deps.db, connectionId))?.lastRefreshAt ?? null;
+    const seenRefreshAt = seen?.lastRefreshAt ?? null;
     return deps.locks.request(`refresh:${connectionId}`, async () => {
       // Inside the lock, re-read: whoever held it before us may have done the work already.
       const connection = await getConnection(deps.db, connectionId);
@@ -313,6 +323,11 @@ function needed(
     return connection.expiresAt === null || connection.expiresAt - now < minValidityMs;
   }
   return isDue(connection.nextRefreshAt, now);
+}
+
+/** Whether a connection's stored token may be handed out (connected, not waiting for a reconnect). */
+function usable(connection: Connection): boolean {
+  return connection.state === 'healthy' || connection.state === 'retrying';
 }
 
 function clientSecretOf(secrets: SecretRecord): { clientSecret?: string } {

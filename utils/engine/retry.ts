@@ -1,7 +1,10 @@
 import { ALARM_FLOOR_MS } from './schedule';
 
-/** Longest wait between alarm retries after transient failures. */
+/** Longest wait between alarm retries after transient failures while the token is still valid. */
 export const MAX_RETRY_DELAY_MS = 15 * 60_000;
+
+/** Longest wait once the token has expired: callers are failing now, so recovery must be quick. */
+export const MAX_RETRY_DELAY_EXPIRED_MS = 5 * 60_000;
 
 /** Inputs of the retry rule. */
 export interface RetryPlanInput {
@@ -17,12 +20,15 @@ export interface RetryPlanInput {
 }
 
 /**
- * When to retry after a transient failure: 30 s, 1 min, 2 min … up to 15 min (±10 % jitter),
+ * When to retry after a transient failure: 30 s, 1 min, 2 min … up to 15 min (5 min once the token has
+ * expired) (±10 % jitter),
  * never before `Retry-After`, never sooner than the alarm floor, and before expiry when it can be.
  */
 export function retryAt(input: RetryPlanInput): number {
   const exponent = Math.max(0, input.attempt - 1);
-  const base = Math.min(MAX_RETRY_DELAY_MS, ALARM_FLOOR_MS * 2 ** exponent);
+  const expired = input.expiresAt !== null && input.expiresAt <= input.now;
+  const cap = expired ? MAX_RETRY_DELAY_EXPIRED_MS : MAX_RETRY_DELAY_MS;
+  const base = Math.min(cap, ALARM_FLOOR_MS * 2 ** exponent);
   const jittered = base * (0.9 + 0.2 * Math.min(Math.max(input.random, 0), 1));
   const serverMinimum = (input.retryAfterSec ?? 0) * 1000;
   let delay = Math.max(jittered, serverMinimum, ALARM_FLOOR_MS);

@@ -74,6 +74,23 @@ describe('refresher', () => {
     expect(server.calls.map((call) => call.refreshToken)).toEqual(['rt-0', 'rt-1']);
   });
 
+  it('answers an on-demand caller with a valid token at once, even while a refresh is in flight', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture);
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.hold();
+    const manual = refresher.refresh('c1', 'manual');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const onDemand = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+
+    expect(onDemand).toMatchObject({ ok: true, refreshed: false });
+    expect(server.calls).toHaveLength(1);
+    server.release();
+    expect(await manual).toMatchObject({ ok: true, refreshed: true });
+  });
+
   it('keeps the old refresh token when the provider does not rotate', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });

@@ -198,6 +198,36 @@ describe('escalation', () => {
     expect(alerts.shown[0]?.alert.actions).toEqual(['retry', 'reconnect']);
   });
 
+  it('stays quiet when an expired token recovers within the quick retries (a wake-up blip)', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, { nextRefreshAt: now - 3_600_000, expiresAt: now - 60_000 });
+    const server = fakeGrant();
+    const alerts = recordingAlerts();
+    const refresher = refresherFor(fixture, server.grant, { alerts: alerts.sink });
+    server.failNextWith(new TypeError('fetch failed'), 3);
+
+    const outcome = await refresher.refresh('c1', 'startup');
+
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect(alerts.shown).toEqual([]);
+  });
+
+  it('notifies about an expired token once the quick retries are spent', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, { nextRefreshAt: now - 3_600_000, expiresAt: now - 60_000 });
+    const server = fakeGrant();
+    const alerts = recordingAlerts();
+    const refresher = refresherFor(fixture, server.grant, { alerts: alerts.sink });
+    server.failNextWith(new TypeError('fetch failed'), 10);
+
+    await refresher.refresh('c1', 'startup');
+
+    expect(alerts.shown).toHaveLength(1);
+    expect(alerts.shown[0]?.alert.title).toBe('Test: token expired');
+  });
+
   it('clears the notification when the connection recovers', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture, {

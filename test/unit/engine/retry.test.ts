@@ -30,6 +30,12 @@ describe('retryAt', () => {
     expect(actual - NOW).toBe(300_000);
   });
 
+  it('caps the wait at 5 min once the token has expired, so recovery after an outage is quick', () => {
+    const actual = retryAt({ now: NOW, attempt: 10, expiresAt: NOW - 1, random: 0.5 });
+
+    expect(actual - NOW).toBe(300_000);
+  });
+
   it('pulls the retry in before expiry while the token is still valid', () => {
     const actual = retryAt({ now: NOW, attempt: 6, expiresAt: NOW + 200_000, random: 0.5 });
 
