@@ -13,6 +13,7 @@ import {
 } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
 import type { Settings, SettingsResult } from '@/utils/settings';
+import { t } from './i18n';
 
 /** Called with every snapshot the worker broadcasts. */
 export type StatusListener = (snapshot: StatusSnapshot) => void;
@@ -91,8 +92,6 @@ const UNREACHABLE =
 /** A sentence for a message that failed: the worker's own words, or that it could not be reached. */
 export function describeSendError(error: unknown): string {
   const detail = (error instanceof Error ? error.message : String(error)).trim();
-  if (detail === '') return "Token Keeper's background worker failed without saying why.";
-  return UNREACHABLE.test(detail)
-    ? `Couldn't reach Token Keeper's background worker: ${detail}`
-    : detail;
+  if (detail === '') return t('workerFailedSilently');
+  return UNREACHABLE.test(detail) ? t('workerUnreachable', detail) : detail;
 }
