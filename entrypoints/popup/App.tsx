@@ -18,6 +18,11 @@ export function App({ client, openOptions }: AppProps) {
   // One timer for the whole popup: every countdown and "2 min ago" reads this.
   const now = useNow(clock);
   const connections = snapshot?.connections ?? [];
+  // What needs the person comes first: with fifty connections, a failing one must not hide below the fold.
+  const ordered = [
+    ...connections.filter((c) => needsAttention(c, now)),
+    ...connections.filter((c) => !needsAttention(c, now)),
+  ];
   const attention = connections.some((c) => needsAttention(c, now));
   // Green only when every connection is healthy; "1 not connected" is neither good nor alarming.
   const calm = connections.every((c) => c.state === 'healthy' || c.state === 'refreshing');
@@ -74,7 +79,7 @@ export function App({ client, openOptions }: AppProps) {
 
       {connections.length > 0 && (
         <ul class="cards">
-          {connections.map((connection) => (
+          {ordered.map((connection) => (
             <li key={connection.id}>
               <ConnectionCard
                 connection={connection}

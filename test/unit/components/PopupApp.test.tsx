@@ -55,6 +55,20 @@ describe('popup App', () => {
     expect(screen.getByTestId('summary').dataset.attention).toBe('true');
   });
 
+  it('puts the connections that need attention first, the rest in their order', async () => {
+    const snapshot = makeSnapshot([
+      makeConnection({ id: 'a' }),
+      makeConnection({ id: 'b', state: 'retrying' }),
+      makeConnection({ id: 'c' }),
+      makeConnection({ id: 'd', state: 'needs-reconnect' }),
+    ]);
+
+    await renderPopup(snapshot);
+
+    const order = screen.getAllByTestId('connection-card').map((card) => card.dataset.connectionId);
+    expect(order).toEqual(['b', 'd', 'a', 'c']);
+  });
+
   it('reconnects from the card when the provider no longer accepts the grant', async () => {
     const snapshot = makeSnapshot([
       makeConnection({
