@@ -34,7 +34,7 @@ describe('FailureNotice', () => {
     expect(notice.textContent).toBe(
       'Having trouble refreshing — retrying automatically' +
         'Reason: The token endpoint answered 503.' +
-        '2 failed attempts since 3 min ago. Next attempt in 45 s.',
+        '2 failed attempts, the first 3 min ago. Next attempt in 45 s.',
     );
     expect(screen.queryByRole('button')).toBeNull();
   });
