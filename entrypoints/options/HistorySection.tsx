@@ -14,7 +14,13 @@ import { t, type MessageKey } from '@/components/i18n';
 import { HISTORY_KINDS, kindLabel, triggerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
 import { HistoryFilters } from './HistoryFilters';
-import { isBackwards, NO_FILTER, toCriteria, type HistoryFilterValues } from './historyFilter';
+import {
+  isBackwards,
+  isUnfiltered,
+  NO_FILTER,
+  toCriteria,
+  type HistoryFilterValues,
+} from './historyFilter';
 
 /** Events per page; the worker walks an index, so every page costs about the same. */
 export const HISTORY_PAGE_SIZE = 50;
@@ -225,7 +231,7 @@ export function HistorySection({
 
       {view.events.length === 0 && !view.loading && !view.error ? (
         <p class="muted" data-testid="history-empty">
-          {filter === NO_FILTER ? t('historyEmpty') : t('historyNoMatch')}
+          {isUnfiltered(filter) ? t('historyEmpty') : t('historyNoMatch')}
         </p>
       ) : (
         <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="history-heading">

@@ -67,3 +67,13 @@ export function isBackwards(values: HistoryFilterValues): boolean {
   const to = parseLocal(values.to);
   return from !== undefined && to !== undefined && from > to;
 }
+
+/** Whether the filter lets every event through (whatever the unused custom-range fields hold). */
+export function isUnfiltered(values: HistoryFilterValues): boolean {
+  return (
+    values.connectionId === '' &&
+    values.kind === '' &&
+    values.outcome === '' &&
+    values.range === 'all'
+  );
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoute } from '@/entrypoints/options/sections';
-import { isBackwards, NO_FILTER, toCriteria } from '@/entrypoints/options/historyFilter';
+import {
+  isBackwards,
+  isUnfiltered,
+  NO_FILTER,
+  toCriteria,
+} from '@/entrypoints/options/historyFilter';
 
 describe('parseRoute', () => {
   it.each([
@@ -50,5 +55,16 @@ describe('toCriteria', () => {
 
     expect(isBackwards(values)).toBe(true);
     expect(isBackwards({ ...values, range: 'all' })).toBe(false);
+  });
+});
+
+describe('isUnfiltered', () => {
+  it('ignores custom dates left behind once the range is back to any time', () => {
+    const reset = { ...NO_FILTER, from: '2026-01-01T00:00' };
+
+    expect([isUnfiltered(reset), isUnfiltered({ ...NO_FILTER, outcome: 'ok' })]).toEqual([
+      true,
+      false,
+    ]);
   });
 });
