@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../utils/model';
 import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR, ROOT } from '../support/build';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
@@ -14,7 +13,7 @@ import {
   addConnection,
   connectWithConsent,
   openOptions,
-  readState,
+  waitForEvent,
 } from '../support/extension-driver';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -51,20 +50,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (v) =>
         `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
-}
-
-async function waitForEvent(
-  page: Page,
-  predicate: (event: HistoryEvent) => boolean,
-  timeoutMs: number,
-): Promise<HistoryEvent> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = (await readState(page)).events.find(predicate);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('Timed out waiting for a history event.');
 }
 
 function card(page: Page, connectionId: string) {

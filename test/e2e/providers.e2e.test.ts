@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection, Endpoints, HistoryEvent } from '../../utils/model';
+import type { Connection, Endpoints } from '../../utils/model';
 import { CHROME_BUILD_DIR, ROOT } from '../support/build';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
 import {
@@ -25,27 +25,13 @@ import {
   type MetadataServer,
 } from '../support/emulators/metadata';
 import { pointConnectionAt } from '../support/emulators/override';
-import { addConnection, openOptions, readState } from '../support/extension-driver';
+import { addConnection, openOptions, readState, waitForEvent } from '../support/extension-driver';
 
 // Jira Cloud and Google chosen from the options page as a person does, connected through the real
 // consent window (launchWebAuthFlow) against their emulators, refreshed in the background by alarms,
 // and disconnected; then the custom provider's discovery errors. Short token lifetimes keep it quick.
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const TOKEN_TTL_SEC = 60;
-
-async function waitForEvent(
-  page: Page,
-  predicate: (event: HistoryEvent) => boolean,
-  timeoutMs: number,
-): Promise<HistoryEvent> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = (await readState(page)).events.find(predicate);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('Timed out waiting for a history event.');
-}
 
 async function connectionOf(page: Page, id: string): Promise<Connection> {
   const found = (await readState(page)).connections.find((c) => c.id === id);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection, HistoryEvent } from '../../utils/model';
+import type { Connection } from '../../utils/model';
 import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR, ROOT } from '../support/build';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
@@ -11,24 +11,11 @@ import {
   connectWithConsent,
   openOptions,
   readState,
+  waitForEvent,
 } from '../support/extension-driver';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const TOKEN_TTL_SEC = 60;
-
-async function waitForEvent(
-  page: Page,
-  predicate: (event: HistoryEvent) => boolean,
-  timeoutMs: number,
-): Promise<HistoryEvent> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = (await readState(page)).events.find(predicate);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('Timed out waiting for a history event.');
-}
 
 describe('walking skeleton in Chromium', () => {
   let server: AuthServerHandle;

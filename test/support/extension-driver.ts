@@ -78,3 +78,18 @@ export function readState(page: Page): Promise<ObservedState> {
       }),
   );
 }
+
+/** Polls the extension's history (every 250 ms) until an event matches; fails after `timeoutMs`. */
+export async function waitForEvent(
+  page: Page,
+  predicate: (event: HistoryEvent) => boolean,
+  timeoutMs: number,
+): Promise<HistoryEvent> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = (await readState(page)).events.find(predicate);
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for a history event.`);
+}
