@@ -2,19 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createServices, type Services } from '@/utils/background/services';
+import type { Services } from '@/utils/background/services';
 import type { Alert } from '@/utils/engine/attention';
 import { refreshAccessToken } from '@/utils/oauth/client';
 import { queryHistory } from '@/utils/store/history';
 import {
   DEMO_CLIENT_ID,
-  DEMO_REDIRECT_URI,
   startAuthServer,
   type AuthServerHandle,
   type TokenFault,
 } from '../support/auth-server';
 import { ROOT } from '../support/build';
-import { walkConsentPages } from '../support/headless-consent';
+import { connectedServices } from '../support/connected-services';
 
 /** One row of docs/reliability.md: a fault at the token endpoint and what Token Keeper did. */
 interface FaultCase {
@@ -214,27 +213,16 @@ describe('faults at the token endpoint (real oidc-provider)', () => {
     fakeBrowser.reset();
     server.setFault(null);
     alerts = [];
-    services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async (url) =>
-        (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href,
-      redirectUri: DEMO_REDIRECT_URI,
-      broadcast: () => undefined,
-      sleep: async () => undefined,
-      requestOptions: { timeoutMs: CLIENT_TIMEOUT_MS },
-      alerts: { show: async (_c, alert) => void alerts.push(alert), clear: async () => undefined },
-    });
-    const added = await services.lifecycle.add({
-      provider: 'custom',
-      label: 'Local',
-      clientId: DEMO_CLIENT_ID,
+    ({ services, connectionId } = await connectedServices(server, {
       scopes: ['openid', 'offline_access'],
-      issuer: server.issuer,
-    });
-    if (!added.ok) throw new Error(added.error.message);
-    connectionId = added.value.id;
-    const connected = await services.lifecycle.connect(connectionId);
-    if (!connected.ok) throw new Error(connected.error.message);
+      platform: {
+        requestOptions: { timeoutMs: CLIENT_TIMEOUT_MS },
+        alerts: {
+          show: async (_c, alert) => void alerts.push(alert),
+          clear: async () => undefined,
+        },
+      },
+    }));
     server.resetRecords();
   });
 

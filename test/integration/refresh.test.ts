@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/utils/background/handlers';
-import { createServices, type Services } from '@/utils/background/services';
+import type { Services } from '@/utils/background/services';
 import { revokeToken } from '@/utils/oauth/client';
 import { queryHistory } from '@/utils/store/history';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_REDIRECT_URI,
-  startAuthServer,
-  type AuthServerHandle,
-} from '../support/auth-server';
-import { walkConsentPages } from '../support/headless-consent';
+import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { connectedServices } from '../support/connected-services';
 
 // The real engine (store, vault, refresher, oauth4webapi) against a real oidc-provider on loopback:
 // no mocked fetch. Only the consent window is replaced by walking the dev login/consent pages.
@@ -30,25 +25,7 @@ describe('refresh path against oidc-provider', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
     server.setFault(null);
-    services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async (url) =>
-        (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href,
-      redirectUri: DEMO_REDIRECT_URI,
-      broadcast: () => undefined,
-      sleep: async () => undefined,
-    });
-    const added = await services.lifecycle.add({
-      provider: 'custom',
-      label: 'Local',
-      clientId: DEMO_CLIENT_ID,
-      scopes: ['openid', 'email', 'offline_access'],
-      issuer: server.issuer,
-    });
-    if (!added.ok) throw new Error(added.error.message);
-    connectionId = added.value.id;
-    const connected = await services.lifecycle.connect(connectionId);
-    if (!connected.ok) throw new Error(connected.error.message);
+    ({ services, connectionId } = await connectedServices(server));
     server.resetRecords();
   });
 

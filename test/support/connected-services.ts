@@ -1,0 +1,33 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createServices, type Platform, type Services } from '@/utils/background/services';
+import { DEMO_CLIENT_ID, DEMO_REDIRECT_URI, type AuthServerHandle } from './auth-server';
+import { walkConsentPages } from './headless-consent';
+
+/**
+ * The real worker services (fake alarms, fake-indexeddb, real fetch) with one custom connection added by
+ * discovery and connected through the demo server's login and consent pages, walked without a browser.
+ */
+export async function connectedServices(
+  server: AuthServerHandle,
+  options: { scopes?: string[]; platform?: Partial<Platform> } = {},
+): Promise<{ services: Services; connectionId: string }> {
+  const services = await createServices({
+    alarms: fakeBrowser.alarms,
+    authorize: async (url) => (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href,
+    redirectUri: DEMO_REDIRECT_URI,
+    broadcast: () => undefined,
+    sleep: async () => undefined,
+    ...options.platform,
+  });
+  const added = await services.lifecycle.add({
+    provider: 'custom',
+    label: 'Local',
+    clientId: DEMO_CLIENT_ID,
+    scopes: options.scopes ?? ['openid', 'email', 'offline_access'],
+    issuer: server.issuer,
+  });
+  if (!added.ok) throw new Error(added.error.message);
+  const connected = await services.lifecycle.connect(added.value.id);
+  if (!connected.ok) throw new Error(connected.error.message);
+  return { services, connectionId: added.value.id };
+}
