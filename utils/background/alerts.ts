@@ -1,6 +1,8 @@
+import { browser } from 'wxt/browser';
 import type { Alert, AlertAction } from '../engine/attention';
 import { badgeFor } from '../engine/attention';
 import type { AlertSink } from '../engine/refresher';
+import type { MessageKey, MessageLookup } from '../i18n';
 import type { StatusSnapshot } from '../model';
 
 /** The parts of `browser.notifications` used here. */
@@ -25,11 +27,15 @@ export interface BadgeApi {
   setBadgeBackgroundColor(details: { color: string }): Promise<void>;
 }
 
-const BUTTON_TITLES: Record<AlertAction, string> = {
-  retry: 'Retry now',
-  reconnect: 'Reconnect',
-  open: 'Open Token Keeper',
+const BUTTON_TITLES: Record<AlertAction, MessageKey> = {
+  retry: 'alertButtonRetry',
+  reconnect: 'alertButtonReconnect',
+  open: 'alertButtonOpen',
 };
+
+// WXT types getMessage with the keys it last generated; `MessageKey` already checks ours.
+const browserLookup: MessageLookup = (key, substitutions) =>
+  (browser.i18n.getMessage as MessageLookup)(key, substitutions) ?? '';
 
 const PREFIX = 'token-keeper';
 
@@ -50,11 +56,15 @@ export function parseNotificationId(
   return action ? { connectionId, action } : undefined;
 }
 
-/** Browser notifications per connection, one per failure streak; cleared on recovery. */
+/** Browser notifications per connection, one per failure streak, in the browser's language; cleared on recovery. */
 export function createNotificationAlerts(
   notifications: NotificationsApi,
   iconUrl: string,
+  /** Where the words come from; tests pass the English catalog. */
+  lookup: MessageLookup = browserLookup,
 ): AlertSink {
+  // A missing message shows its key rather than an empty notification.
+  const text = (key: MessageKey, args: string[] = []) => lookup(key, args) || key;
   const shownIds = new Map<string, string>();
   return {
     async show(connection, alert: Alert) {
@@ -63,9 +73,9 @@ export function createNotificationAlerts(
       await notifications.create(id, {
         type: 'basic',
         iconUrl,
-        title: alert.title,
-        message: alert.message,
-        buttons: alert.actions.map((action) => ({ title: BUTTON_TITLES[action] })),
+        title: text(alert.titleKey, alert.titleArgs),
+        message: text(alert.messageKey, alert.messageArgs),
+        buttons: alert.actions.map((action) => ({ title: text(BUTTON_TITLES[action]) })),
         requireInteraction: true,
       });
     },

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../i18n';
 import type { Connection, ConnectionStatus } from '../model';
 
 /** The part of a connection that decides whether it needs the user's attention. */
@@ -24,10 +25,15 @@ export function badgeFor(
 /** What a notification offers. */
 export type AlertAction = 'retry' | 'reconnect' | 'open';
 
-/** A notification to show about one connection. */
+/**
+ * A notification to show about one connection, as message keys and substitutions: the engine stays
+ * pure and the worker translates when it shows it.
+ */
 export interface Alert {
-  title: string;
-  message: string;
+  titleKey: MessageKey;
+  titleArgs: string[];
+  messageKey: MessageKey;
+  messageArgs: string[];
   actions: AlertAction[];
 }
 
@@ -43,18 +49,23 @@ export function alertFor(
 ): Alert | undefined {
   const failure = connection.failure;
   if (!failure || failure.notifiedAt !== undefined) return undefined;
+  // The reason is the engine's diagnostic text (with the provider's details), shown as it is.
   const reason = failure.lastError.message;
   if (failure.kind === 'permanent') {
     return {
-      title: `${connection.label} needs to be reconnected`,
-      message: reason,
+      titleKey: 'alertNeedsReconnectTitle',
+      titleArgs: [connection.label],
+      messageKey: 'alertReason',
+      messageArgs: [reason],
       actions: ['reconnect'],
     };
   }
   if (failure.kind === 'configuration') {
     return {
-      title: `${connection.label}: check its configuration`,
-      message: reason,
+      titleKey: 'alertConfigurationTitle',
+      titleArgs: [connection.label],
+      messageKey: 'alertReason',
+      messageArgs: [reason],
       actions: ['open'],
     };
   }
@@ -62,9 +73,12 @@ export function alertFor(
   const next = connection.nextRefreshAt;
   if (expiresAt === null || failure.attempt <= quietAttempts) return undefined;
   if (expiresAt <= now || (next !== undefined && next >= expiresAt)) {
+    const once = failure.attempt === 1;
     return {
-      title: `${connection.label}: token ${expiresAt <= now ? 'expired' : 'about to expire'}`,
-      message: `Refreshing keeps failing (${failure.attempt} attempts): ${reason}`,
+      titleKey: expiresAt <= now ? 'alertTokenExpiredTitle' : 'alertTokenExpiringTitle',
+      titleArgs: [connection.label],
+      messageKey: once ? 'alertRefreshFailedOnce' : 'alertRefreshKeepsFailing',
+      messageArgs: once ? [reason] : [String(failure.attempt), reason],
       actions: ['retry', 'reconnect'],
     };
   }

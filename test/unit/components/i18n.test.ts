@@ -16,11 +16,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Everything the pages and the manifest can show: where message keys are used. */
+/** Everything the pages, the manifest and the worker's notifications can show: where message keys are used. */
 const SOURCES = [
   ...sourceFiles(join(ROOT, 'components')),
   ...sourceFiles(join(ROOT, 'entrypoints')),
   join(ROOT, 'wxt.config.ts'),
+  join(ROOT, 'utils/engine/attention.ts'),
+  join(ROOT, 'utils/background/alerts.ts'),
 ].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
 
 describe('the English catalog', () => {

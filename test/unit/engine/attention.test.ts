@@ -1,7 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { badgeFor, needsAttention } from '@/utils/engine/attention';
+import { alertFor, badgeFor, needsAttention } from '@/utils/engine/attention';
+import type { Connection, FailureInfo } from '@/utils/model';
 
 const NOW = 1_000_000;
+
+function failing(failure: Partial<FailureInfo>, overrides: Partial<Connection> = {}): Connection {
+  return {
+    id: 'c1',
+    provider: 'custom',
+    label: 'Work Jira',
+    clientId: 'client',
+    hasClientSecret: false,
+    scopes: ['openid'],
+    endpoints: { authorization: 'https://as.test/auth', token: 'https://as.test/token' },
+    state: 'retrying',
+    expiresAt: NOW - 1,
+    lifetimeSec: 3600,
+    lastRefreshAt: NOW - 3_600_000,
+    inFlightSince: null,
+    failure: {
+      failedAt: NOW - 60_000,
+      attempt: 4,
+      lastError: { code: 'network', message: 'The token endpoint could not be reached.' },
+      kind: 'transient',
+      ...failure,
+    },
+    createdAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  };
+}
 
 describe('needsAttention and badgeFor', () => {
   it.each([
@@ -23,5 +51,74 @@ describe('needsAttention and badgeFor', () => {
     expect(badgeFor([healthy, healthy], NOW)).toEqual({ text: '', color: '#b06000' });
     expect(badgeFor([healthy, retrying], NOW)).toEqual({ text: '1', color: '#b06000' });
     expect(badgeFor([retrying, dead], NOW)).toEqual({ text: '2', color: '#c5221f' });
+  });
+});
+
+describe('alertFor', () => {
+  const REASON = 'The token endpoint could not be reached.';
+
+  it.each([
+    {
+      name: 'a permanent failure: reconnect, with the reason',
+      input: failing({ kind: 'permanent', attempt: 1 }),
+      expected: {
+        titleKey: 'alertNeedsReconnectTitle',
+        titleArgs: ['Work Jira'],
+        messageKey: 'alertReason',
+        messageArgs: [REASON],
+        actions: ['reconnect'],
+      },
+    },
+    {
+      name: 'a configuration error: open the settings',
+      input: failing({ kind: 'configuration', attempt: 1 }),
+      expected: {
+        titleKey: 'alertConfigurationTitle',
+        titleArgs: ['Work Jira'],
+        messageKey: 'alertReason',
+        messageArgs: [REASON],
+        actions: ['open'],
+      },
+    },
+    {
+      name: 'transient failures with the token expired: the attempts and the reason',
+      input: failing({ attempt: 4 }),
+      expected: {
+        titleKey: 'alertTokenExpiredTitle',
+        titleArgs: ['Work Jira'],
+        messageKey: 'alertRefreshKeepsFailing',
+        messageArgs: ['4', REASON],
+        actions: ['retry', 'reconnect'],
+      },
+    },
+    {
+      name: 'one transient failure before the token expires: said in the singular',
+      input: failing({ attempt: 1 }, { expiresAt: NOW + 60_000, nextRefreshAt: NOW + 120_000 }),
+      expected: {
+        titleKey: 'alertTokenExpiringTitle',
+        titleArgs: ['Work Jira'],
+        messageKey: 'alertRefreshFailedOnce',
+        messageArgs: [REASON],
+        actions: ['retry', 'reconnect'],
+      },
+    },
+  ])('$name', ({ input, expected }) => {
+    const actual = alertFor(input, NOW);
+
+    expect(actual).toEqual(expected);
+  });
+
+  it.each([
+    { name: 'already notified', input: failing({ notifiedAt: NOW - 1 }), quiet: 0 },
+    { name: 'quick retries not yet spent', input: failing({ attempt: 3 }), quiet: 3 },
+    {
+      name: 'the next attempt comes before the token expires',
+      input: failing({}, { expiresAt: NOW + 600_000, nextRefreshAt: NOW + 60_000 }),
+      quiet: 0,
+    },
+  ])('stays quiet: $name', ({ input, quiet }) => {
+    const actual = alertFor(input, NOW, quiet);
+
+    expect(actual).toBeUndefined();
   });
 });

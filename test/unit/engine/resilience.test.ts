@@ -225,7 +225,10 @@ describe('escalation', () => {
     await refresher.refresh('c1', 'startup');
 
     expect(alerts.shown).toHaveLength(1);
-    expect(alerts.shown[0]?.alert.title).toBe('Test: token expired');
+    expect(alerts.shown[0]?.alert).toMatchObject({
+      titleKey: 'alertTokenExpiredTitle',
+      titleArgs: ['Test'],
+    });
   });
 
   it('clears the notification when the connection recovers', async () => {
