@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR } from '../support/build';
+import { CALLER_DIR, callerWorker, setTokenKeeperEnabled } from '../support/caller';
 import {
   launchExtension,
   readAlarms,
@@ -102,6 +103,41 @@ describe('resilience in Chromium', () => {
       after.nextRefreshAt!,
       -4,
     );
+    expect(server.records.refreshTokenReuse).toBe(0);
+  });
+
+  it('refreshes at once when re-enabled after the token expired while the extension was disabled', async () => {
+    const TTL_SEC = 40;
+    server = await startAuthServer({ accessTokenTtlSec: TTL_SEC });
+    browser = await launchExtension({
+      extensionDir: CHROME_BUILD_DIR,
+      headless: true,
+      alsoLoad: [CALLER_DIR],
+    });
+    const options = await openOptions(browser, {
+      label: 'Switched',
+      issuer: server.issuer,
+      clientId: DEMO_CLIENT_ID,
+      scopes: 'openid offline_access',
+    });
+    const connectionId = await addConnection(options, 'Switched');
+    await connectWithConsent(browser, options, connectionId);
+    const connected = (await readState(options)).connections[0]!;
+    const caller = await callerWorker(browser);
+
+    await setTokenKeeperEnabled(caller, browser.extensionId, false);
+    await until(() => Date.now() > connected.expiresAt! + 2_000, TTL_SEC * 1000 + 10_000);
+    const enabledAt = Date.now();
+    await setTokenKeeperEnabled(caller, browser.extensionId, true);
+    const reopened = await openOptions(browser);
+    const refreshed = await waitForEvent(reopened, (e) => e.kind === 'refreshed', 20_000);
+
+    const alarms = await readAlarms(browser);
+    // Whichever comes first after enabling — reconcile or the overdue alarm — refreshes it at once.
+    expect(['startup', 'alarm']).toContain(refreshed.trigger);
+    expect(refreshed.at).toBeGreaterThanOrEqual(enabledAt);
+    expect(refreshed.at - enabledAt).toBeLessThan(15_000);
+    expect(alarms.map((alarm) => alarm.name).sort()).toEqual(['refresh', 'sweep']);
     expect(server.records.refreshTokenReuse).toBe(0);
   });
 });

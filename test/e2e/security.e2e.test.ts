@@ -1,19 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
-import { CHROME_BUILD_DIR, ROOT } from '../support/build';
-import { extensionIdOf, launchExtension, type ExtensionBrowser } from '../support/chromium';
+import { CHROME_BUILD_DIR } from '../support/build';
+import { askFromCaller, CALLER_DIR, CALLER_ID, callerWorker } from '../support/caller';
+import { launchExtension, type ExtensionBrowser } from '../support/chromium';
 import {
   addConnection,
   connectWithConsent,
   openOptions,
   readState,
 } from '../support/extension-driver';
-
-const CALLER_DIR = join(ROOT, 'test', 'support', 'caller-extension');
-const CALLER_ID = extensionIdOf(CALLER_DIR)!;
 
 /** Every file below `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -46,26 +44,6 @@ function sendFromPage(
         timestamp: Date.now(),
       }),
     [type, data] as const,
-  );
-}
-
-async function callerWorker(browser: ExtensionBrowser): Promise<Worker> {
-  const isCaller = (w: Worker) => w.url().startsWith(`chrome-extension://${CALLER_ID}/`);
-  return (
-    browser.context.serviceWorkers().find(isCaller) ??
-    (await browser.context.waitForEvent('serviceworker', { predicate: isCaller, timeout: 30_000 }))
-  );
-}
-
-function askFromCaller(worker: Worker, tokenKeeperId: string, message: unknown) {
-  return worker.evaluate(
-    ([id, message]) =>
-      (
-        globalThis as unknown as {
-          askTokenKeeper(id: string, m: unknown): Promise<Record<string, unknown>>;
-        }
-      ).askTokenKeeper(id, message),
-    [tokenKeeperId, message] as const,
   );
 }
 
