@@ -1,4 +1,6 @@
 import type { Site } from '@/utils/model';
+import { t } from './i18n';
+import { tNodes } from './tNodes';
 
 /** Props for {@link ConnectionSites}. */
 export interface ConnectionSitesProps {
@@ -12,7 +14,7 @@ export function ConnectionSites({ sites }: ConnectionSitesProps) {
     <ul
       class="sites"
       data-testid="sites"
-      aria-label="Sites"
+      aria-label={t('sitesLabel')}
       // Inline: a card-local detail that needs no theme rule of its own.
       style={{ margin: '6px 0 0', paddingLeft: '18px', fontSize: '13px' }}
     >
@@ -22,7 +24,7 @@ export function ConnectionSites({ sites }: ConnectionSitesProps) {
             {site.name || hostOf(site.url)}
           </a>{' '}
           <span class="muted">
-            {hostOf(site.url)} · cloud id <code>{site.id}</code>
+            {tNodes('siteDetails', hostOf(site.url), <code>{site.id}</code>)}
           </span>
         </li>
       ))}

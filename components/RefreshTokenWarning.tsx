@@ -1,5 +1,6 @@
 import type { ReconnectDeadline } from '@/utils/model';
 import { formatDateTime } from './format';
+import { t, type MessageKey } from './i18n';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -21,13 +22,23 @@ export function RefreshTokenWarning({ deadline, now }: RefreshTokenWarningProps)
   );
 }
 
+// Whole sentences per limit, so a translation never glues a reason into another sentence.
+const DEADLINE_KEYS: Record<
+  ReconnectDeadline['reason'],
+  { expired: MessageKey; oneDay: MessageKey; days: MessageKey }
+> = {
+  age: { expired: 'deadlineAgeExpired', oneDay: 'deadlineAgeOneDay', days: 'deadlineAgeDays' },
+  inactivity: {
+    expired: 'deadlineInactivityExpired',
+    oneDay: 'deadlineInactivityOneDay',
+    days: 'deadlineInactivityDays',
+  },
+};
+
 /** The warning's sentence: how many days are left and which of the provider's limits is coming. */
 export function describeDeadline(deadline: ReconnectDeadline, now: number): string {
-  const why =
-    deadline.reason === 'age'
-      ? `the provider ends a grant ${deadline.limitDays} days after consent`
-      : `refresh tokens expire after ${deadline.limitDays} days unused`;
-  if (deadline.at <= now) return `The refresh token has probably expired (${why}): reconnect.`;
+  const keys = DEADLINE_KEYS[deadline.reason];
+  if (deadline.at <= now) return t(keys.expired, deadline.limitDays);
   const days = Math.ceil((deadline.at - now) / DAY_MS);
-  return `Reconnect needed within ${days} ${days === 1 ? 'day' : 'days'}: ${why}.`;
+  return days === 1 ? t(keys.oneDay, deadline.limitDays) : t(keys.days, days, deadline.limitDays);
 }

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { ActionResult, NewConnectionInput } from '@/utils/messaging';
 import type { ConnectionStatus, ProviderKind } from '@/utils/model';
-import { providerName } from '@/utils/providers';
+import { t, type MessageKey } from '@/components/i18n';
+import { providerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
 import {
   blankConnectionForm,
@@ -39,12 +40,10 @@ type TextField = Exclude<keyof ConnectionFormValues, 'mode' | 'provider' | 'test
 
 const PROVIDER_CHOICES: readonly ProviderKind[] = ['jira', 'google', 'custom'];
 
-const SCOPE_HINTS: Record<ProviderKind, string> = {
-  jira: 'Separated by spaces. offline_access is always added: without it Atlassian issues no refresh token.',
-  google:
-    'Separated by spaces. openid email shows the account; add the Google API scopes your tools need.',
-  custom:
-    'Separated by spaces. Keep offline_access: without it most providers issue no refresh token.',
+const SCOPE_HINTS: Record<ProviderKind, MessageKey> = {
+  jira: 'addScopesHintJira',
+  google: 'addScopesHintGoogle',
+  custom: 'addScopesHintCustom',
 };
 
 /** The add-connection form: a provider (Jira Cloud, Google, custom), the client, the scopes. */
@@ -102,10 +101,10 @@ export function AddConnectionForm({
 
   return (
     <form class="add-form" onSubmit={submit} noValidate data-testid="add-connection-form">
-      <h3>Add connection</h3>
+      <h3>{t('addTitle')}</h3>
 
       <fieldset class="field">
-        <legend>Provider</legend>
+        <legend>{t('addProviderLegend')}</legend>
         {PROVIDER_CHOICES.map((provider) => (
           <label class="choice" key={provider}>
             <input
@@ -115,7 +114,7 @@ export function AddConnectionForm({
               checked={values.provider === provider}
               onChange={() => setProvider(provider)}
             />
-            {providerName(provider)}
+            {providerLabel(provider)}
           </label>
         ))}
       </fieldset>
@@ -127,7 +126,7 @@ export function AddConnectionForm({
       )}
 
       <div class="field">
-        <label for="add-label">Label</label>
+        <label for="add-label">{t('addLabelLabel')}</label>
         <input
           id="add-label"
           value={values.label}
@@ -136,7 +135,7 @@ export function AddConnectionForm({
           autoComplete="off"
         />
         <p id="add-label-hint" class="hint">
-          Your name for it, shown on its card.
+          {t('addLabelHint')}
         </p>
       </div>
 
@@ -145,7 +144,7 @@ export function AddConnectionForm({
       )}
 
       <div class="field">
-        <label for="add-client-id">Client ID</label>
+        <label for="add-client-id">{t('addClientIdLabel')}</label>
         <input
           id="add-client-id"
           value={values.clientId}
@@ -156,7 +155,7 @@ export function AddConnectionForm({
       </div>
 
       <div class="field">
-        <label for="add-client-secret">Client secret</label>
+        <label for="add-client-secret">{t('addClientSecretLabel')}</label>
         <input
           id="add-client-secret"
           type="password"
@@ -168,14 +167,14 @@ export function AddConnectionForm({
         />
         <p id="add-client-secret-hint" class="hint">
           {preset
-            ? `Required: ${providerName(values.provider)} wants it at its token endpoint.`
-            : 'Optional. Only if the provider requires it.'}{' '}
-          It is stored encrypted and never shown again.
+            ? t('addClientSecretRequired', providerLabel(values.provider))
+            : t('addClientSecretOptional')}{' '}
+          {t('addClientSecretStored')}
         </p>
       </div>
 
       <div class="field">
-        <label for="add-scopes">Scopes</label>
+        <label for="add-scopes">{t('addScopesLabel')}</label>
         <input
           id="add-scopes"
           value={values.scopes}
@@ -184,7 +183,7 @@ export function AddConnectionForm({
           spellcheck={false}
         />
         <p id="add-scopes-hint" class="hint">
-          {SCOPE_HINTS[values.provider]}
+          {t(SCOPE_HINTS[values.provider])}
         </p>
       </div>
 
@@ -197,14 +196,13 @@ export function AddConnectionForm({
               setValues((current) => ({ ...current, testingMode: event.currentTarget.checked }))
             }
           />
-          The app is in Testing (Google then ends refresh tokens for API scopes after 7 days; Token
-          Keeper warns before)
+          {t('addTestingMode')}
         </label>
       )}
 
       <div class="form-actions">
         <button type="submit" class="primary" disabled={submission.phase === 'pending'}>
-          Add connection
+          {t('addSubmit')}
         </button>
         {submission.phase === 'failed' && (
           <p class="error" role="alert" data-testid="add-connection-error">
@@ -213,7 +211,7 @@ export function AddConnectionForm({
         )}
         {submission.phase === 'added' && (
           <p role="status" data-testid="add-connection-result">
-            Added “{submission.label}”. Press Connect on its card to approve access.
+            {t('addDone', submission.label)}
           </p>
         )}
       </div>

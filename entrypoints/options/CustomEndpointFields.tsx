@@ -1,3 +1,5 @@
+import { t } from '@/components/i18n';
+import { tNodes } from '@/components/tNodes';
 import type { ConnectionFormValues, EndpointMode } from './connectionForm';
 
 /** Props for {@link CustomEndpointFields}. */
@@ -13,7 +15,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
   return (
     <>
       <fieldset class="field">
-        <legend>Endpoints</legend>
+        <legend>{t('endpointsLegend')}</legend>
         <label class="choice">
           <input
             type="radio"
@@ -21,7 +23,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
             checked={values.mode === 'discovery'}
             onChange={() => setMode('discovery')}
           />
-          Discover them from the issuer
+          {t('endpointsDiscover')}
         </label>
         <label class="choice">
           <input
@@ -30,13 +32,13 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
             checked={values.mode === 'manual'}
             onChange={() => setMode('manual')}
           />
-          Enter the endpoints by hand
+          {t('endpointsManual')}
         </label>
       </fieldset>
 
       {values.mode === 'discovery' ? (
         <div class="field">
-          <label for="add-issuer">Issuer URL</label>
+          <label for="add-issuer">{t('issuerLabel')}</label>
           <input
             id="add-issuer"
             type="url"
@@ -46,14 +48,17 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
             aria-describedby="add-issuer-hint"
           />
           <p id="add-issuer-hint" class="hint">
-            Its <code>/.well-known/openid-configuration</code> (or{' '}
-            <code>/.well-known/oauth-authorization-server</code>) tells Token Keeper the endpoints.
+            {tNodes(
+              'issuerHint',
+              <code>/.well-known/openid-configuration</code>,
+              <code>/.well-known/oauth-authorization-server</code>,
+            )}
           </p>
         </div>
       ) : (
         <>
           <div class="field">
-            <label for="add-authorization-endpoint">Authorization endpoint</label>
+            <label for="add-authorization-endpoint">{t('authorizationEndpointLabel')}</label>
             <input
               id="add-authorization-endpoint"
               type="url"
@@ -63,7 +68,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
             />
           </div>
           <div class="field">
-            <label for="add-token-endpoint">Token endpoint</label>
+            <label for="add-token-endpoint">{t('tokenEndpointLabel')}</label>
             <input
               id="add-token-endpoint"
               type="url"

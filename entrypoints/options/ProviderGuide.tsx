@@ -1,3 +1,6 @@
+import { t } from '@/components/i18n';
+import { providerLabel } from '@/components/labels';
+import { tNodes } from '@/components/tNodes';
 import type { PresetKind } from '@/utils/providers';
 import { PROVIDER_PRESETS } from '@/utils/providers';
 import { RedirectUri } from './RedirectUri';
@@ -15,47 +18,64 @@ export function ProviderGuide({ provider, redirectUrl, copyText }: ProviderGuide
   const preset = PROVIDER_PRESETS[provider];
   const consoleLink = (
     <a href={preset.consoleUrl} target="_blank" rel="noreferrer">
-      {provider === 'jira' ? 'Atlassian developer console' : 'Google Cloud Console → Credentials'}
+      {provider === 'jira' ? t('guideJiraConsole') : t('guideGoogleConsole')}
     </a>
   );
   return (
     <details class="provider-guide" open data-testid="provider-guide">
-      <summary>Register Token Keeper at {preset.name} (once)</summary>
+      <summary>{t('guideSummary', providerLabel(provider))}</summary>
       {provider === 'jira' ? (
         <ol>
           <li>
-            In the {consoleLink}, create an <strong>OAuth 2.0 integration</strong>.
+            {tNodes('guideJiraCreate', consoleLink, <strong>{t('guideTermIntegration')}</strong>)}
           </li>
           <li>
-            Under <strong>Permissions</strong>, add the <strong>Jira API</strong> with the scopes
-            you enter below.
+            {tNodes(
+              'guideJiraPermissions',
+              <strong>{t('guideTermPermissions')}</strong>,
+              <strong>{t('guideTermJiraApi')}</strong>,
+            )}
           </li>
           <li>
-            Under <strong>Authorization</strong>, set the <strong>callback URL</strong> to the
-            redirect URI below.
+            {tNodes(
+              'guideJiraCallback',
+              <strong>{t('guideTermAuthorization')}</strong>,
+              <strong>{t('guideTermCallbackUrl')}</strong>,
+            )}
           </li>
           <li>
-            Under <strong>Settings</strong>, copy the <strong>Client ID</strong> and{' '}
-            <strong>Secret</strong> into this form.
+            {tNodes(
+              'guideJiraCredentials',
+              <strong>{t('guideTermSettings')}</strong>,
+              <strong>{t('guideTermClientId')}</strong>,
+              <strong>{t('guideTermSecret')}</strong>,
+            )}
           </li>
         </ol>
       ) : (
         <ol>
           <li>
-            In {consoleLink}, create an <strong>OAuth client ID</strong> of type{' '}
-            <strong>Web application</strong> (not “Chrome extension”: Edge has no such sign-in).
+            {tNodes(
+              'guideGoogleCreate',
+              consoleLink,
+              <strong>{t('guideTermOAuthClientId')}</strong>,
+              <strong>{t('guideTermWebApplication')}</strong>,
+            )}
+          </li>
+          <li>{tNodes('guideGoogleRedirect', <strong>{t('guideTermRedirectUris')}</strong>)}</li>
+          <li>
+            {tNodes(
+              'guideGoogleConsent',
+              <strong>{t('guideTermConsentScreen')}</strong>,
+              <strong>{t('guideTermTesting')}</strong>,
+            )}
           </li>
           <li>
-            Add the redirect URI below under <strong>Authorized redirect URIs</strong>.
-          </li>
-          <li>
-            On the <strong>OAuth consent screen</strong>, add the scopes you enter below. While its
-            publishing status is <strong>Testing</strong>, add yourself as a test user and tick
-            “Testing” below: Google then ends refresh tokens for anything beyond the basic profile
-            after 7 days. Publishing the app (“In production”) lifts that limit.
-          </li>
-          <li>
-            Copy the <strong>Client ID</strong> and <strong>Client secret</strong> into this form.
+            {tNodes(
+              'guideGoogleCredentials',
+              <strong>{t('guideTermClientId')}</strong>,
+              <strong>{t('guideTermClientSecret')}</strong>,
+            )}
           </li>
         </ol>
       )}

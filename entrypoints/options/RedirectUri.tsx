@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '@/components/i18n';
 
 /** Props for {@link RedirectUri}. */
 export interface RedirectUriProps {
@@ -27,15 +28,15 @@ export function RedirectUri({ url, copyText = clipboardCopy }: RedirectUriProps)
 
   return (
     <div class="redirect-uri">
-      <p>Register this redirect URI at the provider:</p>
+      <p>{t('redirectUriIntro')}</p>
       <div class="redirect-row">
         <code data-testid="redirect-uri">{url ?? '…'}</code>
         <button type="button" onClick={copy} disabled={url === null}>
-          Copy
+          {t('redirectUriCopy')}
         </button>
         <span role="status" class="muted">
-          {copied === 'copied' && 'Copied'}
-          {copied === 'failed' && 'Copy failed — select the text and copy it.'}
+          {copied === 'copied' && t('redirectUriCopied')}
+          {copied === 'failed' && t('redirectUriCopyFailed')}
         </span>
       </div>
     </div>

@@ -1,3 +1,5 @@
+import { t } from '@/components/i18n';
+
 // The worker can call a provider's https endpoints only once the person has granted that origin
 // (the manifest makes all https origins optional). Only a page can ask, and only during a click,
 // so the options page asks before adding or connecting.
@@ -27,7 +29,7 @@ export function originPatterns(urls: readonly (string | undefined)[]): string[] 
 /** The sentence shown when the person declines access to `patterns`. */
 export function permissionDeniedMessage(patterns: readonly string[]): string {
   const hosts = patterns.map((pattern) => new URL(pattern.replace('/*', '/')).hostname);
-  return `Token Keeper needs permission to reach ${hosts.join(' and ')} to get and refresh tokens. Allow it when the browser asks.`;
+  return t('permissionDenied', hosts.join(t('listAnd')));
 }
 
 /** Asks for the origins of `urls` when there are any; true when nothing needs asking. */

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import './catalog';
 import type { ReconnectDeadline } from '@/utils/model';
 import { ProviderNotices } from '@/components/ProviderNotices';
 import { describeDeadline } from '@/components/RefreshTokenWarning';

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import './catalog';
 import { ensureOrigins, originPatterns } from '@/entrypoints/options/hostPermissions';
 
 describe('originPatterns', () => {

@@ -29,7 +29,8 @@ describe('the English catalog', () => {
   it('has every key the code asks for', () => {
     const used = new Set<string>();
     for (const { text } of SOURCES) {
-      for (const match of text.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)) used.add(match[1]!);
+      for (const match of text.matchAll(/\b(?:t|tNodes)\(\s*'([A-Za-z0-9_]+)'/g))
+        used.add(match[1]!);
       for (const match of text.matchAll(/__MSG_([A-Za-z0-9_]+)__/g)) used.add(match[1]!);
     }
 
