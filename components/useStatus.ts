@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { StatusSnapshot } from '@/utils/model';
 import { clockOffset, offsetClock, type Clock } from './clock';
 import { describeSendError, type WorkerClient } from './workerClient';
@@ -40,7 +40,9 @@ export function useStatus(
     });
   }, [client, accept]);
 
-  useEffect(() => {
+  // A layout effect runs as the first render is committed; a plain effect waits for the next frame,
+  // which delays both the request and the handling of a reply that is already there (~15-20 ms).
+  useLayoutEffect(() => {
     mounted.current = true;
     const unsubscribe = client.subscribeToStatus(accept);
     reload();

@@ -126,14 +126,15 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
             <RemoveAllData wipeAllData={client.wipeAllData} />
           </>
         )}
-        {route.section === 'history' && snapshot && (
+        {/* Not held back for the status: the first page of events is read meanwhile. */}
+        {route.section === 'history' && (
           <HistorySection
-            connections={snapshot.connections}
+            connections={connections}
             loadPage={client.getHistory}
             exportHistory={client.exportHistory}
             clearHistory={client.clearHistory}
             loadSettings={client.getSettings}
-            refreshKey={snapshot.now}
+            refreshKey={snapshot?.now ?? null}
           />
         )}
         {route.section === 'health' && snapshot && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type {
   ExportFormat,
   HistoryCriteria,
@@ -27,15 +27,21 @@ export const HISTORY_PAGE_SIZE = 50;
 
 /** Props for {@link HistorySection}. */
 export interface HistorySectionProps {
-  /** Known connections, for labels and the filter. */
-  connections: Pick<ConnectionStatus, 'id' | 'label'>[];
+  /**
+   * Known connections, for labels and the filter; null while the page's status is on its way (the
+   * first page is asked for meanwhile, and its rows wait for their labels).
+   */
+  connections: Pick<ConnectionStatus, 'id' | 'label'>[] | null;
   loadPage: (query: HistoryQuery) => Promise<HistoryPage>;
   exportHistory: (format: ExportFormat, criteria: HistoryCriteria) => Promise<HistoryExport>;
   clearHistory: () => Promise<{ removed: number }>;
   /** For the retention line. */
   loadSettings: () => Promise<Settings>;
-  /** Changes whenever the worker reports a change; a first page on screen is re-read. */
-  refreshKey: number;
+  /**
+   * Changes whenever the worker reports a change; a first page on screen is re-read. Null until the
+   * first status: its arrival is not a change.
+   */
+  refreshKey: number | null;
   /** Formats event times; tests pin the time zone. */
   formatAt?: (at: number) => string;
   /** Hands an export to the browser as a download; tests capture it instead. */
@@ -108,13 +114,20 @@ export function HistorySection({
     }
   }
 
-  useEffect(() => {
+  // A layout effect: the first page is asked for at mount, alongside the page's status, not a
+  // frame later.
+  useLayoutEffect(() => {
     if (backwards) return;
     void fetchPage(undefined);
     // fetchPage reads `filter` and `loadPage` from this render; these are the inputs that matter.
   }, [filter, loadPage, backwards]);
 
+  const shownKey = useRef(refreshKey);
   useEffect(() => {
+    const first = shownKey.current === null;
+    shownKey.current = refreshKey;
+    // The first status is no news: the page asked for at mount is as recent as it is.
+    if (first) return;
     // New events arrived: show them when the person is looking at the newest page, but never
     // throw away older pages they loaded on purpose.
     if (pagesShown.current === 1 && !backwards) void fetchPage(undefined);
@@ -157,8 +170,12 @@ export function HistorySection({
     }
   }
 
-  const labels = new Map(connections.map((c) => [c.id, c.label]));
-  const oldest = view.events.at(-1);
+  // Rows wait for their connections' labels rather than flash "removed connection".
+  const labelled = connections !== null;
+  const events = labelled ? view.events : [];
+  const loading = view.loading || !labelled;
+  const labels = new Map((connections ?? []).map((c) => [c.id, c.label]));
+  const oldest = events.at(-1);
   const busy = tool.phase === 'pending';
 
   return (
@@ -169,7 +186,7 @@ export function HistorySection({
 
       <HistoryFilters
         values={filter}
-        connections={connections}
+        connections={connections ?? []}
         kinds={HISTORY_KINDS}
         onChange={setFilter}
       />
@@ -229,13 +246,13 @@ export function HistorySection({
         </p>
       )}
 
-      {view.events.length === 0 && !view.loading && !view.error ? (
+      {events.length === 0 && !loading && !view.error ? (
         <p class="muted" data-testid="history-empty">
           {isUnfiltered(filter) ? t('historyEmpty') : t('historyNoMatch')}
         </p>
       ) : (
         <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="history-heading">
-          <table class="history" aria-busy={view.loading} data-testid="history-table">
+          <table class="history" aria-busy={loading} data-testid="history-table">
             <caption class="visually-hidden">{t('historyCaption')}</caption>
             <thead>
               <tr>
@@ -251,7 +268,7 @@ export function HistorySection({
               </tr>
             </thead>
             <tbody>
-              {view.events.map((event) => (
+              {events.map((event) => (
                 <tr
                   key={event.id ?? `${event.connectionId}-${event.at}-${event.kind}`}
                   data-testid="history-row"
@@ -279,10 +296,10 @@ export function HistorySection({
 
       <div class="history-more">
         <p class="muted" data-testid="history-count">
-          {view.events.length > 0 &&
+          {events.length > 0 &&
             (view.hasMore
-              ? t('historyShowingMore', view.events.length)
-              : t('historyShowingAll', view.events.length))}
+              ? t('historyShowingMore', events.length)
+              : t('historyShowingAll', events.length))}
         </p>
         {view.hasMore && oldest && (
           <button

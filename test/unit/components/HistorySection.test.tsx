@@ -243,6 +243,28 @@ describe('HistorySection', () => {
     expect(cells()).toHaveLength(2);
   });
 
+  it('asks for the first page before the connections are known; its rows wait for their labels', async () => {
+    const loadPage = vi.fn<LoadPage>(async () => ({ events: [refreshed], hasMore: false }));
+    const { rerender, props } = await renderSection({
+      connections: null,
+      refreshKey: null,
+      loadPage,
+    });
+    const before = {
+      asked: loadPage.mock.calls.length,
+      rows: screen.queryAllByTestId('history-row').length,
+      busy: screen.getByTestId('history-table').getAttribute('aria-busy'),
+    };
+
+    rerender(<HistorySection {...props} connections={connections} refreshKey={1} />);
+    await settle();
+
+    expect(before).toEqual({ asked: 1, rows: 0, busy: 'true' });
+    expect(cells().map((row) => row.slice(0, 3))).toEqual([['refreshed', 't0', 'Demo']]);
+    // The first status is no change: the page read at mount is not read again.
+    expect(loadPage).toHaveBeenCalledTimes(1);
+  });
+
   it('describes the next attempt and the new expiry in the details column', async () => {
     const events: HistoryEvent[] = [
       { id: 4, connectionId: 'c1', at: NOW, kind: 'retry-scheduled', ok: false, expiresAt: NOW },

@@ -6,7 +6,7 @@ import type { StatusSnapshot } from '@/utils/model';
 import type { StatusListener, WorkerClient } from '@/components/workerClient';
 import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
-import { makeConnection, makeSnapshot, NOW, settle, grantAll } from './fixtures';
+import { deferred, makeConnection, makeSnapshot, NOW, settle, grantAll } from './fixtures';
 
 const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
 
@@ -104,6 +104,19 @@ describe('options App', () => {
     expect(screen.getByTestId('nav-connections').textContent).toBe(
       'Connections1 1 needing attention',
     );
+  });
+
+  it('asks for the first page of history without waiting for the status', async () => {
+    location.hash = '#history';
+    const status = deferred<StatusSnapshot>();
+    const { client } = fakeWorker(makeSnapshot([makeConnection()]));
+    client.getStatus = () => status.promise;
+
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    expect(client.getHistory).toHaveBeenCalledWith({ limit: 50 });
+    expect(screen.getByTestId('history-filters')).toBeTruthy();
   });
 
   it('re-reads the history when the worker reports a change', async () => {

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, render, screen } from '@testing-library/preact';
+import { render as renderWithoutAct } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusSnapshot } from '@/utils/model';
 import { useStatus } from '@/components/useStatus';
@@ -52,6 +53,19 @@ describe('useStatus', () => {
     await settle();
 
     expect(screen.getByTestId('probe').textContent).toBe('Demo:healthy @0');
+  });
+
+  it('asks for the status as the first render is committed, not a frame later', () => {
+    const getStatus = vi.fn(() => Promise.resolve(makeSnapshot([])));
+    const { client } = fakeClient(getStatus);
+    const host = document.createElement('div');
+
+    // Preact's own render, outside act(): plain effects would wait for an animation frame here.
+    renderWithoutAct(<Probe client={client} />, host);
+    const asked = getStatus.mock.calls.length;
+    renderWithoutAct(null, host);
+
+    expect(asked).toBe(1);
   });
 
   it('follows statusChanged broadcasts', async () => {
