@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorBanner } from '@/components/ErrorBanner';
 import { t, type MessageKey } from '@/components/i18n';
 import { needsAttention } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -90,14 +91,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
         </nav>
       </header>
 
-      {error && (
-        <div class="banner" role="alert">
-          <p>{error}</p>
-          <button type="button" onClick={reload}>
-            {t('tryAgain')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner message={error} onRetry={reload} />}
       {snapshot && !snapshot.enabled && (
         <p class="banner" data-testid="refresh-off">
           {t('refreshOffOptions')} <a href="#settings">{t('sectionSettings')}</a>

@@ -1,4 +1,5 @@
 import { ConnectionCard } from '@/components/ConnectionCard';
+import { ErrorBanner } from '@/components/ErrorBanner';
 import { t } from '@/components/i18n';
 import { needsAttention, summarize } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -50,14 +51,7 @@ export function App({ client, openOptions }: AppProps) {
         )}
       </header>
 
-      {error && (
-        <div class="banner" role="alert">
-          <p>{error}</p>
-          <button type="button" onClick={reload}>
-            {t('tryAgain')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner message={error} onRetry={reload} />}
 
       {!snapshot && !error && <p class="muted">{t('loading')}</p>}
 
