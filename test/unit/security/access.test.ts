@@ -10,6 +10,19 @@ const OWN_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
 const FRIEND = 'abcdefghijklmnopabcdefghijklmnop';
 const STRANGER = 'ponmlkjihgfedcbaponmlkjihgfedcba';
 
+/** The worker's services with fakes all round: a fake token endpoint, fake alarms, a manual clock. */
+function offlineServices(): Promise<Services> {
+  return createServices({
+    alarms: fakeBrowser.alarms,
+    authorize: async () => 'unused',
+    redirectUri: `https://${OWN_ID}.chromiumapp.org/`,
+    broadcast: () => undefined,
+    clock: manualClock(),
+    grant: fakeGrant().grant,
+    extensionId: OWN_ID,
+  });
+}
+
 async function dumpDb(services: Services): Promise<string> {
   const stores = ['connections', 'secrets', 'history', 'settings'] as const;
   const all = await Promise.all(stores.map((store) => services.db.getAll(store)));
@@ -25,15 +38,7 @@ describe('token access for other extensions', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
-    services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: `https://${OWN_ID}.chromiumapp.org/`,
-      broadcast: () => undefined,
-      clock: manualClock(),
-      grant: fakeGrant().grant,
-      extensionId: OWN_ID,
-    });
+    services = await offlineServices();
     await seedConnectionIn(services, { id: 'c1' });
   });
 
@@ -136,15 +141,7 @@ describe('page message boundary', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
-    services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: `https://${OWN_ID}.chromiumapp.org/`,
-      broadcast: () => undefined,
-      clock: manualClock(),
-      grant: fakeGrant().grant,
-      extensionId: OWN_ID,
-    });
+    services = await offlineServices();
     await seedConnectionIn(services, { id: 'c1' });
     dispatch = createDispatcher(Promise.resolve(createHandlers(services)), OWN_ID);
   });
@@ -191,14 +188,7 @@ describe('page message boundary', () => {
 describe('remove all data', () => {
   it('empties every store and replaces the key so nothing sealed before can be opened', async () => {
     fakeBrowser.reset();
-    const services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: `https://${OWN_ID}.chromiumapp.org/`,
-      broadcast: () => undefined,
-      clock: manualClock(),
-      grant: fakeGrant().grant,
-    });
+    const services = await offlineServices();
     await seedConnectionIn(services, { id: 'c1' });
     const oldSealed = await services.db.get('secrets', 'c1');
     const oldKey = await services.db.get('keys', 'secrets');
