@@ -320,18 +320,9 @@ function needed(
   if (trigger === 'manual') return true;
   if (trigger === 'on-demand') {
     const minValidityMs = (request.minValiditySec ?? 60) * 1000;
-    if (connection.expiresAt === null) return true;
-    return connection.expiresAt - skewAllowanceMs(connection.lifetimeSec) - now < minValidityMs;
+    return connection.expiresAt === null || connection.expiresAt - now < minValidityMs;
   }
   return isDue(connection.nextRefreshAt, now);
-}
-
-/**
- * A token handed to a caller must outlive a provider whose clock runs ahead of ours: count it as ending
- * up to 2 min early (a quarter of a short token's life). The schedule refreshes earlier than that anyway.
- */
-export function skewAllowanceMs(lifetimeSec: number | null): number {
-  return Math.min(120_000, ((lifetimeSec ?? 0) * 1000) / 4);
 }
 
 /** Whether a connection's stored token may be handed out (connected, not waiting for a reconnect). */

@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { skewAllowanceMs } from '@/utils/engine/refresher';
 import { queryHistory } from '@/utils/store/history';
 import {
   engineFixture,
@@ -120,9 +119,9 @@ describe('refresher', () => {
     expect(outcome).toMatchObject({ ok: true, refreshed: false });
   });
 
-  it('refreshes on demand only when the token is valid for less than asked (allowing 2 min of clock skew)', async () => {
+  it('refreshes on demand only when the token is valid for less than asked', async () => {
     const fixture = await engineFixture();
-    await seedConnection(fixture, { expiresAt: fixture.clock.now() + 240_000 });
+    await seedConnection(fixture, { expiresAt: fixture.clock.now() + 120_000 });
     const server = fakeGrant();
     const refresher = refresherFor(fixture, server.grant);
 
@@ -204,16 +203,5 @@ describe('refresher', () => {
     const connection = await fixture.db.get('connections', 'c1');
     expect(connection?.failure).toBeNull();
     expect(history.events.find((event) => event.kind === 'recovered')?.durationMs).toBe(90_000);
-  });
-});
-
-describe('skewAllowanceMs', () => {
-  it.each([
-    { lifetimeSec: 3600, expected: 120_000 },
-    { lifetimeSec: 300, expected: 75_000 },
-    { lifetimeSec: 60, expected: 15_000 },
-    { lifetimeSec: null, expected: 0 },
-  ])('allows $expected ms for a $lifetimeSec s token', ({ lifetimeSec, expected }) => {
-    expect(skewAllowanceMs(lifetimeSec)).toBe(expected);
   });
 });
