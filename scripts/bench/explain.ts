@@ -1,6 +1,6 @@
 // Where each missed budget's figure comes from, in numbers from the same run (so the text stays true when
 // the report is regenerated).
-import { MAX_RETRY_DELAY_MS } from '../../utils/engine/retry';
+import { MAX_RETRY_DELAY_EXPIRED_MS, MAX_RETRY_DELAY_MS } from '../../utils/engine/retry';
 import { ALARM_FLOOR_MS, effectiveLeadSec, MAX_JITTER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import type { BudgetVerdict } from './budgets';
@@ -59,15 +59,18 @@ export function explainMisses(results: BenchResults, verdicts: readonly BudgetVe
     bullets.push(
       `**Availability.** ${count(total)} of the ${count(ours.callsOutside)} calls outside the outages were not ` +
         `answered at once. ${count(m.recovering)} came after an outage while the connection was still ` +
-        `recovering: alarm retries back off to ${min(MAX_RETRY_DELAY_MS)}, so a connection whose token expired ` +
-        `during the outage may wait that long after it ends (worst here ${min(worst)}), and the 5-minute sweep ` +
-        `does not retry it sooner (a retrying connection is due only at its retry time). ` +
+        `recovering: alarm retries back off to ${min(MAX_RETRY_DELAY_MS)} while the token is valid and ` +
+        `${min(MAX_RETRY_DELAY_EXPIRED_MS)} once it has expired, so a connection may wait that long after the ` +
+        `outage ends (worst here ${min(worst)}), and the 5-minute sweep does not retry it sooner (a retrying ` +
+        `connection is due only at its retry time). ` +
         `${count(m.behindRefreshValid)} waited for a refresh of their connection already under way (a quick ` +
         'retry or a request in flight) although the stored token was still valid for the minute they asked ' +
-        "for: `getAccessToken` takes the connection's lock before it looks at the token. " +
+        'for (a caller whose stored token is valid is answered without taking the lock). ' +
         `${count(m.behindRefreshExpired)} waited for a refresh under way with the token expired (a catch-up ` +
         `after a wake-up), and ${count(m.ownRequest)} made their own token request for an expired token; ` +
-        `${count(m.invalid)} got a token a skewed provider no longer accepted; ${count(m.other)} other.`,
+        `${count(m.invalid)} got a token the provider no longer accepted (a skewed clock, or — as the ` +
+        `emulators track only each connection's newest access token — the stored token handed out while ` +
+        `its replacement was in flight, which a real provider still accepts); ${count(m.other)} other.`,
     );
   }
   if (freshness.ok && missed('refreshes per token lifetime')) {
