@@ -93,6 +93,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     }, 50);
   };
 
+  // Optional platform parts pass straight through: the engine falls back to its defaults when absent.
   const refresher = createRefresher({
     db,
     vault,
@@ -100,13 +101,13 @@ export async function createServices(platform: Platform): Promise<Services> {
     locks,
     getSettings,
     onChange,
-    ...(platform.grant ? { grant: platform.grant } : {}),
-    ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
-    ...(platform.sleep ? { sleep: platform.sleep } : {}),
-    ...(platform.random ? { random: platform.random } : {}),
-    ...(platform.isOnline ? { isOnline: platform.isOnline } : {}),
-    ...(platform.alerts ? { alerts: platform.alerts } : {}),
-    ...(platform.keepAlive ? { keepAlive: platform.keepAlive } : {}),
+    grant: platform.grant,
+    requestOptions: platform.requestOptions,
+    sleep: platform.sleep,
+    random: platform.random,
+    isOnline: platform.isOnline,
+    alerts: platform.alerts,
+    keepAlive: platform.keepAlive,
   });
   const scheduler = createScheduler({ db, alarms: platform.alarms, clock, refresher, getSettings });
   const lifecycle = createLifecycle({
@@ -120,7 +121,8 @@ export async function createServices(platform: Platform): Promise<Services> {
     redirectUri: platform.redirectUri,
     onScheduleChange: () => scheduler.arm(),
     onChange,
-    ...(platform.requestOptions ? { requestOptions: platform.requestOptions } : {}),
+    requestOptions: platform.requestOptions,
+    random: platform.random,
   });
 
   async function saveSettings(change: unknown): Promise<SettingsResult> {
