@@ -166,7 +166,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return { ok: true, value: toStatus(updated) };
   }
 
-  async function disconnect(connectionId: string): Promise<ActionResult> {
+  /** Revokes and forgets the tokens; `remove` also deletes the connection, in the same commit (history stays). */
+  async function release(connectionId: string, remove: boolean): Promise<ActionResult> {
     const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
       const connection = await getConnection(deps.db, connectionId);
       if (!connection) return failure('not_found', 'This connection no longer exists.');
@@ -177,6 +178,21 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         stored?.clientSecret,
       );
       const now = deps.clock.now();
+      const event: HistoryEvent = {
+        connectionId,
+        at: now,
+        kind: 'disconnected',
+        ok: true,
+        ...(revocation.ok ? {} : { error: revocation.error }),
+      };
+      if (remove) {
+        await commit(deps.db, {
+          deleteConnections: [connectionId],
+          deleteSecrets: [connectionId],
+          events: [event],
+        });
+        return { ok: true, value: undefined } as const;
+      }
       const { nextRefreshAt: _unscheduled, ...rest } = connection;
       const next: Connection = {
         ...rest,
@@ -194,15 +210,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       await commit(deps.db, {
         connections: [next],
         ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
-        events: [
-          {
-            connectionId,
-            at: now,
-            kind: 'disconnected',
-            ok: true,
-            ...(revocation.ok ? {} : { error: revocation.error }),
-          },
-        ],
+        events: [event],
       });
       return { ok: true, value: undefined } as const;
     });
@@ -211,13 +219,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return outcome;
   }
 
-  async function remove(connectionId: string): Promise<ActionResult> {
-    const disconnected = await disconnect(connectionId);
-    if (!disconnected.ok) return disconnected;
-    await commit(deps.db, { deleteConnections: [connectionId], deleteSecrets: [connectionId] });
-    changed();
-    return { ok: true, value: undefined };
-  }
+  const disconnect = (connectionId: string) => release(connectionId, false);
+  const remove = (connectionId: string) => release(connectionId, true);
 
   /** Revokes at the provider where it can; never throws, so disconnecting works offline too. */
   async function revokeQuietly(
