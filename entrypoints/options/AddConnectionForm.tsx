@@ -15,6 +15,7 @@ import {
 import { CustomEndpointFields } from './CustomEndpointFields';
 import { ensureOrigins, type RequestOrigins } from './hostPermissions';
 import { ProviderGuide } from './ProviderGuide';
+import { TextField } from './TextField';
 import { RedirectUri } from './RedirectUri';
 
 /** Props for {@link AddConnectionForm}. */
@@ -125,67 +126,54 @@ export function AddConnectionForm({
         <ProviderGuide provider={values.provider} redirectUrl={redirectUrl} copyText={copyText} />
       )}
 
-      <div class="field">
-        <label for="add-label">{t('addLabelLabel')}</label>
-        <input
-          id="add-label"
-          value={values.label}
-          onInput={update('label')}
-          aria-describedby="add-label-hint"
-          autoComplete="off"
-        />
-        <p id="add-label-hint" class="hint">
-          {t('addLabelHint')}
-        </p>
-      </div>
+      <TextField
+        id="add-label"
+        label={t('addLabelLabel')}
+        hint={t('addLabelHint')}
+        value={values.label}
+        onInput={update('label')}
+        autoComplete="off"
+      />
 
       {values.provider === 'custom' && (
         <CustomEndpointFields values={values} setMode={setMode} update={update} />
       )}
 
-      <div class="field">
-        <label for="add-client-id">{t('addClientIdLabel')}</label>
-        <input
-          id="add-client-id"
-          value={values.clientId}
-          onInput={update('clientId')}
-          autoComplete="off"
-          spellcheck={false}
-        />
-      </div>
+      <TextField
+        id="add-client-id"
+        label={t('addClientIdLabel')}
+        value={values.clientId}
+        onInput={update('clientId')}
+        autoComplete="off"
+        spellcheck={false}
+      />
 
-      <div class="field">
-        <label for="add-client-secret">{t('addClientSecretLabel')}</label>
-        <input
-          id="add-client-secret"
-          type="password"
-          value={values.clientSecret}
-          onInput={update('clientSecret')}
-          autoComplete="off"
-          aria-describedby="add-client-secret-hint"
-          required={preset}
-        />
-        <p id="add-client-secret-hint" class="hint">
-          {preset
-            ? t('addClientSecretRequired', providerLabel(values.provider))
-            : t('addClientSecretOptional')}{' '}
-          {t('addClientSecretStored')}
-        </p>
-      </div>
+      <TextField
+        id="add-client-secret"
+        label={t('addClientSecretLabel')}
+        hint={
+          <>
+            {preset
+              ? t('addClientSecretRequired', providerLabel(values.provider))
+              : t('addClientSecretOptional')}{' '}
+            {t('addClientSecretStored')}
+          </>
+        }
+        type="password"
+        value={values.clientSecret}
+        onInput={update('clientSecret')}
+        autoComplete="off"
+        required={preset}
+      />
 
-      <div class="field">
-        <label for="add-scopes">{t('addScopesLabel')}</label>
-        <input
-          id="add-scopes"
-          value={values.scopes}
-          onInput={update('scopes')}
-          aria-describedby="add-scopes-hint"
-          spellcheck={false}
-        />
-        <p id="add-scopes-hint" class="hint">
-          {t(SCOPE_HINTS[values.provider])}
-        </p>
-      </div>
+      <TextField
+        id="add-scopes"
+        label={t('addScopesLabel')}
+        hint={t(SCOPE_HINTS[values.provider])}
+        value={values.scopes}
+        onInput={update('scopes')}
+        spellcheck={false}
+      />
 
       {values.provider === 'google' && (
         <label class="choice">

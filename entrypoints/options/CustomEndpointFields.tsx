@@ -1,4 +1,5 @@
 import { t } from '@/components/i18n';
+import { TextField } from './TextField';
 import { tNodes } from '@/components/tNodes';
 import type { ConnectionFormValues, EndpointMode } from './connectionForm';
 
@@ -37,46 +38,37 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
       </fieldset>
 
       {values.mode === 'discovery' ? (
-        <div class="field">
-          <label for="add-issuer">{t('issuerLabel')}</label>
-          <input
-            id="add-issuer"
-            type="url"
-            value={values.issuer}
-            onInput={update('issuer')}
-            placeholder="https://auth.example.com"
-            aria-describedby="add-issuer-hint"
-          />
-          <p id="add-issuer-hint" class="hint">
-            {tNodes(
-              'issuerHint',
-              <code>/.well-known/openid-configuration</code>,
-              <code>/.well-known/oauth-authorization-server</code>,
-            )}
-          </p>
-        </div>
+        <TextField
+          id="add-issuer"
+          label={t('issuerLabel')}
+          hint={tNodes(
+            'issuerHint',
+            <code>/.well-known/openid-configuration</code>,
+            <code>/.well-known/oauth-authorization-server</code>,
+          )}
+          type="url"
+          value={values.issuer}
+          onInput={update('issuer')}
+          placeholder="https://auth.example.com"
+        />
       ) : (
         <>
-          <div class="field">
-            <label for="add-authorization-endpoint">{t('authorizationEndpointLabel')}</label>
-            <input
-              id="add-authorization-endpoint"
-              type="url"
-              value={values.authorizationEndpoint}
-              onInput={update('authorizationEndpoint')}
-              placeholder="https://auth.example.com/authorize"
-            />
-          </div>
-          <div class="field">
-            <label for="add-token-endpoint">{t('tokenEndpointLabel')}</label>
-            <input
-              id="add-token-endpoint"
-              type="url"
-              value={values.tokenEndpoint}
-              onInput={update('tokenEndpoint')}
-              placeholder="https://auth.example.com/token"
-            />
-          </div>
+          <TextField
+            id="add-authorization-endpoint"
+            label={t('authorizationEndpointLabel')}
+            type="url"
+            value={values.authorizationEndpoint}
+            onInput={update('authorizationEndpoint')}
+            placeholder="https://auth.example.com/authorize"
+          />
+          <TextField
+            id="add-token-endpoint"
+            label={t('tokenEndpointLabel')}
+            type="url"
+            value={values.tokenEndpoint}
+            onInput={update('tokenEndpoint')}
+            placeholder="https://auth.example.com/token"
+          />
         </>
       )}
     </>
