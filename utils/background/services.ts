@@ -3,7 +3,7 @@ import type { StatusSnapshot } from '../model';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
-import { openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
+import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import { openVault } from '../store/vault';
 import { createAccess, type Access } from '../engine/access';
@@ -17,6 +17,7 @@ import {
   type Refresher,
 } from '../engine/refresher';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
+import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
 
 /** What the worker gets from the browser; tests pass fakes. */
@@ -68,18 +69,20 @@ export interface Services {
   extensionId: string;
 }
 
+/** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
+interface Engine {
+  db: TokenKeeperDb;
+  refresher: Refresher;
+  scheduler: Scheduler;
+  lifecycle: Lifecycle;
+  access: Access;
+}
+
 /** Opens the database and vault and builds the engine around them. */
 export async function createServices(platform: Platform): Promise<Services> {
-  const db = await openTokenKeeperDb(platform.dbName);
-  const vault = await openVault(db);
+  const dbName = platform.dbName ?? DB_NAME;
   const clock = platform.clock ?? systemClock;
   const locks = platform.locks ?? createLocks();
-  const getSettings = () => loadSettings(db);
-
-  async function snapshot(): Promise<StatusSnapshot> {
-    const [connections, settings] = await Promise.all([listConnections(db), getSettings()]);
-    return { now: clock.now(), enabled: settings.enabled, connections: connections.map(toStatus) };
-  }
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   // Bursts of changes (in-flight marker, commit) become one broadcast.
@@ -93,44 +96,87 @@ export async function createServices(platform: Platform): Promise<Services> {
     }, 50);
   };
 
-  // Optional platform parts pass straight through: the engine falls back to its defaults when absent.
-  const refresher = createRefresher({
-    db,
-    vault,
-    clock,
-    locks,
-    getSettings,
-    onChange,
-    grant: platform.grant,
-    requestOptions: platform.requestOptions,
-    sleep: platform.sleep,
-    random: platform.random,
-    isOnline: platform.isOnline,
-    alerts: platform.alerts,
-    keepAlive: platform.keepAlive,
-  });
-  const scheduler = createScheduler({ db, alarms: platform.alarms, clock, refresher, getSettings });
-  const lifecycle = createLifecycle({
-    db,
-    vault,
-    clock,
-    locks,
-    refresher,
-    getSettings,
-    authorize: platform.authorize,
-    redirectUri: platform.redirectUri,
-    onScheduleChange: () => scheduler.arm(),
-    onChange,
-    requestOptions: platform.requestOptions,
-    random: platform.random,
-  });
+  async function buildEngine(): Promise<Engine> {
+    const db = await openTokenKeeperDb(dbName);
+    const vault = await openVault(db);
+    const getSettings = () => loadSettings(db);
+    const secrets = createSecretKeeper({
+      db,
+      vault,
+      sleep: platform.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
+    // The scheduler needs the refresher and the refresher re-arms through the scheduler: bound late
+    // (only called once a refresh ran, after both exist).
+    const rearm = () => scheduler.arm();
+    // Optional platform parts pass straight through: the engine falls back to its defaults when absent.
+    const refresher = createRefresher({
+      db,
+      vault,
+      secrets,
+      clock,
+      locks,
+      getSettings,
+      onChange,
+      onScheduleChange: rearm,
+      grant: platform.grant,
+      requestOptions: platform.requestOptions,
+      sleep: platform.sleep,
+      random: platform.random,
+      isOnline: platform.isOnline,
+      alerts: platform.alerts,
+      keepAlive: platform.keepAlive,
+    });
+    const scheduler = createScheduler({
+      db,
+      alarms: platform.alarms,
+      clock,
+      refresher,
+      getSettings,
+    });
+    const lifecycle = createLifecycle({
+      db,
+      vault,
+      secrets,
+      clock,
+      locks,
+      refresher,
+      getSettings,
+      authorize: platform.authorize,
+      redirectUri: platform.redirectUri,
+      onScheduleChange: rearm,
+      onChange,
+      requestOptions: platform.requestOptions,
+      random: platform.random,
+    });
+    const access = createAccess({ db, clock, locks, accessToken, onChange });
+    if (vault.replacedMissingKey) {
+      // Secrets sealed under the lost key are unreadable: say so now, not at each one's next refresh.
+      for (const connection of await listConnections(db))
+        await refresher.checkSecrets(connection.id);
+    }
+    return { db, refresher, scheduler, lifecycle, access };
+  }
+
+  let engine = await buildEngine();
+  // While Remove all data swaps the database, readers wait for the new one instead of the closed one.
+  let replacing: Promise<void> = Promise.resolve();
+  const getSettings = async () => {
+    await replacing;
+    return loadSettings(engine.db);
+  };
+
+  async function snapshot(): Promise<StatusSnapshot> {
+    await replacing;
+    const [connections, settings] = await Promise.all([listConnections(engine.db), getSettings()]);
+    return { now: clock.now(), enabled: settings.enabled, connections: connections.map(toStatus) };
+  }
 
   async function saveSettings(change: unknown): Promise<SettingsResult> {
     const result = validateSettings(await getSettings(), change);
     if (!result.ok) return result;
-    await storeSettings(db, result.settings);
+    await storeSettings(engine.db, result.settings);
     // The sweep period and the enabled switch both shape the alarms.
-    await scheduler.reconcile();
+    await engine.scheduler.reconcile();
     onChange();
     return result;
   }
@@ -139,33 +185,58 @@ export async function createServices(platform: Platform): Promise<Services> {
     connectionId: string,
     minValiditySec: number,
   ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>> {
-    const outcome = await refresher.refresh(connectionId, 'on-demand', { minValiditySec });
+    await replacing;
+    const outcome = await engine.refresher.refresh(connectionId, 'on-demand', { minValiditySec });
     if (!outcome.ok) return { ok: false, error: outcome.error };
-    const secrets = await refresher.readSecrets(connectionId);
+    const read = await engine.refresher.secrets.read(connectionId);
+    const secrets = read.ok ? read.record : undefined;
     if (!secrets?.accessToken) {
       return { ok: false, error: { code: 'no_token', message: 'No access token is stored.' } };
     }
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
-  const access = createAccess({ db, clock, locks, accessToken, onChange });
   async function wipe() {
-    const result = await wipeAllData({ db, vault, alarms: platform.alarms, lifecycle });
-    await scheduler.reconcile();
+    const result = await wipeAllData({
+      db: engine.db,
+      lifecycle: engine.lifecycle,
+      alarms: platform.alarms,
+      locks,
+      // The database itself goes, so the files holding old ciphertext and the old key go with it.
+      replaceDatabase: async () => {
+        engine.db.close();
+        const replaced = deleteTokenKeeperDb(dbName).then(async () => {
+          engine = await buildEngine();
+        });
+        replacing = replaced.catch(() => undefined);
+        await replaced;
+      },
+    });
+    await engine.scheduler.reconcile();
     onChange();
     return result;
   }
 
   return {
-    access,
+    get db() {
+      return engine.db;
+    },
+    get refresher() {
+      return engine.refresher;
+    },
+    get scheduler() {
+      return engine.scheduler;
+    },
+    get lifecycle() {
+      return engine.lifecycle;
+    },
+    get access() {
+      return engine.access;
+    },
     wipe,
     extensionId: platform.extensionId ?? '',
     accessToken,
     changed: onChange,
-    db,
-    refresher,
-    scheduler,
-    lifecycle,
     clock,
     redirectUri: platform.redirectUri,
     snapshot,

@@ -1,12 +1,19 @@
 import * as v from 'valibot';
 import { NewConnectionSchema } from '../connection-input';
 import type { ActionResult } from '../messaging';
-import type { Connection, ConnectionStatus, HistoryEvent, StoredError } from '../model';
+import type {
+  Connection,
+  ConnectionStatus,
+  HistoryEvent,
+  SecretRecord,
+  StoredError,
+} from '../model';
 import {
   finishAuthorization,
   revokeToken,
   startAuthorization,
   type RequestOptions,
+  type TokenSet,
 } from '../oauth/client';
 import { describeConnectFailure } from '../oauth/provider-errors';
 import {
@@ -21,10 +28,12 @@ import type { Settings } from '../settings';
 import { commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
+import { appendHistory } from '../store/history';
 import type { Vault } from '../store/vault';
 import type { Clock, Locks } from './deps';
 import type { Refresher } from './refresher';
 import { withFreshTokens } from './fresh-tokens';
+import type { SecretKeeper } from './secrets';
 import { toStatus } from './status';
 
 /** Opens the provider's consent page and resolves with the URL it redirected back to. */
@@ -40,6 +49,8 @@ export interface LifecycleDeps {
   getSettings: () => Promise<Settings>;
   authorize: Authorize;
   redirectUri: string;
+  /** Reads and persists secrets (shared with the refresher, so a held rotation is seen). */
+  secrets: SecretKeeper;
   /** Called after a schedule change so the alarm is re-armed. */
   onScheduleChange: () => Promise<void>;
   onChange?: () => void;
@@ -103,13 +114,13 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   async function connect(connectionId: string): Promise<ActionResult<ConnectionStatus>> {
     const connection = await getConnection(deps.db, connectionId);
     if (!connection) return failure('not_found', 'This connection no longer exists.');
-    const stored = await deps.refresher.readSecrets(connectionId);
+    const stored = await readQuietly(connectionId);
     const target = {
       endpoints: connection.endpoints,
       clientId: connection.clientId,
       ...(stored?.clientSecret ? { clientSecret: stored.clientSecret } : {}),
     };
-    let tokens;
+    let tokens: TokenSet;
     const startedAt = deps.clock.now();
     try {
       const pending = await startAuthorization(target, {
@@ -128,10 +139,31 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     const arrivedAt = deps.clock.now();
     // Network before the lock and the transaction (never inside them).
     const identity = await lookupIdentity(target, tokens, deps.requestOptions);
-    const settings = await deps.getSettings();
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
-    const updated = await deps.locks.request(`refresh:${connectionId}`, async () => {
-      const current = (await getConnection(deps.db, connectionId)) ?? connection;
+    const kept = await deps.locks.request(`refresh:${connectionId}`, async () => {
+      // Removed (or all data wiped) while the consent window was open: it must not come back.
+      let current: Connection | undefined;
+      let settings: Settings;
+      try {
+        current = await getConnection(deps.db, connectionId);
+        settings = await deps.getSettings();
+      } catch {
+        // A closed database means Remove all data replaced it; any other failure: nothing is written.
+        return { kept: false, reason: 'storage' } as const;
+      }
+      if (!current) return { kept: false, reason: 'not_found' } as const;
+      // The grant's secrets as they are now (a refresh may have rotated them while consent was open).
+      const now = await readQuietly(connectionId);
+      const clientSecret = now?.clientSecret ?? stored?.clientSecret;
+      // No refresh_token in a consent response means the provider kept the grant's existing one.
+      const refreshToken = tokens.refreshToken ?? now?.refreshToken;
+      // The new tokens first, on their own: a state write that fails must not lose them.
+      await deps.secrets.persist({
+        connectionId,
+        accessToken: tokens.accessToken,
+        ...(refreshToken ? { refreshToken } : {}),
+        ...(clientSecret ? { clientSecret } : {}),
+      });
       const next: Connection = {
         ...withFreshTokens(
           current,
@@ -142,14 +174,6 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         ),
         ...identity,
       };
-      // No refresh_token in a consent response means the provider kept the grant's existing one.
-      const refreshToken = tokens.refreshToken ?? stored?.refreshToken;
-      const sealed = await deps.vault.seal({
-        connectionId,
-        accessToken: tokens.accessToken,
-        ...(refreshToken ? { refreshToken } : {}),
-        ...(stored?.clientSecret ? { clientSecret: stored.clientSecret } : {}),
-      });
       const event: HistoryEvent = {
         connectionId,
         at: arrivedAt,
@@ -158,12 +182,38 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         durationMs: arrivedAt - startedAt,
         expiresAt: next.expiresAt!,
       };
-      await commit(deps.db, { connections: [next], secrets: [sealed], events: [event] });
-      return next;
+      await putWithRetries(deps.db, next);
+      await appendHistory(deps.db, [event]);
+      return { kept: true, connection: next } as const;
     });
+    if (!kept.kept) {
+      // Nobody keeps these tokens: give the grant back to the provider (best effort).
+      await revokeQuietly(
+        connection,
+        tokens.refreshToken ?? tokens.accessToken,
+        target.clientSecret,
+      );
+      changed();
+      return kept.reason === 'not_found'
+        ? failure(
+            'not_found',
+            'This connection was removed while its sign-in window was open; the new sign-in was revoked.',
+          )
+        : failure(
+            'storage',
+            'The new sign-in could not be stored (storage failed, or all data was removed meanwhile); it was revoked at the provider.',
+          );
+    }
+    const updated = kept.connection;
     await deps.onScheduleChange();
     changed();
     return { ok: true, value: toStatus(updated) };
+  }
+
+  /** A connection's secrets, or none when they cannot be read (connect and disconnect must still work). */
+  async function readQuietly(connectionId: string): Promise<SecretRecord | undefined> {
+    const read = await deps.secrets.read(connectionId);
+    return read.ok ? read.record : undefined;
   }
 
   /** Revokes and forgets the tokens; `remove` also deletes the connection, in the same commit (history stays). */
@@ -171,12 +221,15 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
       const connection = await getConnection(deps.db, connectionId);
       if (!connection) return failure('not_found', 'This connection no longer exists.');
-      const stored = await deps.refresher.readSecrets(connectionId);
-      const revocation = await revokeQuietly(
-        connection,
-        stored?.refreshToken ?? stored?.accessToken,
-        stored?.clientSecret,
-      );
+      const read = await deps.secrets.read(connectionId);
+      const stored = read.ok ? read.record : undefined;
+      const revocation = read.ok
+        ? await revokeQuietly(
+            connection,
+            stored?.refreshToken ?? stored?.accessToken,
+            stored?.clientSecret,
+          )
+        : UNREADABLE_NOT_REVOKED;
       const now = deps.clock.now();
       const event: HistoryEvent = {
         connectionId,
@@ -185,12 +238,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         ok: true,
         ...(revocation.ok ? {} : { error: revocation.error }),
       };
+      // What is about to be deleted must not be written back from memory afterwards.
+      deps.secrets.forget(connectionId);
       if (remove) {
-        await commit(deps.db, {
-          deleteConnections: [connectionId],
-          deleteSecrets: [connectionId],
-          events: [event],
-        });
+        // Deleting needs no decryption: a damaged record never blocks removal.
+        await commit(deps.db, { deleteConnections: [connectionId], deleteSecrets: [connectionId] });
+        await appendHistory(deps.db, [event]);
         return { ok: true, value: undefined } as const;
       }
       const { nextRefreshAt: _unscheduled, ...rest } = connection;
@@ -210,8 +263,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       await commit(deps.db, {
         connections: [next],
         ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
-        events: [event],
       });
+      await appendHistory(deps.db, [event]);
       return { ok: true, value: undefined } as const;
     });
     await deps.onScheduleChange();
@@ -264,6 +317,21 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   return { add, connect, disconnect, remove };
 }
 
+/**
+ * Writes a connection's state after its secrets landed: a few tries, since the secrets already hold the
+ * new grant and a state left behind only costs an extra refresh (docs/reliability.md#rotation-first).
+ */
+async function putWithRetries(db: TokenKeeperDb, connection: Connection): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await db.put('connections', connection);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 function failure(
   code: string,
   message: string,
@@ -274,3 +342,13 @@ function failure(
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Disconnecting a connection whose secrets cannot be read: nothing to revoke with, say so. */
+const UNREADABLE_NOT_REVOKED = {
+  ok: false,
+  error: {
+    code: 'not_revoked',
+    message:
+      'Not revoked at the provider: the stored credentials could not be read. Remove the app from your account at the provider; nothing is kept here.',
+  },
+} as const;

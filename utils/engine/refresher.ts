@@ -13,16 +13,19 @@ import {
   type RequestOptions,
   type TokenSet,
 } from '../oauth/client';
+import { redact } from '../oauth/redact';
+import { salvagedRefreshToken } from '../oauth/salvage';
 import type { Settings } from '../settings';
-import { commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
+import { appendHistory } from '../store/history';
 import type { Vault } from '../store/vault';
 import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
-import { isDue } from './schedule';
+import { clockJumpedBack, isDue } from './schedule';
+import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
 export type RefreshGrant = (
@@ -37,7 +40,7 @@ export interface AlertSink {
   clear(connectionId: string): Promise<void>;
 }
 
-/** Quick in-worker retry delays after a transient failure (seed 003: 2 s, 4 s, 8 s), before jitter. */
+/** Quick in-worker retry delays after a transient failure, doubling from 2 s, before jitter (R6). */
 export const QUICK_RETRY_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 32_000];
 
 /** A `Retry-After` longer than this skips the quick retries and waits for an alarm. */
@@ -62,6 +65,10 @@ export interface RefresherDeps {
   alerts?: AlertSink;
   /** Keeps the worker alive while long work (requests, quick retries) runs. */
   keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Where secrets are read and persisted; built from `db` and `vault` when absent. */
+  secrets?: SecretKeeper;
+  /** Called after every attempt's outcome is stored, so the refresh alarm follows the new plan (R2). */
+  onScheduleChange?: () => Promise<void>;
 }
 
 /** Options of one refresh request. */
@@ -77,8 +84,12 @@ export interface Refresher {
     trigger: RefreshTrigger,
     request?: RefreshRequest,
   ): Promise<RefreshOutcome>;
-  /** Reads the stored secrets of a connection (worker-internal: never sent to a page). */
+  /** Reads the stored secrets of a connection (worker-internal: never sent to a page); throws if unreadable. */
   readSecrets(connectionId: string): Promise<SecretRecord | undefined>;
+  /** The secret store the refresher persists through (shared with connect and disconnect). */
+  secrets: SecretKeeper;
+  /** Marks a connection whose stored secrets cannot be decrypted (visible, notified) without a request. */
+  checkSecrets(connectionId: string): Promise<void>;
 }
 
 /** One attempt's result, and whether a quick retry may follow. */
@@ -96,16 +107,46 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   const isOnline = deps.isOnline ?? (() => true);
   const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
   const changed = () => deps.onChange?.();
+  const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
 
   async function readSecrets(connectionId: string): Promise<SecretRecord | undefined> {
-    const sealed = await deps.db.get('secrets', connectionId);
-    return sealed ? deps.vault.open(sealed) : undefined;
+    const read = await secrets.read(connectionId);
+    if (!read.ok) throw read.error;
+    return read.record;
   }
 
   async function refresh(
     connectionId: string,
     trigger: RefreshTrigger,
     request: RefreshRequest = {},
+  ): Promise<RefreshOutcome> {
+    let attempted = false;
+    try {
+      return await gate(connectionId, trigger, request, () => (attempted = true));
+    } catch (error) {
+      // Whatever broke (storage, a bug), the caller gets an answer; nothing was lost (tokens persist first).
+      console.error('Refresh failed unexpectedly', errorName(error));
+      return notPossible('internal', redact(`Refresh failed: ${errorMessage(error)}`), 'retrying');
+    } finally {
+      if (attempted) await rearm();
+    }
+  }
+
+  /** R2: every stored outcome, whatever started the refresh, re-arms the alarm (a retry must not wait for the sweep). */
+  async function rearm(): Promise<void> {
+    try {
+      await deps.onScheduleChange?.();
+    } catch (error) {
+      console.error('Re-arming the refresh alarm failed', errorName(error));
+    }
+  }
+
+  /** Decides whether a request is needed at all (R4), then runs it inside the connection's lock. */
+  async function gate(
+    connectionId: string,
+    trigger: RefreshTrigger,
+    request: RefreshRequest,
+    onAttempt: () => void,
   ): Promise<RefreshOutcome> {
     const seen = await getConnection(deps.db, connectionId);
     // A caller whose stored token is valid long enough never waits behind a refresh in flight.
@@ -126,9 +167,14 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         return notPossible('not_found', 'This connection no longer exists.', 'disabled');
       }
       // A configuration error (wrong secret, endpoint) may be fixed on the provider's side: let the
-      // person try again by hand; a dead grant (permanent) needs the consent flow instead.
+      // person try again by hand; a dead grant (permanent) needs the consent flow instead. Unreadable
+      // secrets are retried too: a storage hiccup heals, real damage is found again.
       const retryByHand = trigger === 'manual' && connection.failure?.kind === 'configuration';
-      if (connection.state === 'new' || (connection.state === 'needs-reconnect' && !retryByHand)) {
+      const mayHeal = connection.failure?.lastError.code === UNREADABLE_ERROR.code;
+      if (
+        connection.state === 'new' ||
+        (connection.state === 'needs-reconnect' && !retryByHand && !mayHeal)
+      ) {
         return notPossible(
           connection.failure?.lastError.code ?? 'not_connected',
           connection.failure?.lastError.message ?? 'This connection is not connected yet.',
@@ -136,17 +182,22 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         );
       }
       const now = deps.clock.now();
-      const fresh = connection.expiresAt !== null && connection.expiresAt > now;
+      const fresh =
+        connection.expiresAt !== null &&
+        connection.expiresAt > now &&
+        !clockJumpedBack(connection, now);
       if (fresh && connection.lastRefreshAt !== seenRefreshAt) {
         return { ok: true, refreshed: false, expiresAt: connection.expiresAt! };
       }
       if (
         fresh &&
         connection.inFlightSince === null &&
+        !mayHeal &&
         !needed(connection, trigger, now, request)
       ) {
         return { ok: true, refreshed: false, expiresAt: connection.expiresAt! };
       }
+      onAttempt();
       return keepAlive(() => refreshWithRetries(connection, trigger));
     });
   }
@@ -174,8 +225,17 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     trigger: RefreshTrigger,
     settings: Settings,
   ): Promise<Attempt> {
-    const secrets = await readSecrets(connection.id);
-    if (!secrets?.refreshToken) {
+    const read = await secrets.read(connection.id);
+    if (!read.ok && read.reason === 'unreadable') {
+      const outcome = await fail(connection, trigger, 0, settings, {
+        kind: 'permanent',
+        ...UNREADABLE_ERROR,
+      });
+      return { outcome, retryQuickly: false };
+    }
+    if (!read.ok) return { outcome: storageTrouble(connection), retryQuickly: false };
+    const stored = read.record;
+    if (!stored?.refreshToken) {
       const outcome = await fail(connection, trigger, 0, settings, {
         kind: 'permanent',
         code: 'no_refresh_token',
@@ -189,11 +249,16 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     }
     const startedAt = deps.clock.now();
     // R5: the marker is durable before the request leaves, so a killed worker is noticed on wake-up.
-    await deps.db.put('connections', {
-      ...connection,
-      inFlightSince: startedAt,
-      updatedAt: startedAt,
-    });
+    try {
+      await deps.db.put('connections', {
+        ...connection,
+        inFlightSince: startedAt,
+        updatedAt: startedAt,
+      });
+    } catch {
+      // Nothing has left yet: no request without the marker, and the plan stays as it was.
+      return { outcome: storageTrouble(connection), retryQuickly: false };
+    }
     changed();
 
     let tokens: TokenSet;
@@ -202,12 +267,15 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         {
           endpoints: connection.endpoints,
           clientId: connection.clientId,
-          ...clientSecretOf(secrets),
+          ...clientSecretOf(stored),
         },
-        secrets.refreshToken,
+        stored.refreshToken,
         deps.requestOptions ?? {},
       );
     } catch (error) {
+      // A 2xx answer we could not use may still have rotated the refresh token: keep the new one first.
+      const rotated = salvagedRefreshToken(error);
+      if (rotated) await secrets.persist({ ...stored, refreshToken: rotated });
       // Provider presets turn generic codes into what this provider's users must do.
       const classified = describeForProvider(connection.provider, classifyTokenError(error), error);
       const outcome = await fail(
@@ -224,25 +292,29 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       return { outcome, retryQuickly };
     }
     return {
-      outcome: await succeed(connection, trigger, startedAt, settings, secrets, tokens),
+      outcome: await succeed(connection, trigger, startedAt, settings, stored, tokens),
       retryQuickly: false,
     };
   }
 
+  /**
+   * The provider answered: the new secret is persisted first, on its own (retried from memory until it
+   * lands), then the connection's state, then history, best effort (docs/reliability.md#rotation-first).
+   */
   async function succeed(
     connection: Connection,
     trigger: RefreshTrigger,
     startedAt: number,
     settings: Settings,
-    secrets: SecretRecord,
+    stored: SecretRecord,
     tokens: TokenSet,
   ): Promise<RefreshOutcome> {
     const arrivedAt = deps.clock.now();
-    const sealed = await deps.vault.seal({
-      ...secrets,
+    await secrets.persist({
+      ...stored,
       accessToken: tokens.accessToken,
       // No refresh_token in the response means the provider did not rotate: keep the one we have.
-      refreshToken: tokens.refreshToken ?? secrets.refreshToken,
+      refreshToken: tokens.refreshToken ?? stored.refreshToken,
     });
     const updated = withFreshTokens(connection, tokens, arrivedAt, {
       leadSec: settings.refreshLeadMin * 60,
@@ -270,8 +342,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         durationMs: arrivedAt - connection.failure.failedAt,
       });
     }
-    await commit(deps.db, { connections: [updated], secrets: [sealed], events });
-    changed();
+    await saveState(updated, events);
     if (connection.failure?.notifiedAt !== undefined) await deps.alerts?.clear(connection.id);
     return { ok: true, refreshed: true, expiresAt };
   }
@@ -297,8 +368,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
   async function apply(plan: FailurePlan, before: Connection): Promise<RefreshOutcome> {
     // Secrets stay untouched: a failure must never cost the refresh token.
-    await commit(deps.db, { connections: [plan.connection], events: plan.events });
-    changed();
+    await saveState(plan.connection, plan.events);
     if (plan.alert) await deps.alerts?.show(plan.connection, plan.alert);
     const error = plan.connection.failure?.lastError ?? before.failure?.lastError;
     return {
@@ -308,7 +378,64 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     };
   }
 
-  return { refresh, readSecrets };
+  /**
+   * Stores a connection's new state (a few attempts), then its history events on their own, best effort:
+   * a full history never blocks a state write. A state that cannot be written leaves the in-flight
+   * marker behind, which the next sweep or start settles with a fresh refresh.
+   */
+  async function saveState(connection: Connection, events: HistoryEvent[]): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await deps.db.put('connections', connection);
+        break;
+      } catch (error) {
+        if (attempt >= STATE_WRITE_ATTEMPTS - 1) {
+          console.error('Connection state not stored', errorName(error));
+          changed();
+          return;
+        }
+        await sleep(STATE_WRITE_RETRY_MS * (attempt + 1));
+      }
+    }
+    await appendHistory(deps.db, events);
+    changed();
+  }
+
+  async function checkSecrets(connectionId: string): Promise<void> {
+    await deps.locks.request(`refresh:${connectionId}`, async () => {
+      const connection = await getConnection(deps.db, connectionId);
+      if (!connection || connection.failure?.lastError.code === UNREADABLE_ERROR.code) return;
+      const read = await secrets.read(connectionId);
+      if (read.ok || read.reason !== 'unreadable') return;
+      const error = { kind: 'permanent', ...UNREADABLE_ERROR } as const;
+      await fail(connection, 'startup', 0, await deps.getSettings(), error);
+    });
+  }
+
+  return { refresh, readSecrets, secrets, checkSecrets };
+}
+
+/** Attempts at writing a connection's state before leaving it to the next sweep or start. */
+const STATE_WRITE_ATTEMPTS = 3;
+
+/** Wait between those attempts (grows linearly). */
+const STATE_WRITE_RETRY_MS = 250;
+
+/** The outcome when storage could not be read or written before any request left: nothing changed. */
+function storageTrouble(connection: Connection): RefreshOutcome {
+  return notPossible(
+    'storage',
+    'Token Keeper could not use its storage just now; it will try again.',
+    connection.state,
+  );
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function needed(
@@ -317,7 +444,7 @@ function needed(
   now: number,
   request: RefreshRequest,
 ): boolean {
-  if (trigger === 'manual') return true;
+  if (trigger === 'manual' || clockJumpedBack(connection, now)) return true;
   if (trigger === 'on-demand') {
     const minValidityMs = (request.minValiditySec ?? 60) * 1000;
     return connection.expiresAt === null || connection.expiresAt - now < minValidityMs;

@@ -2,10 +2,11 @@ import type { RefreshTrigger } from '../model';
 import type { Settings } from '../settings';
 import { dueConnections, earliestScheduled, listConnections } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
-import { pruneHistory } from '../store/history';
+import { capHistory, pruneHistory } from '../store/history';
 import type { AlarmsApi, Clock } from './deps';
 import type { Refresher } from './refresher';
-import { alarmTimeFor } from './schedule';
+import { alarmTimeFor, clockJumpedBack } from './schedule';
+import { UNREADABLE_ERROR } from './secrets';
 
 /** The one-shot alarm set to the earliest `nextRefreshAt` (R2). */
 export const REFRESH_ALARM = 'refresh';
@@ -47,17 +48,40 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     });
   }
 
-  async function arm(): Promise<void> {
+  /** One pass of `arm`: the alarm at the earliest planned refresh, or none. */
+  async function armOnce(): Promise<void> {
     const settings = await deps.getSettings();
     const earliest = settings.enabled ? await earliestScheduled(deps.db) : undefined;
     if (earliest?.nextRefreshAt === undefined) {
       await deps.alarms.clear(REFRESH_ALARM);
       return;
     }
-    const when = alarmTimeFor(earliest.nextRefreshAt, deps.clock.now());
+    const due = earliest.nextRefreshAt;
+    const best = alarmTimeFor(due, deps.clock.now());
     const existing = await deps.alarms.get(REFRESH_ALARM);
-    if (existing && Math.abs(existing.scheduledTime - when) < 1_000) return;
-    await deps.alarms.create(REFRESH_ALARM, { when });
+    // An alarm that fires on time, or sooner than one set now could (30 s floor), stays: re-creating it on
+    // every worker start would push a refresh due in 20 s out to 30 s.
+    if (existing && alarmStillRight(existing.scheduledTime, due, best)) return;
+    await deps.alarms.create(REFRESH_ALARM, { when: best });
+  }
+
+  // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
+  let arming: Promise<void> | undefined;
+  let armAgain = false;
+  function arm(): Promise<void> {
+    if (arming) {
+      armAgain = true;
+      return arming;
+    }
+    arming = (async () => {
+      do {
+        armAgain = false;
+        await armOnce();
+      } while (armAgain);
+    })().finally(() => {
+      arming = undefined;
+    });
+    return arming;
   }
 
   async function refreshDue(trigger: RefreshTrigger, includeInterrupted: boolean): Promise<void> {
@@ -66,9 +90,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const due = settings.enabled ? await dueConnections(deps.db, now + 1_000) : [];
     const ids = new Set(due.map((connection) => connection.id));
     if (includeInterrupted) {
-      // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
       for (const connection of await listConnections(deps.db)) {
+        // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
         if (connection.inFlightSince !== null) ids.add(connection.id);
+        // Unreadable secrets are looked at again: a storage hiccup heals, real damage is found again.
+        if (connection.failure?.lastError.code === UNREADABLE_ERROR.code) ids.add(connection.id);
+        // A clock that went back makes expiries look later than they are: refresh now.
+        if (settings.enabled && connection.state !== 'new' && clockJumpedBack(connection, now)) {
+          ids.add(connection.id);
+        }
       }
     }
     await runLimited([...ids], CATCH_UP_CONCURRENCY, (id) => deps.refresher.refresh(id, trigger));
@@ -86,8 +116,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await refreshDue('alarm', false);
     } else if (alarm.name === SWEEP_ALARM) {
       const settings = await deps.getSettings();
+      await deps.refresher.secrets.flush();
       await refreshDue('sweep', true);
       await pruneHistory(deps.db, deps.clock.now() - settings.historyRetentionDays * 86_400_000);
+      await capHistory(deps.db);
     } else {
       return;
     }
@@ -112,4 +144,12 @@ async function runLimited<T>(
     }
   });
   await Promise.all(workers);
+}
+
+/**
+ * Whether an existing alarm at `scheduled` still serves a refresh due at `due`: not early (it would wake
+ * for nothing) and no later than `best`, the soonest time an alarm set now could fire.
+ */
+export function alarmStillRight(scheduled: number, due: number, best: number): boolean {
+  return scheduled >= due - 1_000 && scheduled <= best + 1_000;
 }

@@ -1,32 +1,40 @@
 import type { TokenKeeperDb } from '../store/db';
-import type { Vault } from '../store/vault';
-import type { AlarmsApi } from './deps';
+import type { AlarmsApi, Locks } from './deps';
 import type { Lifecycle } from './lifecycle';
+import { REFRESH_ALARM } from './scheduler';
 
 /** What a wipe needs. */
 export interface WipeDeps {
   db: TokenKeeperDb;
-  vault: Vault;
   alarms: AlarmsApi;
+  locks: Locks;
   lifecycle: Lifecycle;
+  /** Closes and deletes the database, then opens a fresh one (with a fresh key). */
+  replaceDatabase: () => Promise<void>;
 }
 
+/** One wipe at a time: a second press waits for the first instead of racing it. */
+const WIPE_LOCK = 'wipe';
+
 /**
- * "Remove all data": revokes what can be revoked (best effort, offline is fine), then empties every store and
- * replaces the encryption key, so nothing sealed before the wipe could be opened again.
+ * "Remove all data": revokes what can be revoked (best effort, offline is fine), removing each connection
+ * under its own refresh lock, then deletes the whole database — the files holding old ciphertext and the
+ * old key go with it (docs/security.md). Damaged records never stop it: removal needs no decryption.
  */
 export async function wipeAllData(deps: WipeDeps): Promise<{ connections: number }> {
-  const connections = await deps.db.getAll('connections');
-  for (const connection of connections) await deps.lifecycle.remove(connection.id);
-  const tx = deps.db.transaction(['connections', 'secrets', 'history', 'settings'], 'readwrite');
-  await Promise.all([
-    tx.objectStore('connections').clear(),
-    tx.objectStore('secrets').clear(),
-    tx.objectStore('history').clear(),
-    tx.objectStore('settings').clear(),
-    tx.done,
-  ]);
-  await deps.vault.reset();
-  await deps.alarms.clear('refresh');
-  return { connections: connections.length };
+  return deps.locks.request(WIPE_LOCK, async () => {
+    const connections = await deps.db.getAllKeys('connections').catch(() => []);
+    for (const id of connections) {
+      await deps.lifecycle.remove(id).catch((error: unknown) => {
+        console.warn('Removing a connection before the wipe failed', errorName(error));
+      });
+    }
+    await deps.alarms.clear(REFRESH_ALARM);
+    await deps.replaceDatabase();
+    return { connections: connections.length };
+  });
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { StoredError } from '../model';
 import { redact } from './redact';
+import { UnusableTokenResponseError } from './salvage';
 
 /** What to do about a failed token request (R6). */
 export type FailureKind = 'transient' | 'permanent' | 'configuration';
@@ -29,6 +30,8 @@ const CONFIGURATION_CODES: Record<string, string> = {
 
 /** Classifies anything a token request can throw: OAuth error bodies, HTTP failures, network, timeout. */
 export function classifyTokenError(error: unknown): ClassifiedError {
+  // A 2xx answer that failed validation is judged by what failed; its refresh token is the caller's to keep.
+  if (error instanceof UnusableTokenResponseError) return classifyTokenError(error.cause);
   if (error instanceof oauth.ResponseBodyError && !isErrorCode(error.error)) {
     // Not an OAuth error code (RFC 6749 §5.2): judge the response by its status instead.
     return classifyStatus(error.status, error.response.headers.get('retry-after'));

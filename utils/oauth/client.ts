@@ -3,6 +3,7 @@ import type { Endpoints } from '../model';
 import { httpOptions, type RequestOptions } from './http';
 import { accountFromClaims } from './identity';
 import { resolveLifetime, type Lifetime } from './lifetime';
+import { salvageRefreshResponse } from './salvage';
 import { assertSecureUrl } from './loopback';
 
 export { discover } from './discovery';
@@ -105,7 +106,14 @@ export async function refreshAccessToken(
     refreshToken,
     tokenRequestOptions(target.endpoints, options),
   );
-  return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response));
+  // Kept before validation reads the body: a 2xx answer may carry a rotated refresh token we must not drop.
+  const copy = response.clone();
+  try {
+    return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response));
+  } catch (error) {
+    if (!copy.ok) throw error;
+    return salvageRefreshResponse(await copy.json().catch(() => undefined), error);
+  }
 }
 
 /** Revokes a token (RFC 7009) when the server has a revocation endpoint; returns whether it did. */

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Connection, HistoryEvent } from '../model';
 import type { Settings } from '../settings';
 
@@ -65,5 +65,14 @@ export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb
         history.createIndex('connectionId_kind_at', ['connectionId', 'kind', 'at']);
       }
     },
+    // Another context wants to delete or upgrade the database (Remove all data): let it (idb's README).
+    blocking(_current, _next, event) {
+      (event.target as IDBDatabase).close();
+    },
   });
+}
+
+/** Deletes the whole database (every connection to it must be closed, or it waits until they are). */
+export async function deleteTokenKeeperDb(name: string = DB_NAME): Promise<void> {
+  await deleteDB(name);
 }

@@ -237,3 +237,51 @@ export async function pruneHistory(db: TokenKeeperDb, olderThan: number): Promis
   await tx.done;
   return removed;
 }
+
+/** Most events kept whatever their age: history must never fill the disk that token writes need. */
+export const MAX_HISTORY_EVENTS = 200_000;
+
+/** Deletes the `count` oldest events (to make room, e.g. after a quota error); returns how many went. */
+export async function pruneOldestHistory(db: TokenKeeperDb, count: number): Promise<number> {
+  if (count <= 0) return 0;
+  const tx = db.transaction('history', 'readwrite');
+  let removed = 0;
+  // Auto-increment keys follow insertion order: the primary key walks oldest first without an index.
+  let cursor = await tx.store.openCursor();
+  while (cursor && removed < count) {
+    await cursor.delete();
+    removed += 1;
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return removed;
+}
+
+/** Keeps at most `max` events, deleting the oldest beyond it. */
+export async function capHistory(
+  db: TokenKeeperDb,
+  max: number = MAX_HISTORY_EVENTS,
+): Promise<number> {
+  const excess = (await db.count('history')) - max;
+  return excess > 0 ? pruneOldestHistory(db, excess) : 0;
+}
+
+/**
+ * Appends events in their own transaction, best effort: history must never block a state or token write,
+ * so a failure is logged and dropped (docs/reliability.md#history-best-effort).
+ */
+export async function appendHistory(db: TokenKeeperDb, events: HistoryEvent[]): Promise<boolean> {
+  if (events.length === 0) return true;
+  try {
+    const tx = db.transaction('history', 'readwrite');
+    await Promise.all([...events.map((event) => tx.store.add(event)), tx.done]);
+    return true;
+  } catch (error) {
+    console.warn('History events not recorded', errorName(error));
+    return false;
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

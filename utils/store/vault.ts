@@ -5,8 +5,8 @@ import type { SealedSecret, TokenKeeperDb } from './db';
 export interface Vault {
   seal(record: SecretRecord): Promise<SealedSecret>;
   open(sealed: SealedSecret): Promise<SecretRecord>;
-  /** Replaces the key with a fresh one (after a wipe: nothing sealed under the old key remains). */
-  reset(): Promise<void>;
+  /** True when the key was missing while sealed secrets existed: those can no longer be opened. */
+  readonly replacedMissingKey: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -14,12 +14,12 @@ const decoder = new TextDecoder();
 
 /** Loads the vault key from the `keys` store, generating it (non-extractable) on first run. */
 export async function openVault(db: TokenKeeperDb): Promise<Vault> {
-  let key = (await db.get('keys', 'secrets')) ?? (await createKey(db));
+  const found = await db.get('keys', 'secrets');
+  // A key missing beside existing secrets is damage, not a first run: report it instead of hiding it.
+  const replacedMissingKey = !found && (await db.count('secrets')) > 0;
+  const key = found ?? (await createKey(db));
   return {
-    async reset() {
-      await db.delete('keys', 'secrets');
-      key = await createKey(db);
-    },
+    replacedMissingKey,
     async seal(record) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       // The connection id is authenticated data: a sealed record cannot be moved to another connection.

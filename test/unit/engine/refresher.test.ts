@@ -28,7 +28,7 @@ describe('refresher', () => {
     expect(actual.every((outcome) => outcome.ok)).toBe(true);
   });
 
-  it('commits the rotated refresh token, expiry, schedule and history together', async () => {
+  it('stores the rotated refresh token, then the expiry, schedule and history', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
     const server = fakeGrant('rt-0', 3600);

@@ -3,6 +3,7 @@ import type { HistoryEvent, HistoryKind } from '@/utils/model';
 import { commit } from '@/utils/store/commit';
 import { openTokenKeeperDb, type TokenKeeperDb } from '@/utils/store/db';
 import {
+  capHistory,
   clearHistory,
   forEachHistoryEvent,
   historyBetween,
@@ -205,5 +206,19 @@ describe('clearHistory', () => {
 
     expect(removed).toBe(3);
     expect(await db.count('history')).toBe(0);
+  });
+});
+
+describe('capHistory', () => {
+  it('keeps the newest events up to the cap, whatever their age', async () => {
+    const db = await dbWith(
+      Array.from({ length: 10 }, (_, i) => event({ at: T0 + i * 1000, connectionId: `c${i}` })),
+    );
+
+    const removed = await capHistory(db, 4);
+
+    const left = (await db.getAll('history')).map((e) => e.connectionId);
+    expect(removed).toBe(6);
+    expect(left).toEqual(['c6', 'c7', 'c8', 'c9']);
   });
 });

@@ -1,0 +1,152 @@
+import type { SecretRecord, StoredError } from '../model';
+import type { TokenKeeperDb } from '../store/db';
+import { pruneOldestHistory } from '../store/history';
+import type { Vault } from '../store/vault';
+
+/** Waits between write attempts (ms), then keeps the last delay: a token the provider gave is never dropped. */
+export const PERSIST_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+/** Attempts before a write is left in memory for the next refresh or sweep to retry. */
+export const PERSIST_ATTEMPTS = 12;
+
+/** How often an AES-GCM open is tried before a record is called unreadable (a crypto hiccup is not damage). */
+const OPEN_ATTEMPTS = 3;
+
+/** Events deleted to make room when the disk is full: history is worth less than a refresh token. */
+const QUOTA_RELIEF_EVENTS = 2_000;
+
+/** The error a connection carries when its stored credentials cannot be decrypted. */
+export const UNREADABLE_ERROR: StoredError = {
+  code: 'secrets_unreadable',
+  message:
+    'The stored credentials of this connection cannot be read (the record is damaged or the encryption key is missing): reconnect.',
+};
+
+/** A secret read: the record (or none stored), or why it could not be read. */
+export type SecretRead =
+  | { ok: true; record: SecretRecord | undefined }
+  | { ok: false; reason: 'unreadable' | 'storage'; error: unknown };
+
+/** Reads and writes the secret half of connections; see docs/reliability.md#rotation-first. */
+export interface SecretKeeper {
+  read(connectionId: string): Promise<SecretRead>;
+  /**
+   * Stores `record` in its own small transaction, retrying from memory until it lands. Until then reads
+   * see the record in memory, so a rotated refresh token is used even before it is on disk. Resolves
+   * with whether it is on disk.
+   */
+  persist(record: SecretRecord): Promise<boolean>;
+  /** Drops a record held in memory (the connection is being disconnected or removed). */
+  forget(connectionId: string): void;
+  /** Tries once more to write every record still held in memory only. */
+  flush(): Promise<void>;
+  /** Connections whose newest secret is held in memory only (a storage problem). */
+  unsaved(): string[];
+}
+
+/** What the keeper needs. */
+export interface SecretKeeperDeps {
+  db: TokenKeeperDb;
+  vault: Vault;
+  sleep: (ms: number) => Promise<void>;
+  /** Told when a write failed every attempt and the record stays in memory only. */
+  onUnsaved?: (connectionId: string, error: unknown) => void;
+}
+
+/** Builds the keeper. */
+export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
+  const held = new Map<string, SecretRecord>();
+  const queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * Writes `record` unless a newer one replaced it; writes of one connection run one after another, so an
+   * older record can never land after a newer one.
+   */
+  function writeOnce(record: SecretRecord): Promise<void> {
+    const id = record.connectionId;
+    const run = (queues.get(id) ?? Promise.resolve()).then(async () => {
+      if (held.get(id) !== record) return;
+      const sealed = await deps.vault.seal(record);
+      await deps.db.put('secrets', sealed);
+      if (held.get(id) === record) held.delete(id);
+    });
+    const tail = run.catch(() => undefined);
+    queues.set(id, tail);
+    void tail.then(() => {
+      if (queues.get(id) === tail) queues.delete(id);
+    });
+    return run;
+  }
+
+  async function read(connectionId: string): Promise<SecretRead> {
+    const inMemory = held.get(connectionId);
+    if (inMemory) return { ok: true, record: inMemory };
+    let failure: unknown;
+    for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt += 1) {
+      let sealed;
+      try {
+        sealed = await deps.db.get('secrets', connectionId);
+      } catch (error) {
+        return { ok: false, reason: 'storage', error };
+      }
+      if (!sealed) return { ok: true, record: undefined };
+      try {
+        const record = await deps.vault.open(sealed);
+        if (record.connectionId !== connectionId) throw new Error('Sealed record of another id.');
+        return { ok: true, record };
+      } catch (error) {
+        failure = error;
+      }
+    }
+    return { ok: false, reason: 'unreadable', error: failure };
+  }
+
+  async function persist(record: SecretRecord): Promise<boolean> {
+    held.set(record.connectionId, record);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < PERSIST_ATTEMPTS; attempt += 1) {
+      // A newer record replaced this one meanwhile: its own persist owns the write now.
+      if (held.get(record.connectionId) !== record) return true;
+      try {
+        await writeOnce(record);
+        return true;
+      } catch (error) {
+        lastError = error;
+        if (isQuotaError(error)) {
+          await pruneOldestHistory(deps.db, QUOTA_RELIEF_EVENTS).catch(() => 0);
+        }
+        if (attempt + 1 < PERSIST_ATTEMPTS) {
+          const delays = PERSIST_RETRY_DELAYS_MS;
+          await deps.sleep(delays[Math.min(attempt, delays.length - 1)]!);
+        }
+      }
+    }
+    if (held.get(record.connectionId) === record) deps.onUnsaved?.(record.connectionId, lastError);
+    return false;
+  }
+
+  async function flush(): Promise<void> {
+    for (const record of [...held.values()]) {
+      try {
+        await writeOnce(record);
+      } catch {
+        // Still failing: it stays in memory, and the next refresh or sweep tries again.
+      }
+    }
+  }
+
+  return {
+    read,
+    persist,
+    forget: (connectionId) => void held.delete(connectionId),
+    flush,
+    unsaved: () => [...held.keys()],
+  };
+}
+
+/** Whether a storage error says the disk (or the origin's quota) is full. */
+export function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  const inner = (error as { inner?: { name?: unknown } } | null)?.inner?.name;
+  return name === 'QuotaExceededError' || inner === 'QuotaExceededError';
+}
