@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection, Endpoints } from '../../utils/model';
+import type { Connection } from '../../utils/model';
 import { CHROME_BUILD_DIR, ROOT } from '../support/build';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
 import {
@@ -12,7 +12,6 @@ import {
   startAtlassianEmulator,
   type AtlassianEmulator,
 } from '../support/emulators/atlassian';
-import { approveInPage } from '../support/emulators/consent';
 import {
   GOOGLE_ACCOUNT,
   GOOGLE_CLIENT,
@@ -24,8 +23,13 @@ import {
   startMetadataServer,
   type MetadataServer,
 } from '../support/emulators/metadata';
-import { pointConnectionAt } from '../support/emulators/override';
-import { addConnection, openOptions, readState, waitForEvent } from '../support/extension-driver';
+import {
+  addPreset,
+  connectAgainst,
+  openOptions,
+  readState,
+  waitForEvent,
+} from '../support/extension-driver';
 
 // Jira Cloud and Google chosen from the options page as a person does, connected through the real
 // consent window (launchWebAuthFlow) against their emulators, refreshed in the background by alarms,
@@ -41,38 +45,6 @@ async function connectionOf(page: Page, id: string): Promise<Connection> {
 
 function cardOf(page: Page, id: string) {
   return page.locator(`[data-testid="connection-card"][data-connection-id="${id}"]`);
-}
-
-/** Chooses a provider in the add form, fills the client and adds it; returns the new card's id. */
-async function addPreset(
-  page: Page,
-  provider: 'Jira Cloud' | 'Google',
-  label: string,
-  client: { id: string; secret: string },
-): Promise<string> {
-  const form = page.getByTestId('add-connection-form');
-  await form.getByLabel(provider, { exact: true }).check();
-  await form.getByLabel('Label').fill(label);
-  await form.getByLabel('Client ID').fill(client.id);
-  await form.getByLabel('Client secret').fill(client.secret);
-  return addConnection(page, label);
-}
-
-/** Points a preset at its emulator (the test-only override), reloads, and approves in the consent window. */
-async function connectAgainst(
-  browser: ExtensionBrowser,
-  page: Page,
-  id: string,
-  endpoints: Endpoints,
-): Promise<void> {
-  await pointConnectionAt(page, id, endpoints);
-  await page.reload();
-  const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
-  await cardOf(page, id).getByRole('button', { name: 'Connect', exact: true }).click();
-  await approveInPage(await consentWindow);
-  await page
-    .locator(`[data-testid="connection-card"][data-connection-id="${id}"][data-state="healthy"]`)
-    .waitFor({ timeout: 30_000 });
 }
 
 async function closedPort(): Promise<number> {

@@ -11,6 +11,7 @@ import {
   connectWithConsent,
   openOptions,
   readState,
+  sendFromPage,
 } from '../support/extension-driver';
 
 /** Every file below `dir`, recursively. */
@@ -21,30 +22,6 @@ function filesUnder(dir: string): string[] {
     if (!stat) return [];
     return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
   });
-}
-
-/** Sends a page request the way @webext-core/messaging does, from an extension page. */
-function sendFromPage(
-  page: Page,
-  type: string,
-  data: unknown,
-): Promise<{ res?: unknown; err?: unknown }> {
-  return page.evaluate(
-    ([type, data]) =>
-      (
-        globalThis as unknown as {
-          chrome: {
-            runtime: { sendMessage(m: unknown): Promise<{ res?: unknown; err?: unknown }> };
-          };
-        }
-      ).chrome.runtime.sendMessage({
-        id: 1,
-        type,
-        data,
-        timestamp: Date.now(),
-      }),
-    [type, data] as const,
-  );
 }
 
 describe('secrets stay secret (Chromium)', () => {

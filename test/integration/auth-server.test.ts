@@ -215,6 +215,30 @@ describe('local authorization server', () => {
     expect(server.records.faultedRequests).toEqual([{ kind: 'delay', grantType: 'refresh_token' }]);
   });
 
+  it('processes a held request in full, then answers late (the rotated token exists only in that answer)', async () => {
+    const seeded = await obtainTokens(server);
+    server.resetRecords();
+    server.setFault({ kind: 'process-then-hold', ms: 300, times: 1 });
+    const started = Date.now();
+
+    const late = refresh(seeded.refreshToken);
+    let answered = false;
+    void late.then(() => (answered = true));
+    await server.waitFor((records) => records.faultedRequests.length === 1, 5_000);
+    const answeredWhenProcessed = answered;
+    const rotatedBeforeAnswer = server.records.refreshTokensRotated;
+    const refreshed = await late;
+
+    expect(answeredWhenProcessed).toBe(false);
+    expect(rotatedBeforeAnswer).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(refreshed.refresh_token).not.toBe(seeded.refreshToken);
+    expect(server.records.faultedRequests).toEqual([
+      { kind: 'process-then-hold', grantType: 'refresh_token' },
+    ]);
+    expect(server.records.refreshSuccesses).toBe(1);
+  });
+
   it('records revocation, which kills the refresh token and its grant', async () => {
     const seeded = await obtainTokens(server);
 

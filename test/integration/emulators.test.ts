@@ -113,6 +113,33 @@ describe('Atlassian emulator', () => {
     });
     expect(newestAfterRevocation).toMatchObject({ error: 'invalid_grant' });
     expect(emulator.records.familiesRevoked).toBe(1);
+    expect(emulator.records.reuses).toEqual([
+      { afterSec: 5 * 60, withinLeeway: true },
+      { afterSec: 15 * 60, withinLeeway: false },
+    ]);
+  });
+
+  it('rotates a held refresh before answering it late', async () => {
+    const { emulator, target } = await start(Date.now);
+    const first = await tokensFor(target, ['offline_access'], JIRA_PRESET.authorizeParams);
+    emulator.setFault({ kind: 'process-then-hold', ms: 300, times: 1 });
+    const started = Date.now();
+
+    const late = refreshAccessToken(target, first.refreshToken!);
+    let answered = false;
+    void late.then(() => (answered = true));
+    await expect.poll(() => emulator.records.faultedRequests.length).toBe(1);
+    const answeredWhenProcessed = answered;
+    const rotatedBeforeAnswer = emulator.records.refreshTokensRotated;
+    const rotated = await late;
+
+    expect(answeredWhenProcessed).toBe(false);
+    expect(rotatedBeforeAnswer).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(rotated.refreshToken).toBe(emulator.currentRefreshTokens()[0]);
+    expect(emulator.records.faultedRequests).toEqual([
+      { kind: 'process-then-hold', grantType: 'refresh_token' },
+    ]);
   });
 
   it.each([

@@ -62,6 +62,12 @@ export type TokenFault = { times?: number } & (
   | { kind: 'hang'; ms: number }
   /** Waits `ms`, then lets oidc-provider answer normally (slow but successful: the grant does happen). */
   | { kind: 'delay'; ms: number }
+  /**
+   * Lets oidc-provider process the request in full (a refresh token is rotated and the old one consumed),
+   * records it in `faultedRequests`, then holds the answer back for `ms`: the window in which a client that
+   * dies loses the only copy of the new refresh token.
+   */
+  | { kind: 'process-then-hold'; ms: number }
   | { kind: 'reset' }
   | { kind: 'html'; status?: number }
   | { kind: 'malformed-json' }
@@ -82,7 +88,10 @@ export interface GrantError {
 export interface AuthServerRecords {
   /** Every POST to the token endpoint by grant_type ('unknown' if unreadable), faulted ones included. */
   tokenRequests: Record<string, number>;
-  /** Token requests answered by an injected fault rather than by oidc-provider. */
+  /**
+   * Token requests answered by an injected fault rather than by oidc-provider; a 'process-then-hold' one is
+   * recorded once processed, as its answer starts being held back.
+   */
   faultedRequests: { kind: TokenFault['kind']; grantType: string }[];
   /** refresh_token grants that succeeded. */
   refreshSuccesses: number;
@@ -278,7 +287,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       if (active.remaining <= 0) fault = null;
     }
 
-    if (active && active.fault.kind !== 'delay') {
+    const reachesProvider =
+      active?.fault.kind === 'delay' || active?.fault.kind === 'process-then-hold';
+    if (active && !reachesProvider) {
       const grantType = grantTypeOf(await readBody(ctx.req));
       count(records.tokenRequests, grantType);
       records.faultedRequests.push({ kind: active.fault.kind, grantType });
@@ -296,6 +307,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     count(records.tokenRequests, grantType);
     if (delayed) records.faultedRequests.push({ kind: 'delay', grantType });
     recordIssuedTokens(ctx.body, grantType, records);
+    if (active?.fault.kind === 'process-then-hold') {
+      records.faultedRequests.push({ kind: 'process-then-hold', grantType });
+      // Koa writes the answer only once this middleware returns: the grant is done, its answer waits.
+      await sleep(active.fault.ms);
+    }
   });
 
   handler = provider.callback();
@@ -452,7 +468,8 @@ async function answerWithFault(
       ctx.body = JSON.stringify({ token_type: 'Bearer', expires_in: accessTokenTtlSec });
       return;
     case 'delay':
-      // Handled by the caller: a delay lets oidc-provider answer.
+    case 'process-then-hold':
+      // Handled by the caller: both let oidc-provider answer.
       return;
   }
 }

@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
-import type { Connection, HistoryEvent } from '../../utils/model';
-import { completeConsentInPage } from './headless-consent';
+import type { Connection, Endpoints, HistoryEvent } from '../../utils/model';
 import type { ExtensionBrowser } from './chromium';
+import { approveInPage } from './emulators/consent';
+import { pointConnectionAt } from './emulators/override';
+import { completeConsentInPage } from './headless-consent';
 
 /** What an outside observer may read of the extension's database: no secrets store. */
 export interface ObservedState {
@@ -52,6 +54,37 @@ export async function connectWithConsent(
     .waitFor({ timeout: 30_000 });
 }
 
+/** Chooses a provider preset in the add form, fills the client and adds it; returns the new card's id. */
+export async function addPreset(
+  page: Page,
+  provider: 'Jira Cloud' | 'Google',
+  label: string,
+  client: { id: string; secret: string },
+): Promise<string> {
+  const form = page.getByTestId('add-connection-form');
+  await form.getByLabel(provider, { exact: true }).check();
+  await form.getByLabel('Label').fill(label);
+  await form.getByLabel('Client ID').fill(client.id);
+  await form.getByLabel('Client secret').fill(client.secret);
+  return addConnection(page, label);
+}
+
+/** Points a preset at its emulator (the test-only override), reloads, and approves in the consent window. */
+export async function connectAgainst(
+  browser: ExtensionBrowser,
+  page: Page,
+  connectionId: string,
+  endpoints: Endpoints,
+): Promise<void> {
+  await pointConnectionAt(page, connectionId, endpoints);
+  await page.reload();
+  const card = `[data-testid="connection-card"][data-connection-id="${connectionId}"]`;
+  const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
+  await page.locator(card).getByRole('button', { name: 'Connect', exact: true }).click();
+  await approveInPage(await consentWindow);
+  await page.locator(`${card}[data-state="healthy"]`).waitFor({ timeout: 30_000 });
+}
+
 /** Reads connections and history straight from IndexedDB in an extension page (never the secrets). */
 export function readState(page: Page): Promise<ObservedState> {
   return page.evaluate(
@@ -92,4 +125,28 @@ export async function waitForEvent(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for a history event.`);
+}
+
+/** Sends a page request the way @webext-core/messaging does, from an extension page. */
+export function sendFromPage(
+  page: Page,
+  type: string,
+  data: unknown,
+): Promise<{ res?: unknown; err?: unknown }> {
+  return page.evaluate(
+    ([type, data]) =>
+      (
+        globalThis as unknown as {
+          chrome: {
+            runtime: { sendMessage(m: unknown): Promise<{ res?: unknown; err?: unknown }> };
+          };
+        }
+      ).chrome.runtime.sendMessage({
+        id: 1,
+        type,
+        data,
+        timestamp: Date.now(),
+      }),
+    [type, data] as const,
+  );
 }

@@ -2,7 +2,8 @@
 // /authorize (audience, prompt=consent), a token endpoint that takes JSON only and requires the client
 // secret, 1 h access tokens, rotating refresh tokens (only with offline_access) with a reuse leeway after
 // which the whole token family is revoked, 90-day inactivity and 365-day absolute expiry, and
-// /oauth/token/accessible-resources. Records what happened so tests can assert on it.
+// /oauth/token/accessible-resources. Records what happened so tests can assert on it, and can hold a
+// processed token answer back (the crash tests' fault).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Endpoints, Site } from '../../../utils/model';
 import { DEMO_REDIRECT_URI } from '../auth-server';
@@ -59,12 +60,37 @@ export interface AtlassianTokenRequest {
   error?: string;
 }
 
+/**
+ * A fault on the next token requests (`times` of them, else until cleared): the emulator processes the
+ * request in full (rotating the refresh token), records it in `faultedRequests`, then holds the answer
+ * back for `ms` — the window in which a client that dies loses the new refresh token.
+ */
+export interface AtlassianTokenFault {
+  kind: 'process-then-hold';
+  ms: number;
+  times?: number;
+}
+
+/** A retired (rotated) refresh token presented again. */
+export interface AtlassianReuse {
+  /** Seconds since that token was rotated out. */
+  afterSec: number;
+  /** Whether it came inside the reuse leeway (accepted) or after it (the family was revoked). */
+  withinLeeway: boolean;
+}
+
 /** What the emulator saw. */
 export interface AtlassianRecords {
   /** Query parameters of every authorization request. */
   authorizeRequests: Record<string, string>[];
   tokenRequests: AtlassianTokenRequest[];
   refreshSuccesses: number;
+  /** Refresh tokens retired by rotation (counted when the request is processed, before any answer). */
+  refreshTokensRotated: number;
+  /** Every retired refresh token presented again, inside the leeway or after it. */
+  reuses: AtlassianReuse[];
+  /** Token requests whose processed answer a fault held back, recorded as the hold begins. */
+  faultedRequests: { kind: AtlassianTokenFault['kind']; grantType: string }[];
   /** Rotated refresh tokens presented again inside the leeway (accepted). */
   reusedWithinLeeway: number;
   /** Token families revoked because an old refresh token came back after the leeway. */
@@ -81,6 +107,8 @@ export interface AtlassianEmulator {
   records: AtlassianRecords;
   /** The refresh token the family currently accepts without reuse, per family. */
   currentRefreshTokens(): string[];
+  /** Applies `fault` to the next token requests (null clears it). */
+  setFault(fault: AtlassianTokenFault | null): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +152,9 @@ export async function startAtlassianEmulator(
     authorizeRequests: [],
     tokenRequests: [],
     refreshSuccesses: 0,
+    refreshTokensRotated: 0,
+    reuses: [],
+    faultedRequests: [],
     reusedWithinLeeway: 0,
     familiesRevoked: 0,
     resourceRequests: [],
@@ -133,6 +164,16 @@ export async function startAtlassianEmulator(
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const accessTokens = new Map<string, { family: Family | undefined; expiresAt: number }>();
   const families: Family[] = [];
+  let fault: { fault: AtlassianTokenFault; remaining: number } | null = null;
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
 
   function authorize(request: IncomingMessage, response: ServerResponse, url: URL): void {
     const params = url.searchParams;
@@ -221,7 +262,12 @@ export async function startAtlassianEmulator(
   async function token(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const contentType = mediaType(request);
     const raw = await readBody(request);
-    const answer = (status: number, body: Record<string, unknown>, grantType: string) => {
+    const active = fault;
+    if (active) {
+      active.remaining -= 1;
+      if (active.remaining <= 0) fault = null;
+    }
+    const answer = async (status: number, body: Record<string, unknown>, grantType: string) => {
       records.tokenRequests.push({
         grantType,
         contentType,
@@ -229,6 +275,12 @@ export async function startAtlassianEmulator(
         status,
         ...(typeof body['error'] === 'string' ? { error: body['error'] } : {}),
       });
+      if (active) {
+        records.faultedRequests.push({ kind: active.fault.kind, grantType });
+        await sleep(active.fault.ms);
+        // The client may have gone meanwhile (a stopped service worker): nobody is left to answer.
+        if (request.socket.destroyed) return;
+      }
       sendJson(request, response, status, body);
     };
     let parsed: Record<string, unknown> | undefined;
@@ -241,7 +293,7 @@ export async function startAtlassianEmulator(
     }
     if (!parsed || typeof parsed !== 'object') {
       // Atlassian's token endpoint reads JSON bodies; a form body finds none of its fields.
-      answer(
+      await answer(
         400,
         { error: 'invalid_request', error_description: 'Request body must be JSON.' },
         'unknown',
@@ -250,7 +302,7 @@ export async function startAtlassianEmulator(
     }
     const grantType = String(parsed['grant_type'] ?? 'unknown');
     if (parsed['client_id'] !== clientId || parsed['client_secret'] !== clientSecret) {
-      answer(401, { error: 'access_denied', error_description: 'Unauthorized' }, grantType);
+      await answer(401, { error: 'access_denied', error_description: 'Unauthorized' }, grantType);
       return;
     }
     if (grantType === 'authorization_code') {
@@ -263,7 +315,7 @@ export async function startAtlassianEmulator(
         (!code.codeChallenge ||
           pkceMatches(parsed['code_verifier'] as string | undefined, code.codeChallenge));
       if (!valid) {
-        answer(
+        await answer(
           403,
           { error: 'invalid_grant', error_description: 'Invalid authorization code' },
           grantType,
@@ -276,7 +328,7 @@ export async function startAtlassianEmulator(
         family = { startedAt: now(), scope: code.scope, revoked: false, current: '' };
         families.push(family);
       }
-      answer(200, issue(family, code.scope), grantType);
+      await answer(200, issue(family, code.scope), grantType);
       return;
     }
     if (grantType === 'refresh_token') {
@@ -287,32 +339,35 @@ export async function startAtlassianEmulator(
         error_description: 'Unknown or invalid refresh token.',
       };
       if (!record || record.family.revoked) {
-        answer(403, invalid, grantType);
+        await answer(403, invalid, grantType);
         return;
       }
       const { family } = record;
       const expired = now() - family.startedAt > absoluteMs || now() - record.issuedAt > idleMs;
       if (expired) {
-        answer(403, invalid, grantType);
+        await answer(403, invalid, grantType);
         return;
       }
       if (record.rotatedAt !== undefined) {
-        if (now() - record.rotatedAt > leewayMs) {
+        const withinLeeway = now() - record.rotatedAt <= leewayMs;
+        records.reuses.push({ afterSec: (now() - record.rotatedAt) / 1000, withinLeeway });
+        if (!withinLeeway) {
           // Reuse after the leeway looks like theft: every token of the family dies.
           family.revoked = true;
           records.familiesRevoked += 1;
-          answer(403, invalid, grantType);
+          await answer(403, invalid, grantType);
           return;
         }
         records.reusedWithinLeeway += 1;
       } else {
         record.rotatedAt = now();
+        records.refreshTokensRotated += 1;
       }
       records.refreshSuccesses += 1;
-      answer(200, issue(family, family.scope), grantType);
+      await answer(200, issue(family, family.scope), grantType);
       return;
     }
-    answer(400, { error: 'unsupported_grant_type' }, grantType);
+    await answer(400, { error: 'unsupported_grant_type' }, grantType);
   }
 
   function resources(request: IncomingMessage, response: ServerResponse): void {
@@ -354,6 +409,14 @@ export async function startAtlassianEmulator(
     },
     records,
     currentRefreshTokens: () => families.filter((f) => !f.revoked).map((f) => f.current),
-    close: server.close,
+    setFault(next) {
+      fault = next ? { fault: next, remaining: next.times ?? Number.POSITIVE_INFINITY } : null;
+    },
+    async close() {
+      fault = null;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await server.close();
+    },
   };
 }
