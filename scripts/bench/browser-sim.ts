@@ -2,12 +2,12 @@
 // after a night's sleep, lost at a browser restart), delivers token calls while earlier work is still
 // running, and stops the service worker whenever it has been idle for 30 s (R1) — the same for every
 // strategy, so their figures compare.
-import type { FakeAlarm, FakeAlarms } from './fake-alarms';
+import type { FakeAlarm, FakeAlarms } from '../sim/fake-alarms';
 import type { Month, TokenCall } from './month';
 import { classifyCall, emptyTally, tallyCall, type StrategyRun } from './outcome';
 import type { Providers } from './providers';
-import { settle } from './sim-runtime';
-import type { VirtualClock } from './virtual-clock';
+import { settle } from '../sim/sim-runtime';
+import type { VirtualClock } from '../sim/virtual-clock';
 
 /** Chrome stops an extension service worker after about 30 s without events. */
 export const WORKER_IDLE_MS = 30_000;

@@ -21,7 +21,7 @@ import { renderConsole, renderMarkdown } from './report';
 import type { BenchResults, Measured, RunInfo } from './results';
 import { measureSchedulingAtScale } from './scale-node';
 import { measurePagesAtScale } from './scale-pages';
-import { installSimRuntime } from './sim-runtime';
+import { installSimRuntime } from '../sim/sim-runtime';
 
 const { values } = parseArgs({
   options: {

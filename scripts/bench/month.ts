@@ -1,6 +1,6 @@
 // The hostile month every strategy lives through: the same connections, nights, restarts, outages and
 // callers, generated from one seed. Pure: no engine, no I/O.
-import { createRandom, type Random } from './prng';
+import { createRandom, type Random } from '../sim/prng';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -13,13 +13,13 @@ import { listConnections } from '../../utils/store/connections';
 import { openTokenKeeperDb } from '../../utils/store/db';
 import { openVault } from '../../utils/store/vault';
 import { runBrowserMonth } from './browser-sim';
-import { createFakeAlarms } from './fake-alarms';
+import { createFakeAlarms } from '../sim/fake-alarms';
 import type { Month } from './month';
 import type { StrategyRun } from './outcome';
-import { createRandom } from './prng';
+import { createRandom } from '../sim/prng';
 import { createProviders, tokenEndpointOf } from './providers';
-import { useVirtualTimeouts } from './sim-runtime';
-import { createVirtualClock } from './virtual-clock';
+import { useVirtualTimeouts } from '../sim/sim-runtime';
+import { createVirtualClock } from '../sim/virtual-clock';
 
 /** The name our engine has in the report. */
 export const OUR_ENGINE = 'Token Keeper (this engine)';

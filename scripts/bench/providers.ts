@@ -5,8 +5,8 @@ import * as oauth from 'oauth4webapi';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import type { TokenSet } from '../../utils/oauth/client';
 import type { ConnectionSpec, Month, Outage } from './month';
-import type { Random } from './prng';
-import type { VirtualClock } from './virtual-clock';
+import type { Random } from '../sim/prng';
+import type { VirtualClock } from '../sim/virtual-clock';
 
 /** One connection's grant as the provider sees it. */
 interface GrantState {

@@ -7,10 +7,10 @@ import { REFRESH_ALARM, SWEEP_ALARM } from '../../utils/engine/scheduler';
 import { commit } from '../../utils/store/commit';
 import { openTokenKeeperDb, type TokenKeeperDb } from '../../utils/store/db';
 import { openVault } from '../../utils/store/vault';
-import { createFakeAlarms } from './fake-alarms';
+import { createFakeAlarms } from '../sim/fake-alarms';
 import { median } from './stats';
 import { syntheticConnections, syntheticHistory } from './synthetic';
-import { createVirtualClock } from './virtual-clock';
+import { createVirtualClock } from '../sim/virtual-clock';
 
 /** Scheduling passes at scale (ms, medians) and the stored data's size. */
 export interface SchedulingAtScale {

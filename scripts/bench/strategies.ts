@@ -7,12 +7,12 @@
 // less than a minute left.
 import { classifyTokenError } from '../../utils/oauth/classify';
 import { runBrowserMonth, type SimulatedExtension } from './browser-sim';
-import { createFakeAlarms } from './fake-alarms';
+import { createFakeAlarms } from '../sim/fake-alarms';
 import type { ConnectionSpec, Month } from './month';
 import type { StrategyRun } from './outcome';
-import { createRandom } from './prng';
+import { createRandom } from '../sim/prng';
 import { createProviders, tokenEndpointOf, type Providers } from './providers';
-import { createVirtualClock, type VirtualClock } from './virtual-clock';
+import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
 
 /** What a competing strategy keeps per connection (in `chrome.storage`, so it survives the worker). */
 interface HeldToken {

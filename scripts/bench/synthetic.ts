@@ -1,7 +1,7 @@
 // Synthetic connections and history for the scale measurements: the shapes the engine stores, in the
 // proportions a busy month produces (mostly refreshes, some failures with their retries and recoveries).
 import type { Connection, HistoryEvent } from '../../utils/model';
-import { createRandom } from './prng';
+import { createRandom } from '../sim/prng';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -60,7 +60,11 @@ function install(): void {
     const names = args[0] as string | string[];
     const mode = (args[1] as IDBTransactionMode | undefined) ?? 'readonly';
     const stores = typeof names === 'string' ? [names] : [...names];
-    const fault = hook?.({ method: 'transaction', stores, write: mode !== 'readonly' }, this);
+    // An upgrade's own transaction is opened by fake-indexeddb itself, not by the code under test.
+    const fault =
+      mode === 'versionchange'
+        ? undefined
+        : hook?.({ method: 'transaction', stores, write: mode !== 'readonly' }, this);
     if (fault !== undefined) throw new DOMException('Injected fault', nameOf(fault));
     return (openTransaction as (...a: unknown[]) => IDBTransaction).apply(this, args);
   } as typeof dbProto.transaction;

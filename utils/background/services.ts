@@ -118,6 +118,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       getSettings,
       onChange,
       onScheduleChange: rearm,
+      beforeRequest: () => scheduler.wakeSoon(),
       grant: platform.grant,
       requestOptions: platform.requestOptions,
       sleep: platform.sleep,

@@ -69,6 +69,8 @@ export interface RefresherDeps {
   secrets?: SecretKeeper;
   /** Called after every attempt's outcome is stored, so the refresh alarm follows the new plan (R2). */
   onScheduleChange?: () => Promise<void>;
+  /** Called before a token request leaves: a worker that dies while it is out must be woken soon (R5). */
+  beforeRequest?: () => Promise<void>;
 }
 
 /** Options of one refresh request. */
@@ -260,6 +262,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       return { outcome: storageTrouble(connection), retryQuickly: false };
     }
     changed();
+    await deps.beforeRequest?.().catch(() => undefined);
 
     let tokens: TokenSet;
     try {

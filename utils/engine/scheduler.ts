@@ -14,6 +14,9 @@ export const REFRESH_ALARM = 'refresh';
 /** The periodic safety net: catches anything missed and prunes history. */
 export const SWEEP_ALARM = 'sweep';
 
+/** How soon a worker that died mid-work is woken again by the watchdog alarm. */
+export const WATCHDOG_MS = 60_000;
+
 /** How many connections refresh at the same time during a catch-up. */
 const CATCH_UP_CONCURRENCY = 4;
 
@@ -34,6 +37,8 @@ export interface Scheduler {
   onAlarm(alarm: { name: string }): Promise<void>;
   /** Points the refresh alarm at the earliest scheduled refresh (call after any schedule change). */
   arm(): Promise<void>;
+  /** Makes sure the worker wakes within a minute (before a token request leaves, see R5). */
+  wakeSoon(): Promise<void>;
 }
 
 /** Builds the scheduler. */
@@ -65,6 +70,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     await deps.alarms.create(REFRESH_ALARM, { when: best });
   }
 
+  /**
+   * Makes sure the worker wakes by `WATCHDOG_MS` from now: set before work that a dying worker could cut
+   * short (a fired alarm's refreshes, a token request in flight), so the next start settles it (R1).
+   */
+  async function wakeSoon(): Promise<void> {
+    const by = deps.clock.now() + WATCHDOG_MS;
+    const existing = await deps.alarms.get(REFRESH_ALARM);
+    if (existing && existing.scheduledTime <= by) return;
+    await deps.alarms.create(REFRESH_ALARM, { when: by });
+  }
+
   // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
   let arming: Promise<void> | undefined;
   let armAgain = false;
@@ -76,7 +92,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     arming = (async () => {
       do {
         armAgain = false;
-        await armOnce();
+        try {
+          await armOnce();
+        } catch {
+          // The plan could not be read: wake soon and try again rather than leave no alarm at all.
+          await wakeSoon();
+        }
       } while (armAgain);
     })().finally(() => {
       arming = undefined;
@@ -105,28 +126,39 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function reconcile(): Promise<void> {
-    const settings = await deps.getSettings();
-    await ensureSweep(settings);
-    await refreshDue('startup', true);
-    await arm();
+    try {
+      await ensureSweep(await deps.getSettings());
+      await refreshDue('startup', true);
+    } catch (error) {
+      // Storage failed part-way: the alarm below brings the worker back to finish the job.
+      await wakeSoon();
+      throw error;
+    } finally {
+      await arm();
+    }
   }
 
   async function onAlarm(alarm: { name: string }): Promise<void> {
-    if (alarm.name === REFRESH_ALARM) {
-      await refreshDue('alarm', false);
-    } else if (alarm.name === SWEEP_ALARM) {
-      const settings = await deps.getSettings();
-      await deps.refresher.secrets.flush();
-      await refreshDue('sweep', true);
-      await pruneHistory(deps.db, deps.clock.now() - settings.historyRetentionDays * 86_400_000);
-      await capHistory(deps.db);
-    } else {
-      return;
+    if (alarm.name !== REFRESH_ALARM && alarm.name !== SWEEP_ALARM) return;
+    // The one-shot alarm that fired is gone: a worker dying in what follows must still be woken again.
+    await wakeSoon();
+    try {
+      if (alarm.name === REFRESH_ALARM) {
+        await refreshDue('alarm', false);
+      } else {
+        const settings = await deps.getSettings();
+        await ensureSweep(settings);
+        await deps.refresher.secrets.flush();
+        await refreshDue('sweep', true);
+        await pruneHistory(deps.db, deps.clock.now() - settings.historyRetentionDays * 86_400_000);
+        await capHistory(deps.db);
+      }
+    } finally {
+      await arm();
     }
-    await arm();
   }
 
-  return { reconcile, onAlarm, arm };
+  return { reconcile, onAlarm, arm, wakeSoon };
 }
 
 async function runLimited<T>(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { firesAt, runBrowserMonth, type SimulatedExtension } from '@/scripts/bench/browser-sim';
-import { createFakeAlarms } from '@/scripts/bench/fake-alarms';
+import { createFakeAlarms } from '@/scripts/sim/fake-alarms';
 import { buildMonth, DEFAULT_MONTH, type Month } from '@/scripts/bench/month';
-import { createRandom } from '@/scripts/bench/prng';
+import { createRandom } from '@/scripts/sim/prng';
 import { createProviders } from '@/scripts/bench/providers';
-import { createVirtualClock } from '@/scripts/bench/virtual-clock';
+import { createVirtualClock } from '@/scripts/sim/virtual-clock';
 
 const HOUR = 3_600_000;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonth, DEFAULT_MONTH, GOOGLE_LIKE, type Month } from '@/scripts/bench/month';
 import { lifetimesElapsed, recoveries } from '@/scripts/bench/outcome';
-import { createRandom } from '@/scripts/bench/prng';
+import { createRandom } from '@/scripts/sim/prng';
 import { createProviders, tokenEndpointOf } from '@/scripts/bench/providers';
-import { createVirtualClock } from '@/scripts/bench/virtual-clock';
+import { createVirtualClock } from '@/scripts/sim/virtual-clock';
 
 const HOUR = 3_600_000;
 

@@ -12,6 +12,31 @@ const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 let pendingTasks = 0;
 let installed = false;
+let cryptoFault: ((operation: 'encrypt' | 'decrypt') => boolean) | undefined;
+
+/** Sets (or removes) the hook that makes an AES-GCM operation fail with `OperationError` (fault injection). */
+export function setCryptoFaultHook(hook?: (operation: 'encrypt' | 'decrypt') => boolean): void {
+  cryptoFault = hook;
+}
+
+/** Opens a sealed secret with the simulation's key, outside the engine (for invariant checks). */
+export function openSealedWith(
+  key: unknown,
+  sealed: { connectionId: string; iv: Uint8Array; data: ArrayBuffer },
+): unknown {
+  const { benchAesGcmKey } = key as BenchAesKey;
+  const all = Buffer.from(sealed.data);
+  const decipher = createDecipheriv('aes-256-gcm', benchAesGcmKey, Buffer.from(sealed.iv));
+  decipher.setAAD(Buffer.from(sealed.connectionId));
+  decipher.setAuthTag(all.subarray(all.length - 16));
+  const plain = Buffer.concat([
+    decipher.update(all.subarray(0, all.length - 16)),
+    decipher.final(),
+  ]);
+  return JSON.parse(plain.toString('utf8'));
+}
+
+const injected = () => Promise.reject(new DOMException('Injected fault', 'OperationError'));
 
 /** A stand-in for a non-extractable AES-GCM `CryptoKey` (structured-cloneable, so IndexedDB keeps it). */
 interface BenchAesKey {
@@ -46,12 +71,20 @@ export async function settle(): Promise<void> {
 }
 
 /** Routes `setTimeout`/`clearTimeout` to `clock` until the returned function is called. */
-export function useVirtualTimeouts(clock: VirtualClock): () => void {
+export function useVirtualTimeouts(
+  clock: VirtualClock,
+  /** Wraps each callback when it is set (the chaos simulator ties it to the worker that set it). */
+  wrap: (callback: () => void) => () => void = (callback) => callback,
+): () => void {
   const virtualSetTimeout = ((
     callback: (...args: unknown[]) => void,
     ms?: number,
     ...args: unknown[]
-  ) => clock.setTimer(() => callback(...args), ms ?? 0)) as unknown as typeof setTimeout;
+  ) =>
+    clock.setTimer(
+      wrap(() => callback(...args)),
+      ms ?? 0,
+    )) as unknown as typeof setTimeout;
   const virtualClearTimeout = ((id: unknown) => {
     if (typeof id === 'number') clock.clearTimer(id);
   }) as typeof clearTimeout;
@@ -86,6 +119,7 @@ function installSyncAesGcm(): void {
   );
   define('encrypt', (params: AesGcmParams, key: unknown, data: BufferSource) => {
     if (!isBenchKey(key)) return realEncrypt(params, key as CryptoKey, data);
+    if (cryptoFault?.('encrypt')) return injected();
     const cipher = createCipheriv('aes-256-gcm', key.benchAesGcmKey, bytes(params.iv));
     if (params.additionalData) cipher.setAAD(bytes(params.additionalData));
     const sealed = Buffer.concat([cipher.update(bytes(data)), cipher.final(), cipher.getAuthTag()]);
@@ -93,6 +127,7 @@ function installSyncAesGcm(): void {
   });
   define('decrypt', (params: AesGcmParams, key: unknown, data: BufferSource) => {
     if (!isBenchKey(key)) return realDecrypt(params, key as CryptoKey, data);
+    if (cryptoFault?.('decrypt')) return injected();
     const all = bytes(data);
     const decipher = createDecipheriv('aes-256-gcm', key.benchAesGcmKey, bytes(params.iv));
     if (params.additionalData) decipher.setAAD(bytes(params.additionalData));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeAlarms } from '@/scripts/bench/fake-alarms';
-import { createVirtualClock } from '@/scripts/bench/virtual-clock';
+import { createFakeAlarms } from '@/scripts/sim/fake-alarms';
+import { createVirtualClock } from '@/scripts/sim/virtual-clock';
 
 const T0 = Date.UTC(2026, 2, 2, 7);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, hashSeed } from '@/scripts/bench/prng';
+import { createRandom, hashSeed } from '@/scripts/sim/prng';
 
 describe('createRandom', () => {
   it('gives the same numbers for the same seed', () => {
