@@ -174,6 +174,18 @@ export interface ConnectionStatus {
   busy: boolean;
 }
 
+/** Why the worker could not start its engine (open the database and the vault); it keeps retrying. */
+export interface StartupProblem {
+  /** The last attempt's error, redacted English diagnostic text (shown as it is). */
+  reason: string;
+  /** How many attempts have failed since the worker started. */
+  attempts: number;
+  /** When the last attempt failed (epoch ms). */
+  failedAt: number;
+  /** When the next attempt starts; once it has passed, an attempt is under way. */
+  retryAt: number;
+}
+
 /** Everything the popup needs in one message. */
 export interface StatusSnapshot {
   /** The worker's clock when the snapshot was taken (epoch ms). */
