@@ -192,6 +192,11 @@ export interface StatusSnapshot {
   now: number;
   enabled: boolean;
   connections: ConnectionStatus[];
+  /**
+   * Set while the worker cannot start: the connections and settings are then unknown (not empty), so
+   * `connections` is `[]` and `enabled` true, and pages show only the problem.
+   */
+  problem?: StartupProblem;
 }
 
 /** The result of a refresh request. */
