@@ -56,7 +56,10 @@ export type ActionResult<T = undefined> =
  * Pages send the first group; the worker broadcasts `statusChanged`.
  */
 export interface ProtocolMap {
-  /** The snapshot; while the worker cannot start, one with `problem` set (every other request then rejects with {@link WorkerUnavailableError}). */
+  /**
+   * The status; while the worker cannot start, a snapshot with `problem` set (every other request
+   * then rejects with {@link WorkerUnavailableError}).
+   */
   getStatus(): StatusSnapshot;
   refreshNow(data: { connectionId: string }): RefreshOutcome;
   getHistory(data: HistoryQuery): HistoryPage;
