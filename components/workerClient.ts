@@ -1,4 +1,5 @@
 import {
+  isWorkerUnavailable,
   onMessage,
   sendMessage,
   type ActionResult,
@@ -14,6 +15,7 @@ import {
 import type { ConnectionStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
 import type { Settings, SettingsResult } from '@/utils/settings';
 import { t } from './i18n';
+import { describeStartupProblem } from './startupProblem';
 
 /** Called with every snapshot the worker broadcasts. */
 export type StatusListener = (snapshot: StatusSnapshot) => void;
@@ -89,8 +91,12 @@ export const workerClient: WorkerClient = {
 const UNREACHABLE =
   /receiving end does not exist|could not establish connection|message port closed|^no response$|extension context invalidated/i;
 
-/** A sentence for a message that failed: the worker's own words, or that it could not be reached. */
-export function describeSendError(error: unknown): string {
+/**
+ * A sentence for a message that failed: the worker's own words, that it could not be reached, or —
+ * when it could not start — the same sentence as the status banner.
+ */
+export function describeSendError(error: unknown, now: number = Date.now()): string {
+  if (isWorkerUnavailable(error)) return describeStartupProblem(error.problem, now);
   const detail = (error instanceof Error ? error.message : String(error)).trim();
   if (detail === '') return t('workerFailedSilently');
   return UNREACHABLE.test(detail) ? t('workerUnreachable', detail) : detail;

@@ -6,8 +6,10 @@ import {
   parseNotificationId,
 } from '@/utils/background/alerts';
 import { registerHandlers } from '@/utils/background/register';
-import { createServices, type Services } from '@/utils/background/services';
+import { createServices, type Platform } from '@/utils/background/services';
+import { answerExternal, superviseServices } from '@/utils/background/service-start';
 import { sendMessage } from '@/utils/messaging';
+import type { StatusSnapshot } from '@/utils/model';
 
 /** Extension API calls reset Chrome's 30 s idle timer, so long refreshes are not cut off. */
 function keepAlive<T>(work: () => Promise<T>): Promise<T> {
@@ -16,9 +18,15 @@ function keepAlive<T>(work: () => Promise<T>): Promise<T> {
 }
 
 // Wiring only (R1, R2): every listener is registered synchronously on each worker start,
-// and the engine reconciles right away — this covers install, update, browser start and re-enable.
+// and the engine reconciles as soon as it has started — this covers install, update, browser start
+// and re-enable. A start that fails is retried with backoff; meanwhile the badge and pages say so.
 export default defineBackground(() => {
-  const ready = createServices({
+  const broadcast = (snapshot: StatusSnapshot) => {
+    // No page open is the normal case: nobody to tell.
+    void sendMessage('statusChanged', snapshot).catch(() => undefined);
+    void paintBadge(browser.action, snapshot);
+  };
+  const platform: Platform = {
     alarms: browser.alarms,
     authorize: async (url) => {
       const redirect = await browser.identity.launchWebAuthFlow({ url, interactive: true });
@@ -26,11 +34,7 @@ export default defineBackground(() => {
       return redirect;
     },
     redirectUri: browser.identity.getRedirectURL(),
-    broadcast: (snapshot) => {
-      // No page open is the normal case: nobody to tell.
-      void sendMessage('statusChanged', snapshot).catch(() => undefined);
-      void paintBadge(browser.action, snapshot);
-    },
+    broadcast,
     alerts: createNotificationAlerts(
       browser.notifications,
       browser.runtime.getURL('/icon/128.png'),
@@ -38,14 +42,11 @@ export default defineBackground(() => {
     isOnline: () => navigator.onLine,
     keepAlive,
     extensionId: browser.runtime.id,
-  });
-  const withServices = (task: (services: Services) => Promise<unknown>) =>
-    void ready
-      .then(task)
-      .catch((error: unknown) => console.error('Token Keeper worker task failed', error));
+  };
+  const startup = superviseServices({ start: () => createServices(platform), broadcast });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    withServices(async (services) => {
+    startup.whenReady(async (services) => {
       await services.scheduler.onAlarm(alarm);
       services.changed();
     });
@@ -54,7 +55,7 @@ export default defineBackground(() => {
     const target = parseNotificationId(notificationId, buttonIndex);
     if (!target) return;
     void browser.notifications.clear(notificationId);
-    withServices(async (services) => {
+    startup.whenReady(async (services) => {
       if (target.action === 'retry')
         await services.refresher.refresh(target.connectionId, 'manual');
       else if (target.action === 'reconnect') await services.lifecycle.connect(target.connectionId);
@@ -64,12 +65,12 @@ export default defineBackground(() => {
   browser.notifications.onClicked.addListener((notificationId) => {
     if (parseNotificationId(notificationId)) void browser.runtime.openOptionsPage();
   });
-  registerHandlers(ready, browser.runtime.id);
+  registerHandlers(startup, browser.runtime.id);
   // Other extensions: answered only when allow-listed per connection; never a refresh token (R7).
   browser.runtime.onMessageExternal.addListener((message, sender) =>
-    ready.then((services) => services.access.answerExternal(message, sender.id)),
+    answerExternal(startup, message, sender.id),
   );
-  withServices(async (services) => {
+  startup.whenReady(async (services) => {
     await services.scheduler.reconcile();
     services.changed();
   });

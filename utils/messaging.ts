@@ -7,6 +7,7 @@ import type {
   HistoryEvent,
   HistoryKind,
   RefreshOutcome,
+  StartupProblem,
   StatusSnapshot,
   StoredError,
 } from './model';
@@ -55,6 +56,10 @@ export type ActionResult<T = undefined> =
  * Pages send the first group; the worker broadcasts `statusChanged`.
  */
 export interface ProtocolMap {
+  /**
+   * The status; while the worker cannot start, a snapshot with `problem` set (every other request
+   * then rejects with {@link WorkerUnavailableError}).
+   */
   getStatus(): StatusSnapshot;
   refreshNow(data: { connectionId: string }): RefreshOutcome;
   getHistory(data: HistoryQuery): HistoryPage;
@@ -88,6 +93,33 @@ export interface ProtocolMap {
   wipeAllData(): ActionResult<{ connections: number }>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
+}
+
+/** The code of every request refused because the worker could not start (pages, other extensions). */
+export const WORKER_UNAVAILABLE = 'worker_unavailable';
+
+/**
+ * What a page request other than `getStatus` rejects with while the worker cannot start. Its own
+ * properties cross the message boundary (the messaging library copies them), so the page gets the
+ * same {@link StartupProblem} that `getStatus` puts on the snapshot.
+ */
+export class WorkerUnavailableError extends Error {
+  override name = 'WorkerUnavailableError';
+  readonly code = WORKER_UNAVAILABLE;
+
+  constructor(readonly problem: StartupProblem) {
+    super(`Token Keeper could not open its storage (${problem.reason}); it keeps retrying.`);
+  }
+}
+
+/** Whether a failed request was refused because the worker could not start (works on deserialized errors). */
+export function isWorkerUnavailable(error: unknown): error is { problem: StartupProblem } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === WORKER_UNAVAILABLE &&
+    typeof (error as { problem?: { reason?: unknown } }).problem?.reason === 'string'
+  );
 }
 
 export type { NewConnectionInput };

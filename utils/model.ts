@@ -174,12 +174,29 @@ export interface ConnectionStatus {
   busy: boolean;
 }
 
+/** Why the worker could not start its engine (open the database and the vault); it keeps retrying. */
+export interface StartupProblem {
+  /** The last attempt's error, redacted English diagnostic text (shown as it is). */
+  reason: string;
+  /** How many attempts have failed since the worker started. */
+  attempts: number;
+  /** When the last attempt failed (epoch ms). */
+  failedAt: number;
+  /** When the next attempt starts; once it has passed, an attempt is under way. */
+  retryAt: number;
+}
+
 /** Everything the popup needs in one message. */
 export interface StatusSnapshot {
   /** The worker's clock when the snapshot was taken (epoch ms). */
   now: number;
   enabled: boolean;
   connections: ConnectionStatus[];
+  /**
+   * Set while the worker cannot start: the connections and settings are then unknown (not empty), so
+   * `connections` is `[]` and `enabled` true, and pages show only the problem.
+   */
+  problem?: StartupProblem;
 }
 
 /** The result of a refresh request. */

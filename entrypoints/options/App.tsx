@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { StartupBanner } from '@/components/StartupBanner';
 import { t, type MessageKey } from '@/components/i18n';
 import { needsAttention } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -40,9 +41,15 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
   const main = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
 
+  // While the worker cannot start nothing it keeps can be read: show the problem instead of the sections.
+  const problem = snapshot?.problem;
+  const failing = problem !== undefined;
+  const status = failing ? null : snapshot;
+  const section = failing ? null : route.section;
+
   useEffect(() => {
     let active = true;
-    // On failure the URI stays "…"; the banner below already says the worker is unreachable.
+    // On failure the URI stays "…"; the banner already says why. Asked again once the worker has started.
     client.getRedirectUrl().then(
       (url) => active && setRedirectUrl(url),
       () => undefined,
@@ -50,7 +57,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
     return () => {
       active = false;
     };
-  }, [client]);
+  }, [client, failing]);
 
   useEffect(() => {
     // After a section link, move focus to the new section's heading so a screen reader follows.
@@ -61,7 +68,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
     main.current?.querySelector<HTMLElement>('h2')?.focus();
   }, [route.section]);
 
-  const connections = snapshot?.connections ?? null;
+  const connections = status?.connections ?? null;
   const attention = connections?.filter((c) => needsAttention(c, now)).length ?? 0;
 
   return (
@@ -92,14 +99,15 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
       </header>
 
       {error && <ErrorBanner message={error} onRetry={reload} />}
-      {snapshot && !snapshot.enabled && (
+      {problem && <StartupBanner problem={problem} now={now} />}
+      {status && !status.enabled && (
         <p class="banner" data-testid="refresh-off">
           {t('refreshOffOptions')} <a href="#settings">{t('sectionSettings')}</a>
         </p>
       )}
 
       <main ref={main} class="options-main">
-        {route.section === 'connections' && (
+        {section === 'connections' && (
           <ConnectionsSection
             connections={connections}
             now={now}
@@ -110,7 +118,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
           />
         )}
-        {route.section === 'settings' && (
+        {section === 'settings' && (
           <>
             <SettingsSection
               load={client.getSettings}
@@ -121,18 +129,18 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
           </>
         )}
         {/* Not held back for the status: the first page of events is read meanwhile. */}
-        {route.section === 'history' && (
+        {section === 'history' && (
           <HistorySection
             connections={connections}
             loadPage={client.getHistory}
             exportHistory={client.exportHistory}
             clearHistory={client.clearHistory}
             loadSettings={client.getSettings}
-            refreshKey={snapshot?.now ?? null}
+            refreshKey={status?.now ?? null}
           />
         )}
-        {route.section === 'health' && snapshot && (
-          <HealthSection loadHealth={client.getHealth} refreshKey={snapshot.now} />
+        {section === 'health' && status && (
+          <HealthSection loadHealth={client.getHealth} refreshKey={status.now} />
         )}
       </main>
     </div>

@@ -1,5 +1,6 @@
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { StartupBanner } from '@/components/StartupBanner';
 import { t } from '@/components/i18n';
 import { needsAttention, summarize } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -18,7 +19,10 @@ export function App({ client, openOptions }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
   // One timer for the whole popup: every countdown and "2 min ago" reads this.
   const now = useNow(clock);
-  const connections = snapshot?.connections ?? [];
+  // While the worker cannot start, its connections are unknown: show the problem, not "no connections".
+  const problem = snapshot?.problem;
+  const status = problem ? null : snapshot;
+  const connections = status?.connections ?? [];
   // What needs the person comes first: with fifty connections, a failing one must not hide below the fold.
   const ordered = [
     ...connections.filter((c) => needsAttention(c, now)),
@@ -39,7 +43,7 @@ export function App({ client, openOptions }: AppProps) {
     <main class="popup">
       <header class="popup-header">
         <h1>{t('extName')}</h1>
-        {snapshot && connections.length > 0 && (
+        {status && connections.length > 0 && (
           <p
             class={`summary ${tone}`}
             data-testid="summary"
@@ -53,15 +57,17 @@ export function App({ client, openOptions }: AppProps) {
 
       {error && <ErrorBanner message={error} onRetry={reload} />}
 
+      {problem && <StartupBanner problem={problem} now={now} />}
+
       {!snapshot && !error && <p class="muted">{t('loading')}</p>}
 
-      {snapshot && !snapshot.enabled && (
+      {status && !status.enabled && (
         <p class="banner" data-testid="refresh-off">
           {t('refreshOffPopup')}
         </p>
       )}
 
-      {snapshot && connections.length === 0 && (
+      {status && connections.length === 0 && (
         <section class="empty" data-testid="empty-state" aria-labelledby="empty-title">
           <h2 id="empty-title">{t('summaryEmpty')}</h2>
           <p class="muted">{t('emptyExplain')}</p>

@@ -21,11 +21,15 @@ export interface NotificationsApi {
   clear(id: string): Promise<boolean>;
 }
 
-/** The parts of `browser.action` used for the badge. */
+/** The parts of `browser.action` used for the badge and its tooltip. */
 export interface BadgeApi {
   setBadgeText(details: { text: string }): Promise<void>;
   setBadgeBackgroundColor(details: { color: string }): Promise<void>;
+  setTitle(details: { title: string }): Promise<void>;
 }
+
+/** The badge's colour while the worker cannot start (the red of "needs reconnect"). */
+export const START_FAILED_BADGE_COLOR = '#c5221f';
 
 const BUTTON_TITLES: Record<AlertAction, MessageKey> = {
   retry: 'alertButtonRetry',
@@ -95,9 +99,25 @@ export function createNotificationAlerts(
   };
 }
 
-/** Paints the toolbar badge from a status snapshot. */
-export async function paintBadge(badge: BadgeApi, snapshot: StatusSnapshot): Promise<void> {
-  const { text, color } = badgeFor(snapshot.connections, snapshot.now);
-  await badge.setBadgeBackgroundColor({ color });
-  await badge.setBadgeText({ text });
+/**
+ * Paints the toolbar badge and its tooltip from a status snapshot: a red "!" saying why while the
+ * worker cannot start, otherwise the count of connections needing attention under the plain name.
+ */
+export async function paintBadge(
+  badge: BadgeApi,
+  snapshot: StatusSnapshot,
+  /** Where the words come from; tests pass the English catalog. */
+  lookup: MessageLookup = browserLookup,
+): Promise<void> {
+  const text = (key: MessageKey, args: string[] = []) => lookup(key, args) || key;
+  const paint = snapshot.problem
+    ? {
+        text: '!',
+        color: START_FAILED_BADGE_COLOR,
+        title: text('badgeStartFailed', [snapshot.problem.reason]),
+      }
+    : { ...badgeFor(snapshot.connections, snapshot.now), title: text('extName') };
+  await badge.setBadgeBackgroundColor({ color: paint.color });
+  await badge.setBadgeText({ text: paint.text });
+  await badge.setTitle({ title: paint.title });
 }

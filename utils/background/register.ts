@@ -1,16 +1,18 @@
 import { onMessage } from '../messaging';
-import {
-  createHandlers,
-  isOwnPage,
-  type Handlers,
-  type PageRequests,
-  type Sender,
-} from './handlers';
+import { isOwnPage, type Handlers, type PageRequests, type Sender } from './handlers';
+import { handlersFor } from './service-start';
 import type { Services } from './services';
+import type { Startup } from './startup';
 
-/** Registers every page-request handler synchronously; each waits for the services it needs. */
-export function registerHandlers(ready: Promise<Services>, extensionId: string): void {
-  const handlers = ready.then(createHandlers);
+/**
+ * Registers every page-request handler synchronously; each waits until the start's state is known,
+ * then runs on the services, or answers with the start's problem while it fails.
+ */
+export function registerHandlers(
+  startup: Startup<Services>,
+  extensionId: string,
+  now: () => number = Date.now,
+): void {
   const types = [
     'getStatus',
     'refreshNow',
@@ -30,7 +32,7 @@ export function registerHandlers(ready: Promise<Services>, extensionId: string):
     'setExternalAccess',
     'wipeAllData',
   ] as const satisfies readonly (keyof PageRequests)[];
-  const dispatch = createDispatcher(handlers, extensionId);
+  const dispatch = createDispatcher(handlersFor(startup, now), extensionId);
   for (const type of types) {
     onMessage(
       type,
@@ -39,12 +41,15 @@ export function registerHandlers(ready: Promise<Services>, extensionId: string):
   }
 }
 
-/** Answers one page request: refuses any sender but this extension's own pages (R7), then runs the handler. */
-export function createDispatcher(handlers: Promise<Handlers>, extensionId: string) {
+/**
+ * Answers one page request: refuses any sender but this extension's own pages (R7), then runs the
+ * handler that `handlers` gives for this moment.
+ */
+export function createDispatcher(handlers: () => Promise<Handlers>, extensionId: string) {
   return async (type: keyof PageRequests, data: unknown, sender: Sender): Promise<unknown> => {
     if (!isOwnPage(sender, extensionId))
       throw new Error('Token Keeper answers only its own pages.');
-    const handler = (await handlers)[type] as (data: unknown) => Promise<unknown>;
+    const handler = (await handlers())[type] as (data: unknown) => Promise<unknown>;
     return handler(data);
   };
 }

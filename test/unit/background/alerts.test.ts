@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Alert } from '@/utils/engine/attention';
-import { createNotificationAlerts, type NotificationsApi } from '@/utils/background/alerts';
-import type { Connection } from '@/utils/model';
+import {
+  createNotificationAlerts,
+  paintBadge,
+  type BadgeApi,
+  type NotificationsApi,
+} from '@/utils/background/alerts';
+import { problemSnapshot } from '@/utils/background/service-start';
+import type { Connection, ConnectionStatus, StatusSnapshot } from '@/utils/model';
 import { englishLookup } from '../components/catalog';
 
 const ICON = 'chrome-extension://id/icon/128.png';
@@ -72,5 +78,47 @@ describe('createNotificationAlerts', () => {
       message: 'alertRefreshKeepsFailing',
       buttons: [{ title: 'alertButtonOpen' }],
     });
+  });
+});
+
+/** A toolbar button that remembers the last of each paint. */
+function recordingBadge() {
+  const painted: { text?: string; color?: string; title?: string } = {};
+  const api: BadgeApi = {
+    setBadgeText: async ({ text }) => void (painted.text = text),
+    setBadgeBackgroundColor: async ({ color }) => void (painted.color = color),
+    setTitle: async ({ title }) => void (painted.title = title),
+  };
+  return { api, painted };
+}
+
+describe('paintBadge', () => {
+  const NOW = Date.UTC(2026, 10, 22, 12);
+  const failing = problemSnapshot(
+    { reason: 'QuotaExceededError', attempts: 3, failedAt: NOW, retryAt: NOW + 4000 },
+    NOW,
+  );
+  const retrying = { state: 'retrying', expiresAt: NOW - 1 } as ConnectionStatus;
+  const recovered: StatusSnapshot = { now: NOW + 5000, enabled: true, connections: [retrying] };
+
+  it('warns with a red "!" and says why in the tooltip while the worker cannot start', async () => {
+    const badge = recordingBadge();
+
+    await paintBadge(badge.api, failing, englishLookup);
+
+    expect(badge.painted).toEqual({
+      text: '!',
+      color: '#c5221f',
+      title: 'Token Keeper could not start and is retrying: QuotaExceededError',
+    });
+  });
+
+  it('is painted normally again, under the plain name, once the worker has started', async () => {
+    const badge = recordingBadge();
+
+    await paintBadge(badge.api, failing, englishLookup);
+    await paintBadge(badge.api, recovered, englishLookup);
+
+    expect(badge.painted).toEqual({ text: '1', color: '#b06000', title: 'Token Keeper' });
   });
 });

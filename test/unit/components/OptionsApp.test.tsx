@@ -4,9 +4,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import type { StatusSnapshot } from '@/utils/model';
 import type { StatusListener, WorkerClient } from '@/components/workerClient';
+import { formatTime } from '@/components/format';
 import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
-import { deferred, makeConnection, makeSnapshot, NOW, settle, grantAll } from './fixtures';
+import {
+  deferred,
+  makeConnection,
+  makeProblemSnapshot,
+  makeSnapshot,
+  NOW,
+  settle,
+  grantAll,
+} from './fixtures';
 
 const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
 
@@ -67,6 +76,44 @@ describe('options App', () => {
     expect(screen.getByLabelText<HTMLInputElement>('Issuer URL').value).toBe(
       'http://127.0.0.1:9555',
     );
+  });
+
+  it('shows why the worker could not start in place of the sections', async () => {
+    location.hash = '#settings';
+    const { client } = fakeWorker(makeProblemSnapshot());
+
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    expect(screen.getByTestId('startup-problem').querySelector('p')?.textContent).toBe(
+      'Token Keeper could not open its storage: QuotaExceededError: the disk is full. ' +
+        `Retrying at ${formatTime(NOW + 4000)}…`,
+    );
+    expect(screen.queryAllByRole('heading', { level: 2 })).toEqual([]);
+    expect(screen.queryByTestId('refresh-off')).toBeNull();
+  });
+
+  it('drops the banner once the worker has started, and shows the section with the redirect URI', async () => {
+    const { client, broadcast } = fakeWorker(makeProblemSnapshot());
+    let started = false;
+    client.getRedirectUrl = vi.fn(async () => {
+      if (!started) throw new Error('worker_unavailable');
+      return REDIRECT;
+    });
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+    const before = screen.queryByTestId('startup-problem');
+
+    started = true;
+    broadcast(makeSnapshot([makeConnection({ state: 'new' })], NOW + 5000));
+    // One turn for the render and its effect, one for the effect's reply.
+    await settle();
+    await settle();
+
+    expect(before).toBeTruthy();
+    expect(screen.queryByTestId('startup-problem')).toBeNull();
+    expect(screen.getByTestId('connection-card').dataset.state).toBe('new');
+    expect(screen.getByTestId('redirect-uri').textContent).toBe(REDIRECT);
   });
 
   it('moves between the four sections through the navigation, one at a time', async () => {

@@ -2,8 +2,10 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusSnapshot } from '@/utils/model';
+import { formatTime } from '@/components/format';
+import type { StatusListener } from '@/components/workerClient';
 import { App, type AppProps } from '@/entrypoints/popup/App';
-import { makeConnection, makeSnapshot, NOW, settle } from './fixtures';
+import { makeConnection, makeProblemSnapshot, makeSnapshot, NOW, settle } from './fixtures';
 
 function clientWith(snapshot: StatusSnapshot): AppProps['client'] {
   return {
@@ -104,6 +106,55 @@ describe('popup App', () => {
     fireEvent.click(screen.getByRole('link', { name: 'Options' }));
 
     expect(openOptions).toHaveBeenCalledTimes(1);
+  });
+
+  it('says why the worker could not start and when it tries again, and nothing about connections', async () => {
+    await renderPopup(makeProblemSnapshot());
+
+    const banner = screen.getByTestId('startup-problem');
+
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toBe(
+      'Token Keeper could not open its storage: QuotaExceededError: the disk is full. ' +
+        `Retrying at ${formatTime(NOW + 4000)}…` +
+        'No token is refreshed until it starts. If this lasts, restart the browser.',
+    );
+    expect(screen.queryByTestId('empty-state')).toBeNull();
+    expect(screen.queryByTestId('summary')).toBeNull();
+    expect(screen.queryByTestId('refresh-off')).toBeNull();
+  });
+
+  it('says the worker is trying again now once the announced moment has passed', async () => {
+    await renderPopup(makeProblemSnapshot({ retryAt: NOW - 1000 }));
+
+    const actual = screen.getByTestId('startup-problem').querySelector('p')?.textContent;
+
+    expect(actual).toBe(
+      'Token Keeper could not open its storage: QuotaExceededError: the disk is full. Trying again now…',
+    );
+  });
+
+  it('drops the banner and shows the connections once the worker has started', async () => {
+    let broadcast: StatusListener = () => undefined;
+    const client = {
+      ...clientWith(makeProblemSnapshot()),
+      subscribeToStatus: (listener: StatusListener) => {
+        broadcast = listener;
+        return () => undefined;
+      },
+    };
+    render(<App client={client} openOptions={vi.fn()} />);
+    await settle();
+    const before = screen.queryByTestId('startup-problem');
+
+    broadcast(makeSnapshot([makeConnection({ id: 'a' })], NOW + 5000));
+    await settle();
+
+    expect(before).toBeTruthy();
+    expect(screen.queryByTestId('startup-problem')).toBeNull();
+    expect(
+      screen.getAllByTestId('connection-card').map((card) => card.dataset.connectionId),
+    ).toEqual(['a']);
   });
 
   it('says when background refresh is off', async () => {

@@ -1,7 +1,7 @@
 // Builders shared by the component tests.
 import './catalog';
 import { act } from '@testing-library/preact';
-import type { ConnectionStatus, StatusSnapshot } from '@/utils/model';
+import type { ConnectionStatus, StartupProblem, StatusSnapshot } from '@/utils/model';
 
 /** 22 Nov 2025 14:03:22 UTC: a fixed "now" for every test. */
 export const NOW = Date.UTC(2025, 10, 22, 14, 3, 22);
@@ -38,6 +38,18 @@ export function makeSnapshot(
   enabled = true,
 ): StatusSnapshot {
   return { now, enabled, connections };
+}
+
+/** The snapshot of a worker that could not start: its storage is full, the next attempt in 4 s. */
+export function makeProblemSnapshot(overrides: Partial<StartupProblem> = {}): StatusSnapshot {
+  const problem = {
+    reason: 'QuotaExceededError: the disk is full.',
+    attempts: 3,
+    failedAt: NOW,
+    retryAt: NOW + 4000,
+    ...overrides,
+  };
+  return { now: NOW, enabled: true, connections: [], problem };
 }
 
 /** A promise the test settles by hand, to look at the UI while a request is in flight. */

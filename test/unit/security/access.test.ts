@@ -143,7 +143,7 @@ describe('page message boundary', () => {
     fakeBrowser.reset();
     services = await offlineServices();
     await seedConnectionIn(services, { id: 'c1' });
-    dispatch = createDispatcher(Promise.resolve(createHandlers(services)), OWN_ID);
+    dispatch = createDispatcher(async () => createHandlers(services), OWN_ID);
   });
 
   it.each([
