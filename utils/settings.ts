@@ -55,7 +55,7 @@ export function validateSettings(current: Settings, change: unknown): SettingsRe
   if (typeof change !== 'object' || change === null || Array.isArray(change)) {
     return { ok: false, errors: [{ field: '', message: 'Settings must be an object.' }] };
   }
-  const unknownKeys = Object.keys(change).filter((key) => !(key in DEFAULT_SETTINGS));
+  const unknownKeys = Object.keys(change).filter((key) => !Object.hasOwn(DEFAULT_SETTINGS, key));
   if (unknownKeys.length > 0) {
     return {
       ok: false,

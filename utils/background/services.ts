@@ -17,6 +17,7 @@ import {
   type Refresher,
 } from '../engine/refresher';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
+import { timerSleep } from '../engine/retrying';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
 
@@ -41,6 +42,8 @@ export interface Platform {
   keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** This extension's id (shown to the user for allow-listing by other extensions). */
   extensionId?: string;
+  /** New connection ids (simulations pass a seeded one, so a seed replays exactly). */
+  newId?: () => string;
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -103,7 +106,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     const secrets = createSecretKeeper({
       db,
       vault,
-      sleep: platform.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: platform.sleep ?? timerSleep,
     });
     // The scheduler needs the refresher and the refresher re-arms through the scheduler: bound late
     // (only called once a refresh ran, after both exist).
@@ -118,7 +121,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       getSettings,
       onChange,
       onScheduleChange: rearm,
-      beforeRequest: () => scheduler.wakeSoon(),
+      cover: (when) => scheduler.cover(when),
       grant: platform.grant,
       requestOptions: platform.requestOptions,
       sleep: platform.sleep,
@@ -145,9 +148,12 @@ export async function createServices(platform: Platform): Promise<Services> {
       authorize: platform.authorize,
       redirectUri: platform.redirectUri,
       onScheduleChange: rearm,
+      cover: (when) => scheduler.cover(when),
       onChange,
       requestOptions: platform.requestOptions,
       random: platform.random,
+      newId: platform.newId,
+      sleep: platform.sleep,
     });
     const access = createAccess({ db, clock, locks, accessToken, onChange });
     if (vault.replacedMissingKey) {
@@ -175,6 +181,8 @@ export async function createServices(platform: Platform): Promise<Services> {
   async function saveSettings(change: unknown): Promise<SettingsResult> {
     const result = validateSettings(await getSettings(), change);
     if (!result.ok) return result;
+    // Switching refresh on (or a shorter lead) can make refreshes due at once: wake soon whatever happens.
+    await engine.scheduler.wakeSoon().catch(() => undefined);
     await storeSettings(engine.db, result.settings);
     // The sweep period and the enabled switch both shape the alarms.
     await engine.scheduler.reconcile();

@@ -14,7 +14,13 @@ export function withFreshTokens(
   /** Set when these tokens come from a new consent: the start of the grant's absolute lifetime. */
   grant?: { startedAt: number },
 ): Connection {
-  const lifetimeSec = tokens.lifetime.lifetimeSec;
+  // No usable `expires_in`: the lifetime this grant's tokens had before is a better guess than the
+  // default, whenever it is shorter (a 60 s token must not be trusted for 10 minutes).
+  const previous = connection.lifetimeAssumed ? null : connection.lifetimeSec;
+  const lifetimeSec =
+    tokens.lifetime.assumed && previous !== null
+      ? Math.min(previous, tokens.lifetime.lifetimeSec)
+      : tokens.lifetime.lifetimeSec;
   const expiresAt = arrivedAt + lifetimeSec * 1000;
   return {
     ...connection,

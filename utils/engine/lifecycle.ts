@@ -24,6 +24,7 @@ import {
   type ConnectionSetup,
 } from '../oauth/providers';
 import { redact } from '../oauth/redact';
+import { salvagedRefreshToken } from '../oauth/salvage';
 import type { Settings } from '../settings';
 import { commit } from '../store/commit';
 import { getConnection } from '../store/connections';
@@ -33,6 +34,7 @@ import type { Vault } from '../store/vault';
 import type { Clock, Locks } from './deps';
 import type { Refresher } from './refresher';
 import { withFreshTokens } from './fresh-tokens';
+import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
 import type { SecretKeeper } from './secrets';
 import { toStatus } from './status';
 
@@ -51,12 +53,16 @@ export interface LifecycleDeps {
   redirectUri: string;
   /** Reads and persists secrets (shared with the refresher, so a held rotation is seen). */
   secrets: SecretKeeper;
+  /** Makes sure the refresh alarm fires by `when`; called before a new plan is written (R2). */
+  cover?: (when: number) => Promise<void>;
   /** Called after a schedule change so the alarm is re-armed. */
   onScheduleChange: () => Promise<void>;
   onChange?: () => void;
   newId?: () => string;
   random?: () => number;
   requestOptions?: RequestOptions;
+  /** Waits between storage retries (tests: instant). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Adds, connects, disconnects and removes connections. */
@@ -70,6 +76,7 @@ export interface Lifecycle {
 /** Builds connection management. */
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const newId = deps.newId ?? (() => crypto.randomUUID());
+  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
   const changed = () => deps.onChange?.();
 
@@ -131,6 +138,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const callbackUrl = await deps.authorize(pending.url);
       tokens = await finishAuthorization(target, pending, callbackUrl, deps.requestOptions);
     } catch (error) {
+      // An unusable answer may still have opened a grant: nobody will use it, so give it back.
+      const orphan = salvagedRefreshToken(error);
+      if (orphan) await revokeQuietly(connection, orphan, target.clientSecret);
       return failure(
         'connect_failed',
         `Could not connect: ${describeConnectFailure(connection.provider, error)}`,
@@ -145,8 +155,10 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       let current: Connection | undefined;
       let settings: Settings;
       try {
-        current = await getConnection(deps.db, connectionId);
-        settings = await deps.getSettings();
+        [current, settings] = await retrying(
+          () => Promise.all([getConnection(deps.db, connectionId), deps.getSettings()]),
+          { ...STORAGE_RETRIES, sleep },
+        );
       } catch {
         // A closed database means Remove all data replaced it; any other failure: nothing is written.
         return { kept: false, reason: 'storage' } as const;
@@ -182,7 +194,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         durationMs: arrivedAt - startedAt,
         expiresAt: next.expiresAt!,
       };
-      await putWithRetries(deps.db, next);
+      if (next.nextRefreshAt !== undefined)
+        await deps.cover?.(next.nextRefreshAt).catch(() => undefined);
+      await retrying(() => deps.db.put('connections', next), { ...STORAGE_RETRIES, sleep });
       await appendHistory(deps.db, [event]);
       return { kept: true, connection: next } as const;
     });
@@ -315,21 +329,6 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   }
 
   return { add, connect, disconnect, remove };
-}
-
-/**
- * Writes a connection's state after its secrets landed: a few tries, since the secrets already hold the
- * new grant and a state left behind only costs an extra refresh (docs/reliability.md#rotation-first).
- */
-async function putWithRetries(db: TokenKeeperDb, connection: Connection): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await db.put('connections', connection);
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
 }
 
 function failure(

@@ -24,7 +24,9 @@ import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
-import { clockJumpedBack, isDue } from './schedule';
+import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
+import { createClockGuard, type ClockGuard } from './clock-guard';
+import { isDue, STALE_MARKER_MS } from './schedule';
 import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
@@ -69,8 +71,13 @@ export interface RefresherDeps {
   secrets?: SecretKeeper;
   /** Called after every attempt's outcome is stored, so the refresh alarm follows the new plan (R2). */
   onScheduleChange?: () => Promise<void>;
-  /** Called before a token request leaves: a worker that dies while it is out must be woken soon (R5). */
-  beforeRequest?: () => Promise<void>;
+  /**
+   * Makes sure the refresh alarm fires by the given time; called before a plan (or an in-flight marker)
+   * is written, so a worker that dies right after the write is still woken in time (R2).
+   */
+  cover?: (when: number) => Promise<void>;
+  /** Notices a wall clock that went back; built from `db` and `clock` when absent. */
+  clockGuard?: ClockGuard;
 }
 
 /** Options of one refresh request. */
@@ -92,6 +99,8 @@ export interface Refresher {
   secrets: SecretKeeper;
   /** Marks a connection whose stored secrets cannot be decrypted (visible, notified) without a request. */
   checkSecrets(connectionId: string): Promise<void>;
+  /** The clock guard every refresh and scheduler pass consults first. */
+  clockGuard: ClockGuard;
 }
 
 /** One attempt's result, and whether a quick retry may follow. */
@@ -104,12 +113,18 @@ interface Attempt {
 export function createRefresher(deps: RefresherDeps): Refresher {
   const grant = deps.grant ?? refreshAccessToken;
   const random = deps.random ?? Math.random;
-  const sleep =
-    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? timerSleep;
   const isOnline = deps.isOnline ?? (() => true);
   const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
   const changed = () => deps.onChange?.();
+  // An alarm that could not be moved must not stop the write: the sweep is still the safety net.
+  const coverBy = (when: number | undefined) =>
+    when === undefined
+      ? Promise.resolve()
+      : (deps.cover?.(when) ?? Promise.resolve()).catch(() => undefined);
   const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
+  const clockGuard =
+    deps.clockGuard ?? createClockGuard(deps.db, deps.clock, () => coverBy(deps.clock.now()));
 
   async function readSecrets(connectionId: string): Promise<SecretRecord | undefined> {
     const read = await secrets.read(connectionId);
@@ -150,6 +165,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     request: RefreshRequest,
     onAttempt: () => void,
   ): Promise<RefreshOutcome> {
+    // After a jump back no stored expiry is trusted: they are all marked expired before anything is read.
+    await clockGuard.check();
     const seen = await getConnection(deps.db, connectionId);
     // A caller whose stored token is valid long enough never waits behind a refresh in flight.
     if (
@@ -184,10 +201,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         );
       }
       const now = deps.clock.now();
-      const fresh =
-        connection.expiresAt !== null &&
-        connection.expiresAt > now &&
-        !clockJumpedBack(connection, now);
+      const fresh = connection.expiresAt !== null && connection.expiresAt > now;
       if (fresh && connection.lastRefreshAt !== seenRefreshAt) {
         return { ok: true, refreshed: false, expiresAt: connection.expiresAt! };
       }
@@ -250,6 +264,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       return { outcome: await apply(plan, connection), retryQuickly: false };
     }
     const startedAt = deps.clock.now();
+    // A stale marker is settled a minute on: the alarm must cover that before the marker exists.
+    await coverBy(startedAt + STALE_MARKER_MS);
     // R5: the marker is durable before the request leaves, so a killed worker is noticed on wake-up.
     try {
       await deps.db.put('connections', {
@@ -262,7 +278,6 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       return { outcome: storageTrouble(connection), retryQuickly: false };
     }
     changed();
-    await deps.beforeRequest?.().catch(() => undefined);
 
     let tokens: TokenSet;
     try {
@@ -387,18 +402,13 @@ export function createRefresher(deps: RefresherDeps): Refresher {
    * marker behind, which the next sweep or start settles with a fresh refresh.
    */
   async function saveState(connection: Connection, events: HistoryEvent[]): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await deps.db.put('connections', connection);
-        break;
-      } catch (error) {
-        if (attempt >= STATE_WRITE_ATTEMPTS - 1) {
-          console.error('Connection state not stored', errorName(error));
-          changed();
-          return;
-        }
-        await sleep(STATE_WRITE_RETRY_MS * (attempt + 1));
-      }
+    await coverBy(connection.nextRefreshAt);
+    try {
+      await retrying(() => deps.db.put('connections', connection), { ...STORAGE_RETRIES, sleep });
+    } catch (error) {
+      console.error('Connection state not stored', errorName(error));
+      changed();
+      return;
     }
     await appendHistory(deps.db, events);
     changed();
@@ -415,14 +425,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     });
   }
 
-  return { refresh, readSecrets, secrets, checkSecrets };
+  return { refresh, readSecrets, secrets, checkSecrets, clockGuard };
 }
-
-/** Attempts at writing a connection's state before leaving it to the next sweep or start. */
-const STATE_WRITE_ATTEMPTS = 3;
-
-/** Wait between those attempts (grows linearly). */
-const STATE_WRITE_RETRY_MS = 250;
 
 /** The outcome when storage could not be read or written before any request left: nothing changed. */
 function storageTrouble(connection: Connection): RefreshOutcome {
@@ -447,7 +451,7 @@ function needed(
   now: number,
   request: RefreshRequest,
 ): boolean {
-  if (trigger === 'manual' || clockJumpedBack(connection, now)) return true;
+  if (trigger === 'manual') return true;
   if (trigger === 'on-demand') {
     const minValidityMs = (request.minValiditySec ?? 60) * 1000;
     return connection.expiresAt === null || connection.expiresAt - now < minValidityMs;

@@ -51,26 +51,8 @@ function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(Math.max(x, 0), 0.999_999) : 0;
 }
 
-/** How far the local clock may step back before the stored times are no longer trusted. */
-export const CLOCK_JUMP_TOLERANCE_MS = 5_000;
+/** A marker older than this has no request behind it any more (timeout 15 s, plus writes): settle it. */
+export const STALE_MARKER_MS = 60_000;
 
-/**
- * Whether the local clock went back since the last refresh: the refresh then lies in the future, or the
- * token seems to live longer than it was issued for. Its expiry can no longer be trusted: refresh now.
- */
-export function clockJumpedBack(
-  connection: {
-    lastRefreshAt: number | null;
-    expiresAt: number | null;
-    lifetimeSec: number | null;
-  },
-  now: number,
-): boolean {
-  const tolerance = CLOCK_JUMP_TOLERANCE_MS;
-  if (connection.lastRefreshAt !== null && connection.lastRefreshAt > now + tolerance) return true;
-  return (
-    connection.expiresAt !== null &&
-    connection.lifetimeSec !== null &&
-    connection.expiresAt - now > connection.lifetimeSec * 1000 + tolerance
-  );
-}
+/** How far the local clock may step back before the stored times are no longer trusted (clock-guard). */
+export const CLOCK_JUMP_TOLERANCE_MS = 5_000;

@@ -1,11 +1,17 @@
 import type { RefreshTrigger } from '../model';
 import type { Settings } from '../settings';
-import { dueConnections, earliestScheduled, listConnections } from '../store/connections';
+import {
+  dueConnections,
+  earliestScheduled,
+  inFlightSince,
+  listConnections,
+  oldestInFlight,
+} from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { capHistory, pruneHistory } from '../store/history';
 import type { AlarmsApi, Clock } from './deps';
 import type { Refresher } from './refresher';
-import { alarmTimeFor, clockJumpedBack } from './schedule';
+import { alarmTimeFor, STALE_MARKER_MS } from './schedule';
 import { UNREADABLE_ERROR } from './secrets';
 
 /** The one-shot alarm set to the earliest `nextRefreshAt` (R2). */
@@ -16,6 +22,9 @@ export const SWEEP_ALARM = 'sweep';
 
 /** How soon a worker that died mid-work is woken again by the watchdog alarm. */
 export const WATCHDOG_MS = 60_000;
+
+/** The refresh alarm's repeat period (minutes) until the next re-arm replaces it. */
+const REPEAT_MIN = 1;
 
 /** How many connections refresh at the same time during a catch-up. */
 const CATCH_UP_CONCURRENCY = 4;
@@ -37,6 +46,8 @@ export interface Scheduler {
   onAlarm(alarm: { name: string }): Promise<void>;
   /** Points the refresh alarm at the earliest scheduled refresh (call after any schedule change). */
   arm(): Promise<void>;
+  /** Makes sure the refresh alarm fires by `when` (before a plan is written; see R2). */
+  cover(when: number): Promise<void>;
   /** Makes sure the worker wakes within a minute (before a token request leaves, see R5). */
   wakeSoon(): Promise<void>;
 }
@@ -53,33 +64,55 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     });
   }
 
-  /** One pass of `arm`: the alarm at the earliest planned refresh, or none. */
+  /** One pass of `arm`: the alarm at the earliest planned refresh (or stale marker to settle), or none. */
   async function armOnce(): Promise<void> {
     const settings = await deps.getSettings();
-    const earliest = settings.enabled ? await earliestScheduled(deps.db) : undefined;
-    if (earliest?.nextRefreshAt === undefined) {
+    const due = await earliestDue(settings);
+    if (due === undefined) {
       await deps.alarms.clear(REFRESH_ALARM);
       return;
     }
-    const due = earliest.nextRefreshAt;
     const best = alarmTimeFor(due, deps.clock.now());
     const existing = await deps.alarms.get(REFRESH_ALARM);
     // An alarm that fires on time, or sooner than one set now could (30 s floor), stays: re-creating it on
     // every worker start would push a refresh due in 20 s out to 30 s.
     if (existing && alarmStillRight(existing.scheduledTime, due, best)) return;
-    await deps.alarms.create(REFRESH_ALARM, { when: best });
+    await createRefreshAlarm(best);
+  }
+
+  /** The earliest planned refresh, or the moment a marker in flight becomes stale, whichever is first. */
+  async function earliestDue(settings: Settings): Promise<number | undefined> {
+    const planned = settings.enabled
+      ? (await earliestScheduled(deps.db))?.nextRefreshAt
+      : undefined;
+    const marker = (await oldestInFlight(deps.db))?.inFlightSince;
+    const stale = marker === undefined || marker === null ? undefined : marker + STALE_MARKER_MS;
+    if (planned === undefined) return stale;
+    return stale === undefined ? planned : Math.min(planned, stale);
   }
 
   /**
-   * Makes sure the worker wakes by `WATCHDOG_MS` from now: set before work that a dying worker could cut
-   * short (a fired alarm's refreshes, a token request in flight), so the next start settles it (R1).
+   * The refresh alarm repeats every minute until re-armed: if the worker dies after it fired (even
+   * while starting, before any code ran), it fires again instead of leaving the schedule to the sweep.
    */
-  async function wakeSoon(): Promise<void> {
-    const by = deps.clock.now() + WATCHDOG_MS;
-    const existing = await deps.alarms.get(REFRESH_ALARM);
-    if (existing && existing.scheduledTime <= by) return;
-    await deps.alarms.create(REFRESH_ALARM, { when: by });
+  async function createRefreshAlarm(when: number): Promise<void> {
+    await deps.alarms.create(REFRESH_ALARM, { when, periodInMinutes: REPEAT_MIN });
   }
+
+  /**
+   * Makes sure the refresh alarm fires no later than `when` allows (never sooner than the 30 s floor).
+   * Called *before* a plan is written or work starts that a dying worker could cut short, so a worker
+   * killed between the write and the next `arm` is still woken in time (docs/reliability.md#arm-ahead).
+   */
+  async function cover(when: number): Promise<void> {
+    const best = alarmTimeFor(when, deps.clock.now());
+    const existing = await deps.alarms.get(REFRESH_ALARM);
+    if (existing && existing.scheduledTime <= best + 1_000) return;
+    await createRefreshAlarm(best);
+  }
+
+  /** The watchdog: wake within a minute (a fired alarm's work, a token request in flight). */
+  const wakeSoon = () => cover(deps.clock.now() + WATCHDOG_MS);
 
   // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
   let arming: Promise<void> | undefined;
@@ -106,20 +139,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function refreshDue(trigger: RefreshTrigger, includeInterrupted: boolean): Promise<void> {
+    // A clock that went back makes every expiry look later than it is: they are expired first, so due.
+    await deps.refresher.clockGuard.check();
     const settings = await deps.getSettings();
     const now = deps.clock.now();
     const due = settings.enabled ? await dueConnections(deps.db, now + 1_000) : [];
     const ids = new Set(due.map((connection) => connection.id));
+    // A marker older than any request can take was left by a worker that died or could not write its
+    // outcome: settle it (even when disabled), whatever woke us.
+    for (const connection of await inFlightSince(deps.db, now - STALE_MARKER_MS)) {
+      ids.add(connection.id);
+    }
     if (includeInterrupted) {
       for (const connection of await listConnections(deps.db)) {
         // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
         if (connection.inFlightSince !== null) ids.add(connection.id);
         // Unreadable secrets are looked at again: a storage hiccup heals, real damage is found again.
         if (connection.failure?.lastError.code === UNREADABLE_ERROR.code) ids.add(connection.id);
-        // A clock that went back makes expiries look later than they are: refresh now.
-        if (settings.enabled && connection.state !== 'new' && clockJumpedBack(connection, now)) {
-          ids.add(connection.id);
-        }
       }
     }
     await runLimited([...ids], CATCH_UP_CONCURRENCY, (id) => deps.refresher.refresh(id, trigger));
@@ -135,6 +171,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       throw error;
     } finally {
       await arm();
+      await deps.refresher.clockGuard.remember().catch(() => undefined);
     }
   }
 
@@ -155,10 +192,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
     } finally {
       await arm();
+      await deps.refresher.clockGuard.remember().catch(() => undefined);
     }
   }
 
-  return { reconcile, onAlarm, arm, wakeSoon };
+  return { reconcile, onAlarm, arm, cover, wakeSoon };
 }
 
 async function runLimited<T>(

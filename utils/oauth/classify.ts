@@ -39,7 +39,8 @@ export function classifyTokenError(error: unknown): ClassifiedError {
   if (error instanceof oauth.ResponseBodyError) {
     const detail = error.error_description ? ` ${redact(error.error_description)}` : '';
     const retryAfterSec = parseRetryAfter(error.response.headers.get('retry-after'));
-    if (error.error in CONFIGURATION_CODES) {
+    // Own properties only: a code named `toString` or `__proto__` must not match the prototype.
+    if (Object.hasOwn(CONFIGURATION_CODES, error.error)) {
       return {
         kind: 'configuration',
         code: error.error,
@@ -47,7 +48,7 @@ export function classifyTokenError(error: unknown): ClassifiedError {
         message: CONFIGURATION_CODES[error.error]!,
       };
     }
-    if (error.error in PERMANENT_CODES) {
+    if (Object.hasOwn(PERMANENT_CODES, error.error)) {
       return {
         kind: 'permanent',
         code: error.error,

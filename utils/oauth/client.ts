@@ -85,10 +85,18 @@ export async function finishAuthorization(
     pending.codeVerifier,
     tokenRequestOptions(target.endpoints, options),
   );
-  const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
-    expectedNonce: pending.nonce ?? oauth.expectNoNonce,
-  });
-  return toTokenSet(result);
+  // A new grant's refresh token must not vanish with a response that fails validation (see refresh).
+  const copy = response.clone();
+  try {
+    const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+    });
+    return toTokenSet(result);
+  } catch (error) {
+    if (!copy.ok) throw error;
+    // Usable tokens are kept without the identity an unvalidated ID token would give.
+    return salvageRefreshResponse(await copy.json().catch(() => undefined), error);
+  }
 }
 
 /** Exchanges a refresh token for a new access token (and maybe a rotated refresh token). */

@@ -22,3 +22,14 @@ export async function earliestScheduled(db: TokenKeeperDb): Promise<Connection |
 export function dueConnections(db: TokenKeeperDb, at: number): Promise<Connection[]> {
   return db.getAllFromIndex('connections', 'nextRefreshAt', IDBKeyRange.upperBound(at));
 }
+
+/** The oldest in-flight marker (a request out, or left behind by a worker that died or could not write). */
+export async function oldestInFlight(db: TokenKeeperDb): Promise<Connection | undefined> {
+  const cursor = await db.transaction('connections').store.index('inFlightSince').openCursor();
+  return cursor?.value;
+}
+
+/** Connections whose in-flight marker was set at or before `at`. */
+export function inFlightSince(db: TokenKeeperDb, at: number): Promise<Connection[]> {
+  return db.getAllFromIndex('connections', 'inFlightSince', IDBKeyRange.upperBound(at));
+}

@@ -14,7 +14,8 @@ export interface TokenKeeperSchema extends DBSchema {
   connections: {
     key: string;
     value: Connection;
-    indexes: { nextRefreshAt: number; state: string };
+    /** v3: `inFlightSince`, so markers a worker left behind are found without a scan (R5). */
+    indexes: { nextRefreshAt: number; state: string; inFlightSince: number };
   };
   secrets: { key: string; value: SealedSecret };
   history: {
@@ -32,13 +33,15 @@ export interface TokenKeeperSchema extends DBSchema {
   settings: { key: 'settings'; value: Settings };
   /** The non-extractable AES-GCM key that seals `secrets`. */
   keys: { key: 'secrets'; value: CryptoKey };
+  /** v3: small facts of the engine itself (the latest wall-clock time it has seen, see clock-guard). */
+  meta: { key: 'clock'; value: { seenAt: number } };
 }
 
 /** An open Token Keeper database. */
 export type TokenKeeperDb = IDBPDatabase<TokenKeeperSchema>;
 
 /** Current schema version; every bump adds a step to `upgrade` and never removes an old one. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Default database name (tests use their own fresh factory). */
 export const DB_NAME = 'token-keeper';
@@ -63,6 +66,11 @@ export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb
         const history = transaction.objectStore('history');
         history.createIndex('kind_at', ['kind', 'at']);
         history.createIndex('connectionId_kind_at', ['connectionId', 'kind', 'at']);
+      }
+      if (oldVersion < 3) {
+        // Only markers are indexed (null is no key): settling them costs no scan of every connection.
+        transaction.objectStore('connections').createIndex('inFlightSince', 'inFlightSince');
+        db.createObjectStore('meta');
       }
     },
     // Another context wants to delete or upgrade the database (Remove all data): let it (idb's README).

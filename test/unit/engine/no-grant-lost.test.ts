@@ -1,5 +1,5 @@
 // The holes an outside review found in "no grant ever lost, no dead token ever handed out" (issue 10),
-// each pinned by a test that failed before its fix (docs/reliability.md#bugs-found).
+// each pinned by a test that failed before its fix (docs/reliability.md#holes-closed).
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -335,6 +335,24 @@ describe('the refresh alarm follows every outcome', () => {
 });
 
 describe('a clock that went back', () => {
+  it('distrusts every expiry when the clock lands behind what the engine has seen, even after the last refresh', async () => {
+    const fixture = await engineFixture();
+    const start = fixture.clock.now();
+    await seedConnection(fixture, { id: 'old', lastRefreshAt: start, updatedAt: start });
+    fixture.clock.set(start + 50 * 60_000);
+    await seedConnection(fixture, { id: 'busy' });
+    // Back 49 minutes: one minute after 'old' was refreshed, though its token is 50 minutes old.
+    fixture.clock.set(start + 60_000);
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+
+    const outcome = await refresher.refresh('old', 'on-demand', { minValiditySec: 60 });
+
+    expect(server.calls).toHaveLength(1);
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect((await fixture.db.get('connections', 'busy'))?.expiresAt).toBe(fixture.clock.now());
+  });
+
   it('refreshes instead of handing out a token that only looks valid', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture);

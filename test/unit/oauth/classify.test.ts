@@ -85,6 +85,24 @@ describe('classifyTokenError', () => {
     expect(actual.message).toMatch(/check the client ID and client secret/);
   });
 
+  it('never matches an error code against the prototype (toString, constructor, __proto__)', () => {
+    const codes = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
+
+    const actual = codes.map((code) =>
+      classifyTokenError(
+        new oauth.ResponseBodyError('error', {
+          cause: { error: code },
+          response: Response.json({ error: code }, { status: 400 }),
+        }),
+      ),
+    );
+
+    for (const classified of actual) {
+      expect(typeof classified.message).toBe('string');
+      expect(classified.kind).toBe('transient');
+    }
+  });
+
   it('carries Retry-After from a 429', () => {
     const actual = classifyTokenError(httpError(429, { 'retry-after': '120' }));
 

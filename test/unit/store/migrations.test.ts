@@ -28,7 +28,7 @@ async function createVersion1(name: string, events: HistoryEvent[]): Promise<voi
   db.close();
 }
 
-describe('database migration to version 2', () => {
+describe('database migrations', () => {
   it('adds the kind indexes, keeps every event and setting, and serves filtered pages from them', async () => {
     await createVersion1('upgrade-test', [
       { connectionId: 'a', at: T0, kind: 'connected', ok: true },
@@ -57,6 +57,21 @@ describe('database migration to version 2', () => {
     expect(bRefreshed.events.map((e) => e.id)).toEqual([3]);
   });
 
+  it('adds the in-flight index and the meta store at version 3, finding only markers', async () => {
+    await createVersion1('upgrade-v3', []);
+    const old = await openDB('upgrade-v3', 1);
+    await old.put('connections', { id: 'idle', inFlightSince: null, nextRefreshAt: T0 });
+    await old.put('connections', { id: 'cut-off', inFlightSince: T0 - 5_000, nextRefreshAt: T0 });
+    old.close();
+
+    const db = await openTokenKeeperDb('upgrade-v3');
+    const markers = await db.getAllFromIndex('connections', 'inFlightSince');
+
+    expect(markers.map((c) => c.id)).toEqual(['cut-off']);
+    expect(await db.count('connections')).toBe(2);
+    expect([...db.objectStoreNames]).toContain('meta');
+  });
+
   it('creates the whole schema at once on a fresh install', async () => {
     const db = await openTokenKeeperDb('fresh-test');
 
@@ -64,9 +79,15 @@ describe('database migration to version 2', () => {
       'connections',
       'history',
       'keys',
+      'meta',
       'secrets',
       'settings',
     ]);
     expect(db.transaction('history').store.indexNames.length).toBe(4);
+    expect([...db.transaction('connections').store.indexNames].sort()).toEqual([
+      'inFlightSince',
+      'nextRefreshAt',
+      'state',
+    ]);
   });
 });
