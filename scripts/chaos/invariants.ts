@@ -4,6 +4,7 @@
 // (or reached a worker that died before it could store it) is the provider's design, not our bug: it is
 // counted apart as unavoidable.
 import type { Connection, SecretRecord } from '../../utils/model';
+import { STALE_MARKER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS, type Settings } from '../../utils/settings';
 import type { IssuedRefreshToken, TokenServer } from '../sim/token-server';
 import type { KnownConnection, World } from './world';
@@ -168,7 +169,8 @@ export function createChecker(world: World): Checker {
     const families = entry.server.families();
     let newest: IssuedRefreshToken | undefined;
     for (const value of deliveredTokens(entry.server)) {
-      if (!ours(value)) continue;
+      // A grant the engine could not keep and tried to give back (a failed connect) is not dropped.
+      if (!ours(value) || world.network.givenBack.has(value.value)) continue;
       if (
         !newest ||
         value.family > newest.family ||
@@ -179,7 +181,7 @@ export function createChecker(world: World): Checker {
     }
     if (!newest) return [];
     const family = families[newest.family]!;
-    if (family.revokedAt !== null || entry.damaged.has(family.id) || entry.damagedAll) return [];
+    if (family.revokedAt !== null || entry.damaged.has(family.id)) return [];
     const kept =
       stored !== undefined && stored !== 'unreadable' && stored.refreshToken
         ? entry.server.refreshToken(stored.refreshToken)
@@ -206,7 +208,7 @@ export function createChecker(world: World): Checker {
     unsaved: Set<string>,
   ): Violation[] {
     if (connection.state !== 'healthy' && connection.state !== 'retrying') return [];
-    if (unsaved.has(entry.id) || entry.damagedAll) return [];
+    if (unsaved.has(entry.id)) return [];
     const current = entry.server.families().at(-1);
     if (current && entry.damaged.has(current.id)) return [];
     if (stored !== undefined && stored !== 'unreadable' && stored.refreshToken) return [];
@@ -223,6 +225,7 @@ export function createChecker(world: World): Checker {
     const violations: Violation[] = [];
     const now = world.wall.now();
     let earliest = Infinity;
+    let which = '';
     for (const connection of connections) {
       const planned = connection.nextRefreshAt;
       const active = connection.state === 'healthy' || connection.state === 'retrying';
@@ -232,11 +235,23 @@ export function createChecker(world: World): Checker {
           detail: `${connection.id} is ${connection.state} with nothing planned`,
         });
       }
-      if (planned !== undefined) earliest = Math.min(earliest, planned);
-      if (connection.inFlightSince !== null) earliest = Math.min(earliest, now);
+      if (planned !== undefined && planned < earliest) {
+        earliest = planned;
+        which = `${connection.id} (${connection.state}) planned`;
+      }
+      // A marker must be settled once stale (a minute: the request timed out long before).
+      if (
+        connection.inFlightSince !== null &&
+        connection.inFlightSince + STALE_MARKER_MS < earliest
+      ) {
+        earliest = connection.inFlightSince + STALE_MARKER_MS;
+        which = `${connection.id} (${connection.state}) in flight since ${Math.round((now - connection.inFlightSince) / 1000)} s ago`;
+      }
     }
     // Alarms keep wall-clock times: after a jump they fire as planned in real time, not by the new clock.
-    if (earliest === Infinity || world.jumpedSinceAlarmSet()) return violations;
+    if (earliest === Infinity || world.jumpedSinceAlarmSet() || !world.alarmsRebuilt()) {
+      return violations;
+    }
     const alarm = world.alarms.all().find((a) => a.name === 'refresh');
     // At most the watchdog's minute late: an alarm that could not be armed right (storage failing) or a
     // worker that died mid-work is woken by it.
@@ -245,8 +260,8 @@ export function createChecker(world: World): Checker {
       violations.push({
         invariant: 'the refresh alarm points at the earliest planned refresh',
         detail: alarm
-          ? `alarm ${Math.round((alarm.scheduledTime - earliest) / 1000)} s after the earliest plan (${Math.round((earliest - now) / 1000)} s from now)`
-          : `no alarm; earliest plan ${Math.round((earliest - now) / 1000)} s from now`,
+          ? `alarm ${Math.round((alarm.scheduledTime - earliest) / 1000)} s after the earliest plan (${which}, ${Math.round((earliest - now) / 1000)} s from now)`
+          : `no alarm; earliest plan ${which}, ${Math.round((earliest - now) / 1000)} s from now`,
       });
     }
     return violations;

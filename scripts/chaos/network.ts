@@ -24,12 +24,16 @@ export interface Network {
   /** A worker died: its requests are no longer waited for. */
   forget(worker: WorkerGeneration): void;
   readonly violations: NetworkViolation[];
+  /** Tokens the engine tried to give back (revocation requests sent, whatever became of them). */
+  readonly givenBack: ReadonlySet<string>;
   /** Token and revocation requests that reached a server. */
   readonly requests: number;
 }
 
 /** What the network needs. */
 export interface NetworkDeps {
+  /** Prints what happens (CHAOS_TRACE). */
+  trace?: (what: string) => void;
   clock: VirtualClock;
   random: Random;
   faults: FaultInjector;
@@ -46,6 +50,7 @@ export function createNetwork(deps: NetworkDeps): Network {
   // Refresh requests a live worker is waiting for, per token server.
   const waiting = new Map<TokenServer, Set<{ worker: WorkerGeneration }>>();
   let requests = 0;
+  const givenBack = new Set<string>();
 
   /** Waits on the virtual clock; a dead worker's wait never ends. */
   const sleep = (worker: WorkerGeneration, ms: number) =>
@@ -84,6 +89,7 @@ export function createNetwork(deps: NetworkDeps): Network {
       }
       const form =
         init.body instanceof URLSearchParams ? init.body : new URLSearchParams(String(init.body));
+      if (url === server.endpoints.revocation) givenBack.add(form.get('token') ?? '');
       const fault = faults.network();
       if (fault === 'refused') {
         await sleep(worker, latency);
@@ -99,6 +105,9 @@ export function createNetwork(deps: NetworkDeps): Network {
       const done = refresh ? startWaiting(server, worker) : () => true;
       try {
         const answer = server.handle(url, form, clock.now());
+        deps.trace?.(
+          `worker ${worker.id}: ${answer.grantType} at ${server.issuer} → ${answer.status}${answer.refreshToken ? ` ${server.refreshToken(answer.refreshToken)!.family}.${server.refreshToken(answer.refreshToken)!.index}` : ''}${fault ? ` (${fault})` : ''}`,
+        );
         if (fault === 'killed-in-flight') {
           deps.kill(worker);
           return await never();
@@ -114,7 +123,7 @@ export function createNetwork(deps: NetworkDeps): Network {
         await sleep(worker, latency);
         const body =
           fault === 'odd-200' && answer.status === 200 && answer.refreshToken
-            ? oddBody(answer.body as Record<string, unknown>, random)
+            ? oddBody(answer.body as Record<string, unknown>, random, answer.grantType)
             : answer.body;
         // The answer reached the engine: from here on, dropping its refresh token would be our fault.
         if (answer.refreshToken) {
@@ -138,6 +147,7 @@ export function createNetwork(deps: NetworkDeps): Network {
       }
     },
     violations,
+    givenBack,
     get requests() {
       return requests;
     },
@@ -160,14 +170,24 @@ function answerWithoutProcessing(fault: NetworkFault | undefined): Response | un
 }
 
 /** A 200 body that fails full validation in one of the ways real servers get wrong, refresh token kept. */
-function oddBody(body: Record<string, unknown>, random: Random): Record<string, unknown> {
+function oddBody(
+  body: Record<string, unknown>,
+  random: Random,
+  grantType: string,
+): Record<string, unknown> {
   const variants: ((b: Record<string, unknown>) => Record<string, unknown>)[] = [
-    (b) => ({ ...b, expires_in: -30 }),
-    (b) => ({ ...b, expires_in: 'soon' }),
     (b) => ({ ...b, token_type: 'mac' }),
     (b) => ({ ...b, access_token: undefined }),
     (b) => ({ ...b, scope: 42 }),
     (b) => ({ ...b, id_token: 'not.a.jwt' }),
   ];
+  // A lifetime the engine cannot read: after a consent it has no better guess than its default, and a
+  // shorter real lifetime would make it hand out dead tokens — the provider's fault, not a finding.
+  if (grantType === 'refresh_token') {
+    variants.push(
+      (b) => ({ ...b, expires_in: -30 }),
+      (b) => ({ ...b, expires_in: 'soon' }),
+    );
+  }
   return variants[random.int(0, variants.length - 1)]!(body);
 }

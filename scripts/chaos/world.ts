@@ -3,6 +3,7 @@
 // or die anywhere, token servers behind a faulty network — and the operations a person performs.
 import { IDBFactory } from 'fake-indexeddb';
 import { createServices, type Services } from '../../utils/background/services';
+import { superviseStart } from '../../utils/background/startup';
 import { createMemoryLocks, type AlarmsApi, type Clock } from '../../utils/engine/deps';
 import type { SecretRecord } from '../../utils/model';
 import { openTokenKeeperDb } from '../../utils/store/db';
@@ -53,8 +54,6 @@ export interface KnownConnection {
   policy: PolicyName;
   /** Families whose stored secrets were damaged on purpose (corrupt, lose-key): not ours to keep. */
   damaged: Set<number>;
-  /** Damage with no family yet (the key went before any consent). */
-  damagedAll: boolean;
 }
 
 /** A consent window the person has not answered yet. */
@@ -110,6 +109,11 @@ export interface World {
   running(): Running | undefined;
   /** Whether the wall clock jumped since the refresh alarm was last set (the plan and the alarm then disagree). */
   jumpedSinceAlarmSet(): boolean;
+  /**
+   * Whether some worker has finished a start's reconcile since the browser last lost its alarms: until
+   * then nothing can have re-created them (a worker killed while starting runs none of our code).
+   */
+  alarmsRebuilt(): boolean;
   /** Whether nothing is in flight (the at-rest invariants may be checked). */
   atRest(): boolean;
   /** Moves time to `at`, firing timers and alarms and stopping an idle worker on the way. */
@@ -127,18 +131,11 @@ export interface World {
   dispose(): void;
 }
 
-/** A failed start (storage would not open) is tried again, as the worker does (1 s, 2 s, 4 s … 60 s). */
-async function startWithRetries<T>(
-  sleep: (ms: number) => Promise<void>,
-  start: () => Promise<T>,
-): Promise<T> {
-  for (let delay = 1_000; ; delay = Math.min(delay * 2, 60_000)) {
-    try {
-      return await start();
-    } catch {
-      await sleep(delay);
-    }
-  }
+/** Whether two stored simulation keys are the same key (each read from IndexedDB is a fresh copy). */
+function sameKey(a: unknown, b: unknown): boolean {
+  const bytes = (key: unknown) =>
+    Buffer.from((key as { benchAesGcmKey: Uint8Array }).benchAesGcmKey);
+  return bytes(a).equals(bytes(b));
 }
 
 /** Builds the world of a seed; `random` drives latencies, restarts and the engine's jitter. */
@@ -163,9 +160,13 @@ export function createWorld(random: Random, faults: FaultInjector): World {
   const owners = new WeakMap<IDBDatabase, WorkerGeneration>();
   const engineRandom = random.fork('engine');
   let generations = 0;
+  let ids = 0;
   let running: Running | undefined;
   let up = true;
   let reopenAt = Infinity;
+  let keyLost = false;
+  let alarmsRebuilt = true;
+  const keysSeen: unknown[] = [];
   let lastJumpAt = -Infinity;
   let lastAlarmSetAt = -Infinity;
   let serverCount = 0;
@@ -184,6 +185,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     faults,
     serverAt: (url) => servers.get(new URL(url).origin),
     kill: (worker) => kill(worker, 'browser'),
+    trace,
   });
 
   setIdbFaultHook((operation, db) => {
@@ -196,6 +198,13 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       databases.set(worker, set);
     }
     if (worker.dead) return 'closed';
+    if (
+      operation.stores.includes('secrets') &&
+      operation.write &&
+      operation.method !== 'transaction'
+    ) {
+      trace(`worker ${worker.id}: ${operation.method} secrets`);
+    }
     const fault = faults.storage(operation);
     if (fault) trace(`storage fault ${fault} at ${operation.method} ${operation.stores.join(',')}`);
     if (fault === 'kill') {
@@ -273,34 +282,51 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     generations += 1;
     const worker: WorkerGeneration = { id: generations, dead: false };
     trace(`worker ${worker.id} starts`);
+    if (keyLost) {
+      for (const entry of known) markDamaged(entry);
+      keyLost = false;
+    }
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => clock.setTimer(() => !worker.dead && resolve(), ms));
-    const services = runInWorker(worker, () =>
-      startWithRetries(sleep, () =>
-        createServices({
-          alarms: alarmsFor(worker),
-          authorize: (url) => consent(worker, url),
-          redirectUri: REDIRECT_URI,
-          broadcast: () => undefined,
-          clock: wall,
-          // navigator.locks dies with the worker that held them.
-          locks: createMemoryLocks(),
-          dbName: DB_NAME,
-          requestOptions: {
-            fetch: network.fetchFor(worker) as typeof fetch,
-            timeoutMs: REQUEST_TIMEOUT_MS,
-          },
+    const services = runInWorker(
+      worker,
+      () =>
+        superviseStart({
+          // The worker's own supervisor: a start that fails is tried again (utils/background/startup.ts).
           sleep,
+          now: wall.now,
           random: engineRandom.next,
-          alerts: { show: async () => undefined, clear: async () => undefined },
-        }),
-      ),
+          log: () => undefined,
+          start: () =>
+            createServices({
+              alarms: alarmsFor(worker),
+              authorize: (url) => consent(worker, url),
+              redirectUri: REDIRECT_URI,
+              broadcast: () => undefined,
+              clock: wall,
+              // navigator.locks dies with the worker that held them.
+              locks: createMemoryLocks(),
+              dbName: DB_NAME,
+              requestOptions: {
+                fetch: network.fetchFor(worker) as typeof fetch,
+                timeoutMs: REQUEST_TIMEOUT_MS,
+              },
+              sleep,
+              random: engineRandom.next,
+              alerts: { show: async () => undefined, clear: async () => undefined },
+              newId: () => `c${(ids += 1)}`,
+            }),
+        }).ready,
     );
     const started: Running = { worker, services, busy: 0, lastActive: clock.now() };
     running = started;
     // R1: every start reconciles (what entrypoints/background.ts does at the top level).
     track(started, async (s) => {
-      await s.scheduler.reconcile();
+      try {
+        await s.scheduler.reconcile();
+      } finally {
+        if (!worker.dead) alarmsRebuilt = true;
+      }
       s.changed();
     });
     return started;
@@ -376,7 +402,6 @@ export function createWorld(random: Random, faults: FaultInjector): World {
               server,
               policy: op.policy,
               damaged: new Set(),
-              damagedAll: false,
             };
             known.push(entry);
             slots[op.slot] = entry;
@@ -387,7 +412,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       case 'connect':
         if (!slot) return;
         if (op.hold) holding.add(slot.server);
-        void event((s) => s.lifecycle.connect(slot.id));
+        void event(async (s) => {
+          const outcome = await s.lifecycle.connect(slot.id);
+          trace(`connect ${slot.id}: ${outcome.ok ? 'ok' : JSON.stringify(outcome.error)}`);
+        });
         return;
       case 'consent': {
         const waiting = consents.shift();
@@ -404,6 +432,9 @@ export function createWorld(random: Random, faults: FaultInjector): World {
         for (let i = 0; i < op.count; i += 1) {
           void event(async (s) => {
             const answer = await s.accessToken(slot.id, 60);
+            trace(
+              `token for ${slot.id}: ${answer.ok ? `expires at wall ${((answer.value.expiresAt - SIM_START) / 60_000).toFixed(3)} min` : answer.error.code}`,
+            );
             if (answer.ok) recordHandedOut(slot, answer.value.accessToken);
           });
         }
@@ -432,7 +463,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
         if (running) kill(running.worker, 'browser');
         up = false;
         reopenAt = clock.now() + op.closedMs;
-        if (op.alarmsLost) alarms.clearAll();
+        if (op.alarmsLost) {
+          alarms.clearAll();
+          alarmsRebuilt = false;
+        }
         return;
       case 'clock-jump':
         offset += op.ms;
@@ -444,6 +478,8 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       case 'lose-key':
         await inspect((db) => db.delete('keys', 'secrets'));
         for (const entry of known) markDamaged(entry);
+        // A running worker keeps sealing with the key it holds: all of that is unreadable to the next one.
+        keyLost = true;
         return;
     }
   }
@@ -459,11 +495,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     });
   }
 
+  /** Whatever is stored now is damaged: every grant so far (a later consent starts clean). */
   function markDamaged(entry: KnownConnection): void {
     const families = entry.server.families();
-    const current = families.at(-1);
-    if (current) entry.damaged.add(current.id);
-    else entry.damagedAll = true;
+    for (const family of families) entry.damaged.add(family.id);
   }
 
   async function corrupt(entry: KnownConnection): Promise<void> {
@@ -492,18 +527,27 @@ export function createWorld(random: Random, faults: FaultInjector): World {
   async function storedSecrets(): Promise<Map<string, SecretRecord | 'unreadable'>> {
     return inspect(async (db) => {
       const key = await db.get('keys', 'secrets');
+      if (key && !keysSeen.some((seen) => sameKey(seen, key))) keysSeen.unshift(key);
       const result = new Map<string, SecretRecord | 'unreadable'>();
       for (const sealed of await db.getAll('secrets')) {
-        try {
-          const record = openSealedWith(key, sealed) as SecretRecord;
-          result.set(sealed.connectionId, record);
-          if (record.refreshToken) everStored.add(record.refreshToken);
-        } catch {
-          result.set(sealed.connectionId, 'unreadable');
-        }
+        const record = openWithAnyKey(sealed);
+        result.set(sealed.connectionId, record ?? 'unreadable');
+        if (record?.refreshToken) everStored.add(record.refreshToken);
       }
       return result;
     });
+  }
+
+  /** Opens a sealed secret with the stored key or, after lose-key, one a running worker still holds. */
+  function openWithAnyKey(sealed: Parameters<typeof openSealedWith>[1]): SecretRecord | undefined {
+    for (const key of keysSeen) {
+      try {
+        return openSealedWith(key, sealed) as SecretRecord;
+      } catch {
+        // Not this key (or a damaged record): try the next.
+      }
+    }
+    return undefined;
   }
 
   async function advanceTo(at: number): Promise<void> {
@@ -566,6 +610,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     browserUp: () => up,
     running: () => running,
     jumpedSinceAlarmSet: () => lastJumpAt > lastAlarmSetAt,
+    alarmsRebuilt: () => alarmsRebuilt,
     atRest: () => up && (running === undefined || running.busy === 0),
     advanceTo,
     perform,

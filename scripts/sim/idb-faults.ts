@@ -41,10 +41,17 @@ export function setIdbFaultHook(next?: IdbFaultHook): void {
   hook = next;
 }
 
-/** Closes a connection the way a dying worker's is closed: its open transactions abort. */
+/** Closes a connection the way a dying worker's is closed: its unfinished transactions abort (roll back). */
 export function forceClose(db: IDBDatabase): void {
+  for (const tx of unfinished.get(db) ?? []) {
+    if (tx._state !== 'finished') tx._abort('AbortError');
+  }
+  unfinished.delete(db);
   forceCloseDatabase(db as never);
 }
+
+// Transactions still running, per connection (so a kill can roll them back).
+const unfinished = new Map<IDBDatabase, Set<FakeTransaction>>();
 
 interface FakeTransaction extends IDBTransaction {
   _abort(errorName: string | null): void;
@@ -66,7 +73,16 @@ function install(): void {
         ? undefined
         : hook?.({ method: 'transaction', stores, write: mode !== 'readonly' }, this);
     if (fault !== undefined) throw new DOMException('Injected fault', nameOf(fault));
-    return (openTransaction as (...a: unknown[]) => IDBTransaction).apply(this, args);
+    const tx = (openTransaction as (...a: unknown[]) => FakeTransaction).apply(this, args);
+    if (hook) {
+      const set = unfinished.get(this) ?? new Set<FakeTransaction>();
+      unfinished.set(this, set);
+      set.add(tx);
+      const done = () => set.delete(tx);
+      tx.addEventListener('complete', done);
+      tx.addEventListener('abort', done);
+    }
+    return tx;
   } as typeof dbProto.transaction;
 
   patchRequests(

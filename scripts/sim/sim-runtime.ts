@@ -1,10 +1,11 @@
 // Makes Node a deterministic, observable runtime for the month: the simulation must know when the engine has
 // nothing left to do but wait for virtual time, and the same seed must give the same month.
 // - fake-indexeddb schedules all its work with setImmediate: those tasks are counted (`settle`).
-// - WebCrypto's AES-GCM finishes on a thread pool in no fixed order: it is replaced by the same cipher done
-//   synchronously with node:crypto (same IV, additional data and tag; the vault's code is unchanged).
+// - WebCrypto's AES-GCM and SHA-256 finish on a thread pool in no fixed order: they are replaced by the same
+//   operations done synchronously with node:crypto (same IV, additional data and tag; the vault's code is
+//   unchanged).
 // - `setTimeout` (the services' 50 ms status broadcast) runs on the virtual clock while a month runs.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { VirtualClock } from './virtual-clock';
 
 const realSetImmediate = globalThis.setImmediate;
@@ -117,6 +118,14 @@ function installSyncAesGcm(): void {
       ? Promise.resolve({ benchAesGcmKey: new Uint8Array(randomBytes(32)) })
       : (realGenerateKey as (...args: unknown[]) => Promise<unknown>)(algorithm, ...rest),
   );
+  // PKCE's SHA-256 too: WebCrypto's digest also finishes on the thread pool, in no fixed order.
+  define('digest', (algorithm: AlgorithmIdentifier, data: BufferSource) => {
+    const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
+    const hash = name.toUpperCase().replace('-', '');
+    return Promise.resolve(
+      toArrayBuffer(createHash(hash.toLowerCase()).update(bytes(data)).digest()),
+    );
+  });
   define('encrypt', (params: AesGcmParams, key: unknown, data: BufferSource) => {
     if (!isBenchKey(key)) return realEncrypt(params, key as CryptoKey, data);
     if (cryptoFault?.('encrypt')) return injected();
