@@ -1,27 +1,25 @@
-// In-process token endpoints for the month: they answer the engine's refresh-token grants the way
-// Google-like, Atlassian-like and strict short-lived providers do, fail like the month says, and know
-// which access tokens are really valid (the provider's clock, not ours, decides).
+// In-process token endpoints for the month: the simulations' one token server (scripts/sim/token-server.ts,
+// also behind the fault simulator) answers the engine's refresh-token grants the way Google-like,
+// Atlassian-like and strict short-lived providers do; the month adds its outages and failures, and asks
+// the server which access tokens are really valid (the provider's clock, not ours, decides).
 import * as oauth from 'oauth4webapi';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import type { TokenSet } from '../../utils/oauth/client';
-import type { ConnectionSpec, Month, Outage } from './month';
+import { createTokenServer, type RefreshPolicy, type TokenServer } from '../sim/token-server';
+import type { ConnectionSpec, Month, Outage, ProviderProfile } from './month';
 import type { Random } from '../sim/prng';
 import type { VirtualClock } from '../sim/virtual-clock';
 
-/** One connection's grant as the provider sees it. */
-interface GrantState {
+/** One connection's provider: the shared token server (scripts/sim) plus the month's failures. */
+interface Emulated {
   spec: ConnectionSpec;
   /** This connection's own stream: its k-th request fails or not whatever the others do. */
   random: Random;
-  refreshToken: string;
-  /** Retired refresh tokens and when they stop being accepted (the reuse leeway). */
-  retired: Map<string, number>;
-  /** When the provider revoked the grant (reuse outside the leeway), if it did. */
-  revokedAt: number | null;
-  serial: number;
-  /** The latest access token and when it dies, in our time. */
-  accessToken: string;
-  validUntil: number;
+  server: TokenServer;
+  /** Reuses of the server already counted. */
+  reusesCounted: number;
+  /** The first tokens, from the consent before the month. */
+  initial: { accessToken: string; refreshToken: string };
 }
 
 /** What the providers saw during the month. */
@@ -70,11 +68,11 @@ const LATENCY_MS = { min: 80, max: 400 };
 
 /** Builds the emulators for `month` on `clock`; `random` seeds each connection's latencies and failures. */
 export function createProviders(month: Month, clock: VirtualClock, random: Random): Providers {
-  const states = new Map<string, GrantState>();
-  const byEndpoint = new Map<string, GrantState>();
+  const emulated = new Map<string, Emulated>();
+  const byEndpoint = new Map<string, Emulated>();
   const logs = new Map<string, RequestRecord[]>();
   const perConnection = new Map<string, number>();
-  const tokenOwner = new Map<string, GrantState>();
+  const tokenOwner = new Map<string, Emulated>();
   const counters: ProviderCounters = {
     requests: 0,
     refreshes: 0,
@@ -85,30 +83,20 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
   };
 
   for (const spec of month.connections) {
-    const state: GrantState = {
+    const server = createTokenServer(spec.id, policyOf(spec.profile), spec.profile.lifetimeSec);
+    const initial = server.seed(spec.issuedAt);
+    const state: Emulated = {
       spec,
       random: random.fork(spec.id),
-      refreshToken: `rt-${spec.id}-0`,
-      retired: new Map(),
-      revokedAt: null,
-      serial: 0,
-      accessToken: '',
-      validUntil: 0,
+      server,
+      reusesCounted: 0,
+      initial,
     };
-    issueAccessToken(state, spec.issuedAt);
-    states.set(spec.id, state);
+    tokenOwner.set(initial.accessToken, state);
+    emulated.set(spec.id, state);
     byEndpoint.set(tokenEndpointOf(spec.id), state);
     logs.set(spec.id, []);
     perConnection.set(spec.id, 0);
-  }
-
-  function issueAccessToken(state: GrantState, at: number): void {
-    state.serial += 1;
-    tokenOwner.delete(state.accessToken);
-    state.accessToken = `at-${state.spec.id}-${state.serial}`;
-    // The resource server checks expiry on its own clock, which may run ahead of (or behind) ours.
-    state.validUntil = at + state.spec.profile.lifetimeSec * 1000 - state.spec.skewMs;
-    tokenOwner.set(state.accessToken, state);
   }
 
   function outageAt(spec: ConnectionSpec, at: number): Outage | undefined {
@@ -116,7 +104,7 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
   }
 
   /** Decides the answer at the moment the request arrives; the caller then waits the latency. */
-  function answer(state: GrantState, refreshToken: string, at: number): TokenSet | Error {
+  function answer(state: Emulated, refreshToken: string, at: number): TokenSet | Error {
     const spec = state.spec;
     const outage = outageAt(spec, at);
     if (outage) {
@@ -127,25 +115,20 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
       counters.transientFailures += 1;
       return state.random.chance(0.5) ? networkError() : unavailable();
     }
-    if (state.revokedAt !== null) return invalidGrant('The refresh token was revoked.');
-    if (refreshToken !== state.refreshToken) {
-      const acceptedUntil = state.retired.get(refreshToken);
-      if (acceptedUntil === undefined || at >= acceptedUntil) {
-        // Atlassian-style reuse detection: a stale token revokes the whole family.
-        counters.reuseErrors += 1;
-        state.revokedAt = at;
-        return invalidGrant('Refresh token reuse detected: the grant was revoked.');
-      }
-      counters.reuseWithinLeeway += 1;
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const reply = state.server.handle(state.server.endpoints.token, form, at);
+    const reuses = state.server.reuses();
+    for (; state.reusesCounted < reuses.length; state.reusesCounted += 1) {
+      if (reuses[state.reusesCounted]!.withinLeeway) counters.reuseWithinLeeway += 1;
+      else counters.reuseErrors += 1;
+    }
+    const body = reply.body as { access_token?: string; error_description?: string };
+    if (reply.status !== 200 || !body.access_token) {
+      return invalidGrant(body.error_description ?? 'The refresh token is not accepted.');
     }
     counters.refreshes += 1;
-    issueAccessToken(state, at);
-    if (!spec.profile.rotating) {
-      return tokenSet(state.accessToken, undefined, spec.profile.lifetimeSec);
-    }
-    state.retired.set(state.refreshToken, at + spec.profile.reuseLeewayMs);
-    state.refreshToken = `rt-${spec.id}-${state.serial}`;
-    return tokenSet(state.accessToken, state.refreshToken, spec.profile.lifetimeSec);
+    tokenOwner.set(body.access_token, state);
+    return tokenSet(body.access_token, reply.refreshToken, spec.profile.lifetimeSec);
   }
 
   const grant: RefreshGrant = async (target, refreshToken) => {
@@ -162,29 +145,41 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
     return result;
   };
 
+  /** When the provider revoked a connection's grant for a reused refresh token, or null. */
+  const lostAt = (state: Emulated) =>
+    state.server.families().find((f) => f.revokedBecause === 'reuse')?.revokedAt ?? null;
+
   return {
     grant,
     initialTokens(spec) {
-      const state = states.get(spec.id)!;
+      const { accessToken, refreshToken } = emulated.get(spec.id)!.initial;
       return {
-        tokens: tokenSet(state.accessToken, state.refreshToken, spec.profile.lifetimeSec),
-        refreshToken: state.refreshToken,
+        tokens: tokenSet(accessToken, refreshToken, spec.profile.lifetimeSec),
+        refreshToken,
       };
     },
     isValid(accessToken, at) {
       if (accessToken === undefined) return false;
       const state = tokenOwner.get(accessToken);
-      // Only the latest access token is tracked; an older one would still be valid at most until its
-      // own expiry, but no caller is ever handed one once a new token is stored.
-      return state !== undefined && at < state.validUntil;
+      // The resource server checks expiry on its own clock, which may run ahead of (or behind) ours;
+      // every unexpired token of a live grant is accepted, as real providers do.
+      return state !== undefined && state.server.isValid(accessToken, at + state.spec.skewMs);
     },
     requestsFor: (connectionId) => perConnection.get(connectionId) ?? 0,
     lostConnections: () =>
-      [...states.values()].filter((s) => s.revokedAt !== null).map((s) => s.spec.id),
-    revokedAt: (connectionId) => states.get(connectionId)?.revokedAt ?? null,
+      [...emulated.values()].filter((s) => lostAt(s) !== null).map((s) => s.spec.id),
+    revokedAt: (connectionId) => {
+      const state = emulated.get(connectionId);
+      return state ? lostAt(state) : null;
+    },
     log: (connectionId) => logs.get(connectionId) ?? [],
     counters,
   };
+}
+
+/** The shared token server's refresh-token behaviour for a month profile. */
+function policyOf(profile: ProviderProfile): RefreshPolicy {
+  return { name: profile.name, rotating: profile.rotating, reuseLeewayMs: profile.reuseLeewayMs };
 }
 
 /** Each connection has its own token endpoint URL, so a grant can be routed to its emulator. */

@@ -42,8 +42,8 @@ export interface PlanOptions {
   slots: number;
 }
 
-/** The default size: a few connections over most of a day. */
-export const DEFAULT_PLAN: PlanOptions = { steps: 40, meanGapMs: 12 * 60_000, slots: 3 };
+/** The default size: a few connections over an afternoon (thousands of seeds fit in five minutes). */
+export const DEFAULT_PLAN: PlanOptions = { steps: 30, meanGapMs: 5 * 60_000, slots: 3 };
 
 const LIFETIMES_SEC = [60, 120, 300, 900, 3600];
 

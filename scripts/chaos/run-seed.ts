@@ -7,7 +7,7 @@ import { DEFAULT_PLAN, drawPlan, type PlanOptions, type Step } from './plan';
 import { createWorld, SIM_START } from './world';
 
 /** How long the world runs without faults after the last step, checked every few minutes. */
-const SETTLE_MS = 2 * 3_600_000;
+const SETTLE_MS = 3_600_000;
 const SETTLE_CHECK_MS = 10 * 60_000;
 
 /** Options of one seed's run. */

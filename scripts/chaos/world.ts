@@ -54,6 +54,8 @@ export interface KnownConnection {
   policy: PolicyName;
   /** Families whose stored secrets were damaged on purpose (corrupt, lose-key): not ours to keep. */
   damaged: Set<number>;
+  /** Damaged on purpose and not connected again since: an unreadable record is expected. */
+  unreadableExpected: boolean;
 }
 
 /** A consent window the person has not answered yet. */
@@ -114,6 +116,8 @@ export interface World {
    * then nothing can have re-created them (a worker killed while starting runs none of our code).
    */
   alarmsRebuilt(): boolean;
+  /** Whether the browser was open, with background refresh on, all through [from, to) (simulation time). */
+  upAndEnabled(from: number, to: number): boolean;
   /** Whether nothing is in flight (the at-rest invariants may be checked). */
   atRest(): boolean;
   /** Moves time to `at`, firing timers and alarms and stopping an idle worker on the way. */
@@ -166,6 +170,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
   let reopenAt = Infinity;
   let keyLost = false;
   let alarmsRebuilt = true;
+  // Spans when nothing could refresh: the browser closed, or background refresh switched off.
+  const quiet: [number, number][] = [];
+  let downSince = 0;
+  let enabledSince: number | undefined = SIM_START;
   const keysSeen: unknown[] = [];
   let lastJumpAt = -Infinity;
   let lastAlarmSetAt = -Infinity;
@@ -246,6 +254,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     }
     if (scope === 'browser' && up) {
       up = false;
+      downSince = clock.now();
       reopenAt = clock.now() + random.int(1_000, 20 * 60_000);
     }
   }
@@ -402,6 +411,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
               server,
               policy: op.policy,
               damaged: new Set(),
+              unreadableExpected: false,
             };
             known.push(entry);
             slots[op.slot] = entry;
@@ -414,6 +424,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
         if (op.hold) holding.add(slot.server);
         void event(async (s) => {
           const outcome = await s.lifecycle.connect(slot.id);
+          if (outcome.ok) slot.unreadableExpected = false;
           trace(`connect ${slot.id}: ${outcome.ok ? 'ok' : JSON.stringify(outcome.error)}`);
         });
         return;
@@ -457,10 +468,22 @@ export function createWorld(random: Random, faults: FaultInjector): World {
         });
         return;
       case 'settings':
-        void event((s) => s.saveSettings(op.change));
+        void event(async (s) => {
+          const saved = await s.saveSettings(op.change);
+          if (!saved.ok) return;
+          if (!saved.settings.enabled && enabledSince !== undefined) {
+            quiet.push([enabledSince, Infinity]);
+            enabledSince = undefined;
+          } else if (saved.settings.enabled && enabledSince === undefined) {
+            const open = quiet.findIndex(([, to]) => to === Infinity);
+            if (open >= 0) quiet[open] = [quiet[open]![0], clock.now()];
+            enabledSince = clock.now();
+          }
+        });
         return;
       case 'restart':
         if (running) kill(running.worker, 'browser');
+        if (up) downSince = clock.now();
         up = false;
         reopenAt = clock.now() + op.closedMs;
         if (op.alarmsLost) {
@@ -499,6 +522,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
   function markDamaged(entry: KnownConnection): void {
     const families = entry.server.families();
     for (const family of families) entry.damaged.add(family.id);
+    entry.unreadableExpected = true;
   }
 
   async function corrupt(entry: KnownConnection): Promise<void> {
@@ -513,14 +537,20 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     if (changed) markDamaged(entry);
   }
 
+  // The checks' own connection, kept open between checks; it closes itself when Remove all data deletes
+  // the database (openTokenKeeperDb's `blocking`), and is opened again on the next check.
+  let inspector: Awaited<ReturnType<typeof openTokenKeeperDb>> | undefined;
   async function inspect<T>(
     read: (db: Awaited<ReturnType<typeof openTokenKeeperDb>>) => Promise<T>,
   ): Promise<T> {
-    const db = await openTokenKeeperDb(DB_NAME);
-    try {
-      return await read(db);
-    } finally {
-      db.close();
+    for (let attempt = 0; ; attempt += 1) {
+      inspector ??= await openTokenKeeperDb(DB_NAME);
+      try {
+        return await read(inspector);
+      } catch (error) {
+        if (attempt > 0 || (error as Error).name !== 'InvalidStateError') throw error;
+        inspector = undefined;
+      }
     }
   }
 
@@ -566,6 +596,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       } else if (next === openAt) {
         clock.advanceTo(next);
         up = true;
+        quiet.push([downSince, clock.now()]);
         reopenAt = Infinity;
         startWorker();
       } else if (alarm) {
@@ -611,6 +642,8 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     running: () => running,
     jumpedSinceAlarmSet: () => lastJumpAt > lastAlarmSetAt,
     alarmsRebuilt: () => alarmsRebuilt,
+    upAndEnabled: (from, to) =>
+      (up || downSince >= to) && quiet.every(([a, b]) => b <= from || a >= to),
     atRest: () => up && (running === undefined || running.busy === 0),
     advanceTo,
     perform,
@@ -627,6 +660,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       setCryptoFaultHook();
       restoreTimeouts();
       if (running) running.worker.dead = true;
+      inspector?.close();
     },
   } satisfies World & { dispose(): void };
 }

@@ -95,6 +95,8 @@ export interface TokenServer {
   metadata(): Record<string, unknown>;
   /** The person approves the consent page at `authorizeUrl`: returns the redirect with the code. */
   consent(authorizeUrl: string, at: number): string;
+  /** A grant consented before the simulation began: its first access and refresh tokens. */
+  seed(at: number): { accessToken: string; refreshToken: string };
   /** Answers a POST to the token or revocation endpoint at `at`. */
   handle(url: string, form: URLSearchParams, at: number): ServerAnswer;
   /** Whether a resource server would accept `accessToken` at `at`. */
@@ -192,6 +194,14 @@ export function createTokenServer(
     return invalidGrant('refresh_token', 'Refresh token reuse: the grant was revoked.', true);
   }
 
+  function newFamily(at: number): { family: Family; refreshToken: IssuedRefreshToken } {
+    const family: Family = { id: families.length, first: '', current: '', revokedAt: null };
+    families.push(family);
+    const refreshToken = issueRefreshToken(family, 0, at);
+    family.first = refreshToken.value;
+    return { family, refreshToken };
+  }
+
   function exchangeCode(form: URLSearchParams, at: number): ServerAnswer {
     const code = codes.get(form.get('code') ?? '');
     const verifier = form.get('code_verifier') ?? '';
@@ -200,10 +210,7 @@ export function createTokenServer(
       return invalidGrant('authorization_code', 'Unknown, used or unverified code.');
     }
     code.used = true;
-    const family: Family = { id: families.length, first: '', current: '', revokedAt: null };
-    families.push(family);
-    const refreshToken = issueRefreshToken(family, 0, at);
-    family.first = refreshToken.value;
+    const { family, refreshToken } = newFamily(at);
     return { ...tokens(family, at, refreshToken.value), grantType: 'authorization_code' };
   }
 
@@ -246,6 +253,10 @@ export function createTokenServer(
       back.searchParams.set('code', code);
       back.searchParams.set('state', url.searchParams.get('state') ?? '');
       return back.href;
+    },
+    seed(at) {
+      const { family, refreshToken } = newFamily(at);
+      return { accessToken: issueAccessToken(family, at), refreshToken: refreshToken.value };
     },
     handle(url, form, at) {
       if (url === endpoints.revocation) return revoke(form, at);
