@@ -54,6 +54,13 @@ export interface Scheduler {
 
 /** Builds the scheduler. */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
+  // Covers so far: an arm that read the plan before a cover must not clear or delay what it set.
+  let covers = 0;
+
+  // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
+  let arming: Promise<void> | undefined;
+  let armAgain = false;
+
   async function ensureSweep(settings: Settings): Promise<void> {
     const existing = await deps.alarms.get(SWEEP_ALARM);
     // Re-creating an existing alarm resets its timer; only touch it when missing or changed.
@@ -66,18 +73,22 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   /** One pass of `arm`: the alarm at the earliest planned refresh (or stale marker to settle), or none. */
   async function armOnce(): Promise<void> {
+    const coversBefore = covers;
     const settings = await deps.getSettings();
     const due = await earliestDue(settings);
-    if (due === undefined) {
-      await deps.alarms.clear(REFRESH_ALARM);
-      return;
-    }
-    const best = alarmTimeFor(due, deps.clock.now());
     const existing = await deps.alarms.get(REFRESH_ALARM);
+    const best = due === undefined ? undefined : alarmTimeFor(due, deps.clock.now());
     // An alarm that fires on time, or sooner than one set now could (30 s floor), stays: re-creating it on
     // every worker start would push a refresh due in 20 s out to 30 s.
-    if (existing && alarmStillRight(existing.scheduledTime, due, best)) return;
-    await createRefreshAlarm(best);
+    if (existing && due !== undefined && alarmStillRight(existing.scheduledTime, due, best!)) return;
+    const later = best === undefined || (existing !== undefined && existing.scheduledTime < best);
+    // What we read may predate a plan written meanwhile (a cover came first): never undo that cover.
+    if (later && covers !== coversBefore) {
+      armAgain = true;
+      return;
+    }
+    if (best === undefined) await deps.alarms.clear(REFRESH_ALARM);
+    else await createRefreshAlarm(best);
   }
 
   /** The earliest planned refresh, or the moment a marker in flight becomes stale, whichever is first. */
@@ -105,6 +116,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
    * killed between the write and the next `arm` is still woken in time (docs/reliability.md#arm-ahead).
    */
   async function cover(when: number): Promise<void> {
+    covers += 1;
     const best = alarmTimeFor(when, deps.clock.now());
     const existing = await deps.alarms.get(REFRESH_ALARM);
     if (existing && existing.scheduledTime <= best + 1_000) return;
@@ -114,9 +126,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   /** The watchdog: wake within a minute (a fired alarm's work, a token request in flight). */
   const wakeSoon = () => cover(deps.clock.now() + WATCHDOG_MS);
 
-  // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
-  let arming: Promise<void> | undefined;
-  let armAgain = false;
   function arm(): Promise<void> {
     if (arming) {
       armAgain = true;
