@@ -35,6 +35,7 @@ interface SeedLine {
   thrown: number;
   withinLeeway: number;
   unavoidable: Record<string, number>;
+  hiddenJump: number;
   failure?: Failure;
   played: number[];
   /** Log lines the engine wrote while surviving faults, counted instead of printed. */
@@ -82,6 +83,7 @@ function toLine(result: SeedResult): SeedLine {
     thrown: result.thrown,
     withinLeeway: result.tally.reuseWithinLeeway,
     unavoidable: result.tally.unavoidable,
+    hiddenJump: result.tally.deadAfterHiddenJump,
     ...(result.failure ? { failure: result.failure } : {}),
     played: result.played,
     logged,
@@ -179,6 +181,9 @@ function summarize(lines: SeedLine[]): void {
     .join(', ');
   say(
     `the unavoidable window (a grant lost to an answer that never reached a living worker): ${window || 'none'}`,
+  );
+  say(
+    `tokens handed out dead after the wall clock went back unseen (while no worker ran, by less than the time that passed): ${sum((l) => l.hiddenJump)}`,
   );
   say(
     `engine tasks that ended in an error (shown to the person, not a broken promise): ${sum((l) => l.thrown)}; lines logged ${sum((l) => l.logged)}, unhandled rejections ${sum((l) => l.unhandled)}`,

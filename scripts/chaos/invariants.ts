@@ -4,7 +4,7 @@
 // (or reached a worker that died before it could store it) is the provider's design, not our bug: it is
 // counted apart as unavoidable.
 import type { Connection, SecretRecord } from '../../utils/model';
-import { STALE_MARKER_MS } from '../../utils/engine/schedule';
+import { CLOCK_JUMP_TOLERANCE_MS, STALE_MARKER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS, type Settings } from '../../utils/settings';
 import type { IssuedRefreshToken, TokenServer } from '../sim/token-server';
 import type { KnownConnection, World } from './world';
@@ -23,6 +23,11 @@ export interface Tally {
   unavoidable: Record<string, number>;
   /** Tokens handed out that were dead because their grant was lost in the unavoidable window. */
   excusedDeadTokens: number;
+  /**
+   * Tokens handed out dead after the wall clock went back while no worker ran, by less than the time that
+   * passed meanwhile: no clock the engine can read shows it (docs/reliability.md#clock-jumps).
+   */
+  deadAfterHiddenJump: number;
   checks: number;
 }
 
@@ -38,7 +43,13 @@ const TOKEN_TEXT = /sim-(?:at|rt)-/;
 
 /** Builds the checker of `world`. */
 export function createChecker(world: World): Checker {
-  const tally: Tally = { reuseWithinLeeway: 0, unavoidable: {}, excusedDeadTokens: 0, checks: 0 };
+  const tally: Tally = {
+    reuseWithinLeeway: 0,
+    unavoidable: {},
+    excusedDeadTokens: 0,
+    deadAfterHiddenJump: 0,
+    checks: 0,
+  };
   const seenReuses = new Map<TokenServer, number>();
   let seenNetwork = 0;
   let seenHandedOut = 0;
@@ -99,8 +110,15 @@ export function createChecker(world: World): Checker {
     return violations;
   }
 
-  function checkHandedOut(): Violation[] {
+  async function checkHandedOut(): Promise<Violation[]> {
     const violations: Violation[] = [];
+    if (seenHandedOut === world.handedOut.length) return violations;
+    // The latest time the engine itself had recorded (what its clock guard compares with).
+    const seenByEngine = await world.inspect(async (db) => {
+      const meta = await db.get('meta', 'clock');
+      const updated = (await db.getAll('connections')).map((c) => c.updatedAt);
+      return Math.max(meta?.seenAt ?? -Infinity, ...updated);
+    });
     for (; seenHandedOut < world.handedOut.length; seenHandedOut += 1) {
       const given = world.handedOut[seenHandedOut]!;
       if (given.valid) continue;
@@ -111,6 +129,13 @@ export function createChecker(world: World): Checker {
         (family.revokedBecause === 'revocation' || world.excused.has(family))
       ) {
         tally.excusedDeadTokens += 1;
+        continue;
+      }
+      if (
+        given.clockMovedSinceIssue < 0 &&
+        given.wallAt >= seenByEngine - CLOCK_JUMP_TOLERANCE_MS
+      ) {
+        tally.deadAfterHiddenJump += 1;
         continue;
       }
       violations.push({
@@ -128,7 +153,7 @@ export function createChecker(world: World): Checker {
       const found = world.network.violations[seenNetwork]!;
       violations.push({ invariant: 'never two token requests in flight', detail: found.detail });
     }
-    violations.push(...checkReuses(), ...checkHandedOut());
+    violations.push(...checkReuses(), ...(await checkHandedOut()));
     const ids = await world.inspect((db) => db.getAllKeys('connections'));
     for (const id of ids) {
       if (world.removed.has(id)) {

@@ -85,6 +85,10 @@ export interface HandedOut {
   /** Its grant, and whether the grant was already revoked when it was handed out. */
   family: Family | undefined;
   familyRevoked: boolean;
+  /** The engine's (wall) clock when it was handed out. */
+  wallAt: number;
+  /** How far the wall clock moved against real time since the token was issued (negative: went back). */
+  clockMovedSinceIssue: number;
 }
 
 /** The world of one seed. */
@@ -169,6 +173,9 @@ export function createWorld(random: Random, faults: FaultInjector): World {
   let up = true;
   let reopenAt = Infinity;
   let keyLost = false;
+  // The wall clock's offset over time, for what the engine could have known when.
+  const offsets: { at: number; offset: number }[] = [{ at: -Infinity, offset: 0 }];
+  const offsetAt = (at: number) => offsets.filter((o) => o.at <= at).at(-1)!.offset;
   let alarmsRebuilt = true;
   // Spans when nothing could refresh: the browser closed, or background refresh switched off.
   const quiet: [number, number][] = [];
@@ -494,6 +501,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       case 'clock-jump':
         offset += op.ms;
         lastJumpAt = clock.now();
+        offsets.push({ at: clock.now(), offset });
         return;
       case 'corrupt':
         if (slot) await corrupt(slot);
@@ -509,12 +517,15 @@ export function createWorld(random: Random, faults: FaultInjector): World {
 
   function recordHandedOut(entry: KnownConnection, accessToken: string): void {
     const family = entry.server.familyOfAccessToken(accessToken);
+    const issuedAt = entry.server.issuedAt(accessToken) ?? clock.now();
     handedOut.push({
       at: clock.now(),
       connectionId: entry.id,
       valid: entry.server.isValid(accessToken, clock.now()),
       family,
       familyRevoked: family !== undefined && family.revokedAt !== null,
+      wallAt: wall.now(),
+      clockMovedSinceIssue: offset - offsetAt(issuedAt),
     });
   }
 

@@ -103,6 +103,8 @@ export interface TokenServer {
   isValid(accessToken: string, at: number): boolean;
   /** What the server knows of a refresh token it issued. */
   refreshToken(value: string): IssuedRefreshToken | undefined;
+  /** When the server issued an access token (simulation time), if it did. */
+  issuedAt(accessToken: string): number | undefined;
   /** The family an access token belongs to, if the server issued it. */
   familyOfAccessToken(value: string): Family | undefined;
   families(): readonly Family[];
@@ -276,6 +278,10 @@ export function createTokenServer(
     },
     refreshToken: (value) => refreshTokens.get(value),
     familyOfAccessToken: (value) => accessTokens.get(value)?.family,
+    issuedAt: (value) => {
+      const issued = accessTokens.get(value);
+      return issued === undefined ? undefined : issued.expiresAt - lifetimeSec * 1000;
+    },
     families: () => families,
     reuses: () => reuses,
     issuedValues: () => [...refreshTokens.keys(), ...accessTokens.keys()],

@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../utils/model';
 import { CHROME_BUILD_DIR, ROOT } from '../support/build';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
 import {
@@ -24,6 +23,8 @@ import {
   type MetadataServer,
 } from '../support/emulators/metadata';
 import {
+  cardOf,
+  connectionOf,
   addPreset,
   connectAgainst,
   openOptions,
@@ -36,16 +37,6 @@ import {
 // and disconnected; then the custom provider's discovery errors. Short token lifetimes keep it quick.
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const TOKEN_TTL_SEC = 60;
-
-async function connectionOf(page: Page, id: string): Promise<Connection> {
-  const found = (await readState(page)).connections.find((c) => c.id === id);
-  if (!found) throw new Error(`No connection ${id}`);
-  return found;
-}
-
-function cardOf(page: Page, id: string) {
-  return page.locator(`[data-testid="connection-card"][data-connection-id="${id}"]`);
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -16,6 +16,8 @@ import {
   type AtlassianEmulator,
 } from '../support/emulators/atlassian';
 import {
+  cardOf,
+  connectionOf,
   addConnection,
   addPreset,
   connectAgainst,
@@ -49,16 +51,6 @@ async function connectedBrowser(server: AuthServerHandle, userDataDir?: string) 
   const connectionId = await addConnection(options, 'Resilient');
   await connectWithConsent(browser, options, connectionId);
   return { browser, options, connectionId };
-}
-
-async function connectionOf(page: Page, id: string): Promise<Connection> {
-  const found = (await readState(page)).connections.find((c) => c.id === id);
-  if (!found) throw new Error(`No connection ${id}`);
-  return found;
-}
-
-function cardOf(page: Page, id: string) {
-  return page.locator(`[data-testid="connection-card"][data-connection-id="${id}"]`);
 }
 
 /** Long enough that the held answer cannot arrive before the worker is stopped. */

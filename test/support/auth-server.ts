@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cancellableSleeps } from './emulators/http';
 
 /** The redirect URI of the development build (fixed key in wxt.config.ts, so a fixed extension id). */
 export const DEMO_REDIRECT_URI = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
@@ -215,15 +216,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
 
   const records = emptyRecords();
   let fault: { fault: TokenFault; remaining: number } | null = null;
-  const timers = new Set<NodeJS.Timeout>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const { sleep, cancelAll } = cancellableSleeps();
 
   const Provider = await loadProvider(quiet);
   const provider = await silenced(quiet, () =>
@@ -338,8 +331,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     },
     async close() {
       fault = null;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      cancelAll();
       // Browsers keep idle keep-alive connections open; without this close() would wait for them.
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>

@@ -85,6 +85,18 @@ export async function connectAgainst(
   await page.locator(`${card}[data-state="healthy"]`).waitFor({ timeout: 30_000 });
 }
 
+/** One connection as stored, read from an extension page; throws when it is not there. */
+export async function connectionOf(page: Page, id: string): Promise<Connection> {
+  const found = (await readState(page)).connections.find((c) => c.id === id);
+  if (!found) throw new Error(`No connection ${id}`);
+  return found;
+}
+
+/** The card of one connection on the options page or the popup. */
+export function cardOf(page: Page, id: string) {
+  return page.locator(`[data-testid="connection-card"][data-connection-id="${id}"]`);
+}
+
 /** Reads connections and history straight from IndexedDB in an extension page (never the secrets). */
 export function readState(page: Page): Promise<ObservedState> {
   return page.evaluate(

@@ -9,6 +9,7 @@ import type { Endpoints, Site } from '../../../utils/model';
 import { DEMO_REDIRECT_URI } from '../auth-server';
 import {
   bearerToken,
+  cancellableSleeps,
   consentPage,
   errorPage,
   mediaType,
@@ -165,15 +166,7 @@ export async function startAtlassianEmulator(
   const accessTokens = new Map<string, { family: Family | undefined; expiresAt: number }>();
   const families: Family[] = [];
   let fault: { fault: AtlassianTokenFault; remaining: number } | null = null;
-  const timers = new Set<NodeJS.Timeout>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const { sleep, cancelAll } = cancellableSleeps();
 
   function authorize(request: IncomingMessage, response: ServerResponse, url: URL): void {
     const params = url.searchParams;
@@ -414,8 +407,7 @@ export async function startAtlassianEmulator(
     },
     async close() {
       fault = null;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      cancelAll();
       await server.close();
     },
   };

@@ -146,3 +146,25 @@ export function consentPage(options: {
 export function errorPage(message: string): string {
   return `<!doctype html><html><body><h1>Something went wrong</h1><p data-testid="error">${escapeHtml(message)}</p></body></html>`;
 }
+
+/** Sleeps that a server's `close()` can cancel all at once (held answers must not outlive the server). */
+export function cancellableSleeps(): {
+  sleep: (ms: number) => Promise<void>;
+  cancelAll: () => void;
+} {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms);
+        timers.add(timer);
+      }),
+    cancelAll() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -19,5 +19,8 @@ export const REGRESSIONS: RegressionCase[] = [
   { seed: 427, found: 'an unusable expires_in trusted the 10-minute default for a 60 s token' },
   { seed: 557, found: 'a clock jump back landing after the last refresh handed out a dead token' },
   { seed: 184, found: 'remembering the clock after a failed check hid a jump back' },
-  { seed: 272, found: 'an arm that read the settings before they changed cleared the alarm a cover had set' },
+  {
+    seed: 272,
+    found: 'an arm that read the settings before they changed cleared the alarm a cover had set',
+  },
 ];
