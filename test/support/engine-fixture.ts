@@ -1,6 +1,8 @@
 import type { Connection } from '@/utils/model';
 import { createMemoryLocks, type Clock } from '@/utils/engine/deps';
 import { createRefresher, type RefreshGrant, type RefresherDeps } from '@/utils/engine/refresher';
+import { createScheduler } from '@/utils/engine/scheduler';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TokenSet } from '@/utils/oauth/client';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings';
 import { commit } from '@/utils/store/commit';
@@ -175,4 +177,17 @@ export async function seedConnectionIn(
     },
     overrides,
   );
+}
+
+/** A scheduler over the fixture with WXT's fake alarms and a refresher using `grant`. */
+export function schedulerFor(fixture: EngineFixture, grant: FakeGrant = fakeGrant()) {
+  const refresher = refresherFor(fixture, grant.grant);
+  const scheduler = createScheduler({
+    db: fixture.db,
+    alarms: fakeBrowser.alarms,
+    clock: fixture.clock,
+    refresher,
+    getSettings: fixture.getSettings,
+  });
+  return { scheduler, grant, refresher };
 }

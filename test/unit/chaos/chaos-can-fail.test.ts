@@ -1,6 +1,7 @@
 // The simulator must be able to fail: with an engine broken the way the review found it, fixed seeds
 // report the broken promise. (A simulator that passes whatever the engine does proves nothing.)
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { quietConsole } from '../../support/quiet-console';
 import { runSeed } from '../../../scripts/chaos/run-seed';
 
 const sabotage = vi.hoisted(() => ({ dropRotated: false }));
@@ -21,14 +22,7 @@ vi.mock('@/utils/engine/secrets', async (importOriginal) => {
   };
 });
 
-let restore: () => void = () => undefined;
-beforeAll(() => {
-  const { error, warn } = console;
-  console.error = () => undefined;
-  console.warn = () => undefined;
-  restore = () => Object.assign(console, { error, warn });
-});
-afterAll(() => restore());
+quietConsole();
 
 describe('fault simulator against a broken engine', () => {
   it('reports a dropped rotated refresh token', async () => {

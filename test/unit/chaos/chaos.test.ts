@@ -1,18 +1,11 @@
 // A short, fixed-seed run of the fault simulator (`npm run chaos` runs thousands): the real engine under
 // storage, crypto and network faults, kills, restarts and clock jumps, checked after every step.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { quietConsole } from '../../support/quiet-console';
 import { runSeed, type SeedResult } from '../../../scripts/chaos/run-seed';
 import { REGRESSIONS } from './regressions';
 
-/** The engine logs what it survives; a fault storm would flood the test output. */
-let restore: () => void = () => undefined;
-beforeAll(() => {
-  const { error, warn } = console;
-  console.error = () => undefined;
-  console.warn = () => undefined;
-  restore = () => Object.assign(console, { error, warn });
-});
-afterAll(() => restore());
+quietConsole();
 
 function describeFailure(result: SeedResult): string {
   const failure = result.failure;

@@ -3,10 +3,10 @@
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createServices, type Services } from '@/utils/background/services';
+import type { Services } from '@/utils/background/services';
 import type { Alert } from '@/utils/engine/attention';
 import type { AlertSink } from '@/utils/engine/refresher';
-import { REFRESH_ALARM } from '@/utils/engine/scheduler';
+import { REFRESH_ALARM, SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { PERSIST_ATTEMPTS } from '@/utils/engine/secrets';
 import { refreshAccessToken } from '@/utils/oauth/client';
 import { queryHistory } from '@/utils/store/history';
@@ -16,10 +16,12 @@ import {
   fakeGrant,
   manualClock,
   refresherFor,
+  schedulerFor,
   seedConnection,
   seedConnectionIn,
   type EngineFixture,
 } from '../../support/engine-fixture';
+import { offlineServices } from '../../support/offline-services';
 
 /** Fails the storage operations `when` picks, after `armed()` says so (e.g. once the provider answered). */
 function injectFaults(when: (operation: IdbOperation) => IdbFault | undefined) {
@@ -214,19 +216,8 @@ describe('a 200 answer with a new refresh token is never thrown away whole', () 
 describe('a corrupt secret record or a missing key', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  async function servicesWith(alerts?: AlertSink, dbName = 'corrupt'): Promise<Services> {
-    return createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: 'https://x.chromiumapp.org/',
-      broadcast: () => undefined,
-      clock: manualClock(),
-      grant: fakeGrant().grant,
-      sleep: async () => undefined,
-      dbName,
-      ...(alerts ? { alerts } : {}),
-    });
-  }
+  const servicesWith = (alerts?: AlertSink, dbName = 'corrupt') =>
+    offlineServices({ dbName, ...(alerts ? { alerts } : {}) });
 
   async function flipByte(services: Services, connectionId: string): Promise<void> {
     const sealed = (await services.db.get('secrets', connectionId))!;
@@ -293,16 +284,7 @@ describe('the refresh alarm follows every outcome', () => {
     const grant = fakeGrant();
     grant.failNextWith(new TypeError('fetch failed'), 10);
     const clock = manualClock(Date.now());
-    const services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: 'https://x.chromiumapp.org/',
-      broadcast: () => undefined,
-      clock,
-      grant: grant.grant,
-      sleep: async () => undefined,
-      random: () => 0.5,
-    });
+    const services = await offlineServices({ clock, grant: grant.grant, random: () => 0.5 });
     await seedConnectionIn(services, { id: 'c1', nextRefreshAt: clock.now() + 3_000_000 });
     await services.scheduler.reconcile();
 
@@ -316,14 +298,7 @@ describe('the refresh alarm follows every outcome', () => {
 
   it('leaves an alarm that already fires on time when a worker starts (no 30 s push)', async () => {
     const clock = manualClock(Date.now());
-    const services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async () => 'unused',
-      redirectUri: 'https://x.chromiumapp.org/',
-      broadcast: () => undefined,
-      clock,
-      grant: fakeGrant().grant,
-    });
+    const services = await offlineServices({ clock });
     const due = clock.now() + 20_000;
     await seedConnectionIn(services, { id: 'c1', nextRefreshAt: due });
     await fakeBrowser.alarms.create(REFRESH_ALARM, { when: due });
@@ -375,16 +350,7 @@ describe('a clock that went back', () => {
     const fixture = await engineFixture();
     await seedConnection(fixture);
     fixture.clock.advance(-2 * 3_600_000);
-    const server = fakeGrant();
-    const refresher = refresherFor(fixture, server.grant);
-    const { createScheduler, SWEEP_ALARM } = await import('@/utils/engine/scheduler');
-    const scheduler = createScheduler({
-      db: fixture.db,
-      alarms: fakeBrowser.alarms,
-      clock: fixture.clock,
-      refresher,
-      getSettings: fixture.getSettings,
-    });
+    const { scheduler, grant: server } = schedulerFor(fixture);
 
     await scheduler.onAlarm({ name: SWEEP_ALARM });
 

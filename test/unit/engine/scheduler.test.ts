@@ -1,27 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createScheduler, REFRESH_ALARM, SWEEP_ALARM } from '@/utils/engine/scheduler';
+import { REFRESH_ALARM, SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { commit } from '@/utils/store/commit';
 import { queryHistory } from '@/utils/store/history';
-import {
-  engineFixture,
-  fakeGrant,
-  refresherFor,
-  seedConnection,
-  type EngineFixture,
-} from '../../support/engine-fixture';
-
-function schedulerFor(fixture: EngineFixture, grant = fakeGrant()) {
-  const refresher = refresherFor(fixture, grant.grant);
-  const scheduler = createScheduler({
-    db: fixture.db,
-    alarms: fakeBrowser.alarms,
-    clock: fixture.clock,
-    refresher,
-    getSettings: fixture.getSettings,
-  });
-  return { scheduler, grant };
-}
+import { engineFixture, schedulerFor, seedConnection } from '../../support/engine-fixture';
 
 describe('scheduler', () => {
   beforeEach(() => {

@@ -2,26 +2,18 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/utils/background/handlers';
 import { createDispatcher } from '@/utils/background/register';
-import { createServices, type Services } from '@/utils/background/services';
+import type { Services } from '@/utils/background/services';
 import { queryHistory } from '@/utils/store/history';
-import { fakeGrant, manualClock, seedConnectionIn } from '../../support/engine-fixture';
+import { seedConnectionIn } from '../../support/engine-fixture';
+import { offlineServices } from '../../support/offline-services';
 
 const OWN_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
 const FRIEND = 'abcdefghijklmnopabcdefghijklmnop';
 const STRANGER = 'ponmlkjihgfedcbaponmlkjihgfedcba';
 
-/** The worker's services with fakes all round: a fake token endpoint, fake alarms, a manual clock. */
-function offlineServices(): Promise<Services> {
-  return createServices({
-    alarms: fakeBrowser.alarms,
-    authorize: async () => 'unused',
-    redirectUri: `https://${OWN_ID}.chromiumapp.org/`,
-    broadcast: () => undefined,
-    clock: manualClock(),
-    grant: fakeGrant().grant,
-    extensionId: OWN_ID,
-  });
-}
+/** The worker's services with fakes all round, answering as this extension. */
+const ownServices = () =>
+  offlineServices({ redirectUri: `https://${OWN_ID}.chromiumapp.org/`, extensionId: OWN_ID });
 
 async function dumpDb(services: Services): Promise<string> {
   const stores = ['connections', 'secrets', 'history', 'settings'] as const;
@@ -38,7 +30,7 @@ describe('token access for other extensions', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
-    services = await offlineServices();
+    services = await ownServices();
     await seedConnectionIn(services, { id: 'c1' });
   });
 
@@ -141,7 +133,7 @@ describe('page message boundary', () => {
 
   beforeEach(async () => {
     fakeBrowser.reset();
-    services = await offlineServices();
+    services = await ownServices();
     await seedConnectionIn(services, { id: 'c1' });
     dispatch = createDispatcher(async () => createHandlers(services), OWN_ID);
   });
@@ -188,7 +180,7 @@ describe('page message boundary', () => {
 describe('remove all data', () => {
   it('empties every store and replaces the key so nothing sealed before can be opened', async () => {
     fakeBrowser.reset();
-    const services = await offlineServices();
+    const services = await ownServices();
     await seedConnectionIn(services, { id: 'c1' });
     const oldSealed = await services.db.get('secrets', 'c1');
     const oldKey = await services.db.get('keys', 'secrets');
