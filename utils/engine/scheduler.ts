@@ -80,7 +80,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const best = due === undefined ? undefined : alarmTimeFor(due, deps.clock.now());
     // An alarm that fires on time, or sooner than one set now could (30 s floor), stays: re-creating it on
     // every worker start would push a refresh due in 20 s out to 30 s.
-    if (existing && due !== undefined && alarmStillRight(existing.scheduledTime, due, best!)) return;
+    if (existing && due !== undefined && alarmStillRight(existing.scheduledTime, due, best!))
+      return;
     const later = best === undefined || (existing !== undefined && existing.scheduledTime < best);
     // What we read may predate a plan written meanwhile (a cover came first): never undo that cover.
     if (later && covers !== coversBefore) {
