@@ -548,14 +548,14 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     if (changed) markDamaged(entry);
   }
 
-  // The checks' own connection, kept open between checks; it closes itself when Remove all data deletes
-  // the database (openTokenKeeperDb's `blocking`), and is opened again on the next check.
+  // The checks' own connection, kept open between checks; it yields when Remove all data deletes the
+  // database, and is opened again on the next check.
   let inspector: Awaited<ReturnType<typeof openTokenKeeperDb>> | undefined;
   async function inspect<T>(
     read: (db: Awaited<ReturnType<typeof openTokenKeeperDb>>) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
-      inspector ??= await openTokenKeeperDb(DB_NAME);
+      inspector ??= await openTokenKeeperDb(DB_NAME, { yieldToOthers: true });
       try {
         return await read(inspector);
       } catch (error) {

@@ -34,21 +34,26 @@ describe('a worker that cannot open its storage, in Chromium', () => {
     // A page of the extension's origin that runs none of its code, to reach its IndexedDB directly.
     storage = await browser.context.newPage();
     await storage.goto(`chrome-extension://${browser.extensionId}/icon/128.png`);
-    // With the worker stopped its connection is closed, so nothing blocks the upgrade below.
+    // With the worker stopped its connection is closed, so nothing blocks the upgrade below. (A worker
+    // woken meanwhile keeps its connection and the upgrade waits: stop it again until the upgrade is through.)
     await stopServiceWorkers(browser);
-    // A newer schema than this build knows: the worker's openDB(…, 2) throws VersionError.
-    const bumped = await storage.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          const request = indexedDB.open('token-keeper', 99);
-          request.onsuccess = () => {
-            request.result.close();
-            resolve('opened');
-          };
-          request.onerror = () => resolve(String(request.error));
-          request.onblocked = () => resolve('blocked');
-        }),
-    );
+    // A newer schema than this build knows: the worker's openDB throws VersionError.
+    await storage.evaluate(() => {
+      const request = indexedDB.open('token-keeper', 99);
+      const state = globalThis as unknown as { bump?: string };
+      state.bump = 'pending';
+      request.onsuccess = () => {
+        request.result.close();
+        state.bump = 'opened';
+      };
+      request.onerror = () => (state.bump = String(request.error));
+    });
+    let bumped = 'pending';
+    for (let tries = 0; bumped === 'pending' && tries < 20; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      bumped = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
+      if (bumped === 'pending') await stopServiceWorkers(browser);
+    }
     expect(bumped).toBe('opened');
   });
 
@@ -67,7 +72,7 @@ describe('a worker that cannot open its storage, in Chromium', () => {
     await options.getByTestId('startup-problem').waitFor({ timeout: 15_000 });
 
     expect(await banner.textContent()).toMatch(
-      /^Token Keeper could not open its storage: The requested version \(2\) is less than the existing version \(99\)\. (Retrying at .+|Trying again now)…/,
+      /^Token Keeper could not open its storage: The requested version \(\d+\) is less than the existing version \(99\)\. (Retrying at .+|Trying again now)…/,
     );
     expect(await options.locator('h2').count()).toBe(0);
     expect(await popup.getByTestId('empty-state').count()).toBe(0);

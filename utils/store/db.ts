@@ -47,7 +47,11 @@ export const DB_VERSION = 3;
 export const DB_NAME = 'token-keeper';
 
 /** Opens (and migrates) the database. */
-export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb> {
+export function openTokenKeeperDb(
+  name: string = DB_NAME,
+  /** Close this connection when another wants to delete or upgrade the database (test tools only). */
+  options: { yieldToOthers?: boolean } = {},
+): Promise<TokenKeeperDb> {
   return openDB<TokenKeeperSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
@@ -73,9 +77,10 @@ export function openTokenKeeperDb(name: string = DB_NAME): Promise<TokenKeeperDb
         db.createObjectStore('meta');
       }
     },
-    // Another context wants to delete or upgrade the database (Remove all data): let it (idb's README).
+    // The worker keeps its connection: a newer version's open waits until this worker ends (an update
+    // restarts it), and Remove all data closes it itself. Inspectors let others go first.
     blocking(_current, _next, event) {
-      (event.target as IDBDatabase).close();
+      if (options.yieldToOthers) (event.target as IDBDatabase).close();
     },
   });
 }
