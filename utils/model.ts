@@ -92,6 +92,8 @@ export interface Connection {
   /** Other extensions the user allowed to get this connection's access token (off when empty). */
   allowedExtensions?: string[];
   scopes: string[];
+  /** Custom providers: `false` stops sending `prompt=consent` with `offline_access` (absent means send it). */
+  promptConsent?: boolean;
   endpoints: Endpoints;
   state: ConnectionState;
   /** Access token expiry (epoch ms, local clock when the response arrived). */

@@ -175,6 +175,19 @@ export function AddConnectionForm({
         spellcheck={false}
       />
 
+      {values.provider === 'custom' && (
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={values.promptConsent}
+            onChange={(event) =>
+              setValues((current) => ({ ...current, promptConsent: event.currentTarget.checked }))
+            }
+          />
+          {t('addPromptConsent')}
+        </label>
+      )}
+
       {values.provider === 'google' && (
         <label class="choice">
           <input

@@ -18,6 +18,8 @@ export interface ConnectionFormValues {
   scopes: string;
   /** Google only: the app's publishing status is "Testing" (refresh tokens die after 7 days). */
   testingMode: boolean;
+  /** Custom only: send `prompt=consent` with `offline_access` (on unless the provider objects). */
+  promptConsent: boolean;
 }
 
 /** A custom provider asks for `offline_access` by default: without it most issue no refresh token. */
@@ -37,6 +39,7 @@ export function blankConnectionForm(provider: ProviderKind): ConnectionFormValue
     clientSecret: '',
     scopes: preset ? preset.defaultScopes.join(' ') : CUSTOM_SCOPES,
     testingMode: false,
+    promptConsent: true,
   };
 }
 
@@ -98,6 +101,7 @@ export function toNewConnectionInput(values: ConnectionFormValues): NewConnectio
     case 'custom': {
       const input: NewConnectionInput = { provider: 'custom', ...common };
       if (values.clientSecret !== '') input.clientSecret = values.clientSecret;
+      if (!values.promptConsent) input.promptConsent = false;
       if (values.mode === 'discovery') {
         input.issuer = values.issuer.trim();
       } else {

@@ -104,6 +104,14 @@ describe('local authorization server', () => {
     expect(server.tokenValues()).toEqual([tokens.accessToken, tokens.refreshToken, tokens.idToken]);
   });
 
+  it('follows OpenID Connect §11: no refresh token for offline_access without prompt=consent', async () => {
+    const tokens = await obtainTokens(server, { prompt: '', allowNoRefreshToken: true });
+
+    expect(tokens.accessToken).toMatch(/^[\w-]{20,}$/);
+    expect(tokens.refreshToken).toBe('');
+    expect(tokens.scope?.split(' ')).not.toContain('offline_access');
+  });
+
   it('issues tokens to a confidential client that sends its secret', async () => {
     const { client_id: clientId, client_secret: clientSecret } = confidentialClient();
 

@@ -235,10 +235,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
           devInteractions: { enabled: true },
           revocation: { enabled: true, allowedPolicy: revocationAllowed },
         },
-        // Always issue refresh tokens (no offline_access/prompt=consent dance) and keep them independent of
-        // the login session at this server, like Google/Atlassian offline tokens.
-        issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
-          client.grantTypeAllowed('refresh_token'),
+        // As OpenID Connect Core §11 says (oidc-provider's default): a refresh token only with
+        // offline_access, which is granted only with prompt=consent. Tokens outlive the login session
+        // here, like Google/Atlassian offline tokens.
         expiresWithSession: () => false,
         rotateRefreshToken,
         // The extension's service worker sends `Origin: chrome-extension://<id>`, which the default policy

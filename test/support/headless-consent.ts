@@ -14,13 +14,16 @@ export interface ObtainTokensOptions {
   clientSecret?: string;
   /** The account id to sign in as (the demo user's email becomes `<login>@demo.test`). */
   login?: string;
-  /** e.g. 'consent', as the product sends for Google/Atlassian. */
+  /** Default 'consent' when `offline_access` is asked for, as the product sends (OIDC Core §11); '' sends none. */
   prompt?: string;
+  /** Return tokens without a refresh token instead of failing (to test a server that withholds one). */
+  allowNoRefreshToken?: boolean;
 }
 
 /** Tokens from a completed authorization code + PKCE flow. */
 export interface ObtainedTokens {
   accessToken: string;
+  /** Empty only when `allowNoRefreshToken` was set and the server issued none. */
   refreshToken: string;
   expiresIn: number;
   idToken?: string;
@@ -49,7 +52,7 @@ export async function obtainTokens(
     scope = DEMO_SCOPE,
     clientSecret,
     login = 'demo',
-    prompt,
+    prompt = scope.split(' ').includes('offline_access') ? 'consent' : '',
   } = options;
   const as = await discoverAuthServer(server);
   const client: oauth.Client = { client_id: clientId };
@@ -82,10 +85,12 @@ export async function obtainTokens(
   );
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
 
-  if (!tokens.refresh_token) throw new Error('authorization server issued no refresh token');
+  if (!tokens.refresh_token && !options.allowNoRefreshToken) {
+    throw new Error('authorization server issued no refresh token');
+  }
   return {
     accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
+    refreshToken: tokens.refresh_token ?? '',
     expiresIn: tokens.expires_in ?? 0,
     idToken: tokens.id_token,
     scope: tokens.scope,

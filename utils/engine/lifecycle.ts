@@ -15,7 +15,7 @@ import {
   type RequestOptions,
   type TokenSet,
 } from '../oauth/client';
-import { describeConnectFailure } from '../oauth/provider-errors';
+import { describeConnectFailure, describeMissingRefreshToken } from '../oauth/provider-errors';
 import {
   authorizeParams,
   lookupIdentity,
@@ -100,6 +100,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       hasClientSecret: Boolean(input.clientSecret),
       scopes: setup.scopes,
       endpoints: setup.endpoints,
+      ...(input.provider === 'custom' && input.promptConsent === false
+        ? { promptConsent: false }
+        : {}),
       ...(setup.refreshTokenLifetime ? { refreshTokenLifetime: setup.refreshTokenLifetime } : {}),
       state: 'new',
       expiresAt: null,
@@ -133,7 +136,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const pending = await startAuthorization(target, {
         redirectUri: deps.redirectUri,
         scopes: connection.scopes,
-        extraParams: authorizeParams(connection.provider),
+        extraParams: authorizeParams(connection),
       });
       const callbackUrl = await deps.authorize(pending.url);
       tokens = await finishAuthorization(target, pending, callbackUrl, deps.requestOptions);
@@ -145,6 +148,11 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         'connect_failed',
         `Could not connect: ${describeConnectFailure(connection.provider, error)}`,
       );
+    }
+    // Without a refresh token the connection would die at its first expiry: say so now, not then.
+    if (!tokens.refreshToken && !stored?.refreshToken) {
+      await revokeQuietly(connection, tokens.accessToken, target.clientSecret);
+      return failure('no_refresh_token', describeMissingRefreshToken(connection.provider));
     }
     const arrivedAt = deps.clock.now();
     // Network before the lock and the transaction (never inside them).

@@ -139,3 +139,18 @@ function errorBody(error: unknown): ErrorBody {
     ...(typeof subtype === 'string' ? { subtype } : {}),
   };
 }
+
+/** What to change when a consent yielded no refresh token (the connection would end at the first expiry). */
+export function describeMissingRefreshToken(kind: ProviderKind): string {
+  if (kind === 'jira') {
+    return 'Atlassian issued no refresh token: keep the offline_access scope in the connection, then connect again.';
+  }
+  if (kind === 'google') {
+    return 'Google issued no refresh token: check that the OAuth client is of type "Web application", then connect again.';
+  }
+  return (
+    'The provider issued no refresh token, so this connection would stop at its first expiry. Keep the ' +
+    'offline_access scope (or the provider\'s equivalent) and "Ask for consent at every connect", check ' +
+    'that the client may use refresh tokens at the provider, then connect again.'
+  );
+}

@@ -1,5 +1,5 @@
 import type { ValidConnectionInput } from '../connection-input';
-import type { Endpoints, ProviderKind, RefreshTokenLifetime } from '../model';
+import type { Connection, Endpoints, ProviderKind, RefreshTokenLifetime } from '../model';
 import { presetLifetime, presetOf, presetScopes, PROVIDER_PRESETS } from '../providers';
 import type { TokenSet } from './client';
 import { discover } from './discovery';
@@ -35,9 +35,18 @@ export async function resolveSetup(
   };
 }
 
-/** Extra authorization request parameters of a provider (none for a custom one). */
-export function authorizeParams(kind: ProviderKind): Record<string, string> {
-  return { ...presetOf(kind)?.authorizeParams };
+/**
+ * Extra authorization request parameters: a preset's own; for a custom provider asking for
+ * `offline_access`, `prompt=consent` — OpenID Connect Core §11 lets a server ignore `offline_access`
+ * unless consent is prompted, and then no refresh token is issued (unless the connection opts out).
+ */
+export function authorizeParams(
+  connection: Pick<Connection, 'provider' | 'scopes'> & { promptConsent?: boolean | undefined },
+): Record<string, string> {
+  const preset = presetOf(connection.provider);
+  if (preset) return { ...preset.authorizeParams };
+  const offline = connection.scopes.includes('offline_access');
+  return offline && connection.promptConsent !== false ? { prompt: 'consent' } : {};
 }
 
 /** What to tell the person when the provider cannot revoke, or undefined when it can. */

@@ -85,6 +85,15 @@ describe('toNewConnectionInput', () => {
     });
   });
 
+  it('sends promptConsent: false only when the person unticks the consent prompt', () => {
+    const base = { ...blankConnectionForm('custom'), issuer: 'https://id.test', clientId: 'cid' };
+
+    expect(toNewConnectionInput(base)).not.toHaveProperty('promptConsent');
+    expect(toNewConnectionInput({ ...base, promptConsent: false })).toMatchObject({
+      promptConsent: false,
+    });
+  });
+
   it('sends only the endpoints in manual mode, and the secret as typed', () => {
     const input = {
       ...blankConnectionForm('custom'),

@@ -41,8 +41,19 @@ describe('provider presets', () => {
 
   it('has no preset for a custom provider', () => {
     expect(presetOf('custom')).toBeUndefined();
-    expect(authorizeParams('custom')).toEqual({});
+    expect(authorizeParams({ provider: 'custom', scopes: ['openid'] })).toEqual({});
     expect(manualRevocationHint('custom')).toBeUndefined();
+  });
+
+  it('asks a custom provider for consent with offline_access (OpenID Connect Core §11), unless told not to', () => {
+    const offline = { provider: 'custom' as const, scopes: ['openid', 'offline_access'] };
+
+    expect(authorizeParams(offline)).toEqual({ prompt: 'consent' });
+    expect(authorizeParams({ ...offline, promptConsent: false })).toEqual({});
+    expect(authorizeParams({ provider: 'jira', scopes: ['offline_access'] })).toEqual({
+      audience: 'api.atlassian.com',
+      prompt: 'consent',
+    });
   });
 
   it.each([
