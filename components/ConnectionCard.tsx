@@ -64,7 +64,9 @@ export function ConnectionCard({
   // healthy cards in the popup cheaper (~3 ms of a ~20 ms first render in headless Chromium).
   const mayFail = connection.state === 'new' || connection.failure !== null;
   const hasProviderNotes =
-    (connection.sites?.length ?? 0) > 0 || connection.reconnectBy !== undefined;
+    (connection.sites?.length ?? 0) > 0 ||
+    connection.reconnectBy !== undefined ||
+    connection.missingScopes !== undefined;
 
   async function refreshNow() {
     setRefresh({ phase: 'pending' });

@@ -33,6 +33,11 @@ const DEADLINE_KEYS: Record<
     oneDay: 'deadlineInactivityOneDay',
     days: 'deadlineInactivityDays',
   },
+  provider: {
+    expired: 'deadlineProviderExpired',
+    oneDay: 'deadlineProviderOneDay',
+    days: 'deadlineProviderDays',
+  },
 };
 
 /** The warning's sentence: how many days are left and which of the provider's limits is coming. */

@@ -46,8 +46,11 @@ export interface RefreshTokenLifetime {
 export interface ReconnectDeadline {
   /** When the refresh token dies (epoch ms). */
   at: number;
-  /** Inactivity limit or absolute age limit, whichever comes first. */
-  reason: 'inactivity' | 'age';
+  /**
+   * Inactivity limit or absolute age limit of the preset, or the limit the provider itself stated in its
+   * last token response (`refresh_token_expires_in`), whichever comes first.
+   */
+  reason: 'inactivity' | 'age' | 'provider';
   /** The provider's limit behind `reason`, in days. */
   limitDays: number;
   /** From when the pages should warn (epoch ms). */
@@ -86,6 +89,10 @@ export interface Connection {
   grantStartedAt?: number;
   /** The provider's refresh-token lifetime rules, when it has any we know of. */
   refreshTokenLifetime?: RefreshTokenLifetime;
+  /** The end of the refresh token's life as the provider last stated it (`refresh_token_expires_in`). */
+  refreshTokenExpiry?: { at: number; limitSec: number };
+  /** Requested scopes the provider's last token response did not grant (absent when all were). */
+  missingScopes?: string[];
   clientId: string;
   /** Whether a client secret is stored for this connection (the secret itself is in `secrets`). */
   hasClientSecret: boolean;
@@ -161,6 +168,8 @@ export interface ConnectionStatus {
   sites?: Site[];
   /** When the refresh token is expected to die, for providers that limit its life. */
   reconnectBy?: ReconnectDeadline;
+  /** Requested scopes the provider did not grant: the card offers Reconnect to grant them. */
+  missingScopes?: string[];
   clientId: string;
   scopes: string[];
   endpoints: Endpoints;

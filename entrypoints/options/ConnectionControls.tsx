@@ -46,7 +46,9 @@ export function ConnectionControls({
   );
 
   const { state } = connection;
-  const canConnect = state === 'new' || state === 'needs-reconnect';
+  // A partial grant is fixed by consenting again, with the missing scopes allowed this time.
+  const canConnect =
+    state === 'new' || state === 'needs-reconnect' || connection.missingScopes !== undefined;
   // Anything past 'new' may hold tokens worth revoking, including a connection that needs reconnecting.
   const connected = state !== 'new';
   const pending = view.phase === 'pending';

@@ -105,11 +105,8 @@ describe('dashboard in Chromium', () => {
     options = await openOptions(browser, { ...prefill, label: 'Work' });
     await options.setViewportSize({ width: 1100, height: 900 });
     workId = await addConnection(options, 'Work');
-    // The server remembers the first login and consent: this one completes without a window.
-    await card(options, workId).getByRole('button', { name: 'Connect', exact: true }).click();
-    await card(options, workId).and(options.locator('[data-state="healthy"]')).waitFor({
-      timeout: 30_000,
-    });
+    // The server remembers the login; prompt=consent (sent with offline_access) asks for consent again.
+    await connectWithConsent(browser, options, workId);
   });
 
   afterAll(async () => {

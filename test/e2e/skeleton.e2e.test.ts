@@ -94,7 +94,8 @@ describe('walking skeleton in Chromium', () => {
     await card.getByRole('button', { name: 'Refresh now' }).click();
     await waitForEvent(options, (e) => e.kind === 'refreshed' && e.trigger === 'manual', 15_000);
 
-    expect(await card.getAttribute('data-state')).toBe('healthy');
+    // The page hears of the commit by broadcast, a moment after the history row is written.
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('healthy');
     expect(first).toMatch(/\d+:\d\d/);
     expect(later).not.toBe(first);
     expect(server.records.refreshSuccesses).toBe(before + 1);

@@ -204,6 +204,65 @@ describe('built-in providers against their emulators', () => {
         status: 200,
       });
       expect(connected.account).toBe(GOOGLE_ACCOUNT.email);
+      // Google answers `email` as …/auth/userinfo.email: the same scope, so nothing is missing.
+      expect(connected.missingScopes).toBeUndefined();
+    });
+
+    describe('with a granular consent and time-limited access', () => {
+      let limited: GoogleEmulator;
+      const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly';
+      const day = 24 * 60 * 60 * 1000;
+
+      beforeAll(async () => {
+        limited = await startGoogleEmulator({
+          untickedScopes: [CALENDAR],
+          timeLimitedAccessSec: 3 * 24 * 3600,
+        });
+      });
+
+      afterAll(async () => {
+        await limited.close();
+      });
+
+      async function connectLimited() {
+        const added = await addPointedAt(
+          {
+            provider: 'google',
+            label: 'Google',
+            clientId: GOOGLE_CLIENT.id,
+            clientSecret: GOOGLE_CLIENT.secret,
+            scopes: ['openid', 'email', CALENDAR],
+          },
+          limited.endpoints,
+        );
+        const connected = await services.lifecycle.connect(added.id);
+        if (!connected.ok) throw new Error(connected.error.message);
+        return connected.value;
+      }
+
+      it('shows the scopes the person unticked and offers to consent again', async () => {
+        const connected = await connectLimited();
+
+        expect(connected.missingScopes).toEqual([CALENDAR]);
+        expect(connected.state).toBe('healthy');
+      });
+
+      it("turns refresh_token_expires_in into the card's reconnect deadline", async () => {
+        const connected = await connectLimited();
+
+        const outcome = await services.refresher.refresh(connected.id, 'manual');
+
+        const status = (await services.snapshot()).connections.find((c) => c.id === connected.id)!;
+        expect(outcome.ok).toBe(true);
+        expect(status.reconnectBy).toMatchObject({
+          reason: 'provider',
+          limitDays: expect.any(Number),
+        });
+        // What the latest response said is left: at most 3 days from its arrival, within a second.
+        expect(status.reconnectBy!.at - status.lastRefreshAt!).toBeLessThanOrEqual(3 * day);
+        expect(status.reconnectBy!.at - status.lastRefreshAt!).toBeGreaterThan(3 * day - 2000);
+        expect(status.reconnectBy!.at - status.reconnectBy!.warnFrom).toBeCloseTo(1.5 * day, -4);
+      });
     });
 
     it('keeps the refresh token when a refresh response carries none (no rotation)', async () => {

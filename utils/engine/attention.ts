@@ -22,6 +22,12 @@ export function badgeFor(
   return { text: count === 0 ? '' : String(count), color: reconnect ? '#c5221f' : '#b06000' };
 }
 
+/**
+ * A transient failure streak this old is told about even while the token is still valid: an error no
+ * rule knows (an unknown OAuth code) must not be retried in silence for ever.
+ */
+export const PERSISTENT_FAILURE_MS = 60 * 60_000;
+
 /** What a notification offers. */
 export type AlertAction = 'retry' | 'reconnect' | 'open';
 
@@ -39,7 +45,8 @@ export interface Alert {
 
 /**
  * Whether a failure deserves a notification now (once per failure streak): at once for permanent and
- * configuration errors; for transient ones when the token has expired or will before the next attempt.
+ * configuration errors; for transient ones when the token has expired or will before the next attempt, or
+ * when the streak has lasted PERSISTENT_FAILURE_MS.
  */
 export function alertFor(
   connection: Connection,
@@ -71,7 +78,17 @@ export function alertFor(
   }
   const expiresAt = connection.expiresAt;
   const next = connection.nextRefreshAt;
-  if (expiresAt === null || failure.attempt <= quietAttempts) return undefined;
+  if (failure.attempt <= quietAttempts) return undefined;
+  if (failure.attempt >= 3 && now - failure.failedAt >= PERSISTENT_FAILURE_MS) {
+    return {
+      titleKey: 'alertKeepsFailingTitle',
+      titleArgs: [connection.label],
+      messageKey: 'alertRefreshKeepsFailing',
+      messageArgs: [String(failure.attempt), reason],
+      actions: ['retry', 'reconnect'],
+    };
+  }
+  if (expiresAt === null) return undefined;
   if (expiresAt <= now || (next !== undefined && next >= expiresAt)) {
     const once = failure.attempt === 1;
     return {

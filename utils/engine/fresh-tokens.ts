@@ -1,5 +1,6 @@
 import type { Connection } from '../model';
 import type { TokenSet } from '../oauth/client';
+import { missingScopes } from '../oauth/scopes';
 import { nextRefreshAt } from './schedule';
 
 /**
@@ -22,8 +23,23 @@ export function withFreshTokens(
       ? Math.min(previous, tokens.lifetime.lifetimeSec)
       : tokens.lifetime.lifetimeSec;
   const expiresAt = arrivedAt + lifetimeSec * 1000;
+  const { refreshTokenExpiry: _expiry, missingScopes: _missing, ...rest } = connection;
+  // A stated refresh-token limit holds until a response states another or a new consent starts a grant.
+  const stated = tokens.refreshTokenLifetimeSec;
+  const refreshTokenExpiry =
+    stated !== undefined
+      ? { at: arrivedAt + stated * 1000, limitSec: stated }
+      : grant
+        ? undefined
+        : connection.refreshTokenExpiry;
+  // No `scope` in a response: as requested after a consent (RFC 6749 §5.1), unchanged after a refresh.
+  const missing =
+    missingScopes(connection.provider, connection.scopes, tokens.scope) ??
+    (grant ? undefined : connection.missingScopes);
   return {
-    ...connection,
+    ...rest,
+    ...(refreshTokenExpiry ? { refreshTokenExpiry } : {}),
+    ...(missing && missing.length > 0 ? { missingScopes: missing } : {}),
     ...(tokens.account ? { account: tokens.account } : {}),
     ...(grant ? { grantStartedAt: grant.startedAt } : {}),
     state: 'healthy',

@@ -8,18 +8,27 @@ export const WARN_AHEAD_DAYS = 14;
 /**
  * When the connection's refresh token is expected to stop working, by the provider's rules: the
  * inactivity limit counts from the last successful token response (every refresh renews it), the
- * absolute limit from the consent that started the grant. Undefined when the provider has no known
+ * absolute limit from the consent that started the grant, a limit the provider stated from the response
+ * that stated it. Undefined when the provider has no known
  * limit or the connection has no grant.
  */
 export function reconnectDeadline(
   connection: Pick<
     Connection,
-    'refreshTokenLifetime' | 'grantStartedAt' | 'lastRefreshAt' | 'state'
+    'refreshTokenLifetime' | 'refreshTokenExpiry' | 'grantStartedAt' | 'lastRefreshAt' | 'state'
   >,
 ): ReconnectDeadline | undefined {
-  const lifetime = connection.refreshTokenLifetime;
-  if (!lifetime || connection.state === 'new') return undefined;
+  if (connection.state === 'new') return undefined;
+  const lifetime = connection.refreshTokenLifetime ?? {};
   const candidates: Omit<ReconnectDeadline, 'warnFrom'>[] = [];
+  // What the provider itself said in its last token response (Google's time-limited access, Keycloak).
+  if (connection.refreshTokenExpiry) {
+    candidates.push({
+      at: connection.refreshTokenExpiry.at,
+      reason: 'provider',
+      limitDays: connection.refreshTokenExpiry.limitSec / (DAY_MS / 1000),
+    });
+  }
   if (lifetime.idleDays !== undefined && connection.lastRefreshAt !== null) {
     candidates.push({
       at: connection.lastRefreshAt + lifetime.idleDays * DAY_MS,

@@ -11,6 +11,7 @@ export function toStatus(connection: Connection): ConnectionStatus {
     ...(connection.account === undefined ? {} : { account: connection.account }),
     ...(connection.sites === undefined ? {} : { sites: connection.sites }),
     ...withDeadline(connection),
+    ...(connection.missingScopes?.length ? { missingScopes: connection.missingScopes } : {}),
     clientId: connection.clientId,
     scopes: connection.scopes,
     endpoints: connection.endpoints,

@@ -28,10 +28,39 @@ const CONFIGURATION_CODES: Record<string, string> = {
     'This client is not allowed to refresh tokens (unauthorized_client): check the app registration.',
 };
 
-/** Classifies anything a token request can throw: OAuth error bodies, HTTP failures, network, timeout. */
+/**
+ * A token response of a type other than Bearer (DPoP-bound, MAC…): Token Keeper hands out Bearer tokens
+ * only, because callers send them as `Authorization: Bearer` without proof of possession.
+ */
+export class NotBearerError extends Error {
+  override name = 'NotBearerError';
+  readonly tokenType: string;
+
+  constructor(tokenType: unknown) {
+    const shown = isErrorCode(tokenType) ? tokenType : 'unknown';
+    super(`The provider issued a "${shown}" token, not a Bearer token.`);
+    this.tokenType = shown;
+  }
+}
+
+/**
+ * Classifies anything a token request can throw: OAuth error bodies, WWW-Authenticate challenges, HTTP
+ * failures, network, timeout — by oauth4webapi's error classes and codes (R6).
+ */
 export function classifyTokenError(error: unknown): ClassifiedError {
   // A 2xx answer that failed validation is judged by what failed; its refresh token is the caller's to keep.
   if (error instanceof UnusableTokenResponseError) return classifyTokenError(error.cause);
+  if (error instanceof NotBearerError || isUnsupportedTokenType(error)) {
+    return {
+      kind: 'configuration',
+      code: 'not_bearer',
+      message:
+        `${error instanceof NotBearerError ? error.message : 'The provider issued a token that is not a Bearer token.'} ` +
+        'Token Keeper hands out Bearer tokens only: configure the client at the provider for Bearer ' +
+        '(not DPoP-bound) access tokens.',
+    };
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) return classifyChallenge(error);
   if (error instanceof oauth.ResponseBodyError && !isErrorCode(error.error)) {
     // Not an OAuth error code (RFC 6749 §5.2): judge the response by its status instead.
     return classifyStatus(error.status, error.response.headers.get('retry-after'));
@@ -90,6 +119,33 @@ export function classifyTokenError(error: unknown): ClassifiedError {
   }
   const message = error instanceof Error ? redact(error.message) : 'Unknown error.';
   return { kind: 'transient', code: 'unknown', message };
+}
+
+/**
+ * A non-2xx answer carrying `WWW-Authenticate` (oauth4webapi throws before reading the body): a 401 at
+ * the token endpoint means the client's credentials were refused — fix the configuration, do not retry.
+ */
+function classifyChallenge(error: oauth.WWWAuthenticateChallengeError): ClassifiedError {
+  const code = error.cause.map((challenge) => challenge.parameters['error']).find(isErrorCode);
+  if (code !== undefined && Object.hasOwn(PERMANENT_CODES, code)) {
+    return { kind: 'permanent', code, status: error.status, message: PERMANENT_CODES[code]! };
+  }
+  if (error.status === 401 || (code !== undefined && Object.hasOwn(CONFIGURATION_CODES, code))) {
+    const scheme = error.cause[0]?.scheme;
+    return {
+      kind: 'configuration',
+      code: code ?? 'invalid_client',
+      status: error.status,
+      message:
+        `The provider refused the client's credentials (HTTP ${error.status}` +
+        `${scheme && isErrorCode(scheme) ? `, WWW-Authenticate: ${scheme}` : ''}): check the client ID and client secret.`,
+    };
+  }
+  return classifyStatus(error.status, error.response.headers.get('retry-after'));
+}
+
+function isUnsupportedTokenType(error: unknown): boolean {
+  return error instanceof oauth.UnsupportedOperationError && /token_type/.test(error.message);
 }
 
 /** Classifies a non-OAuth HTTP error status. */

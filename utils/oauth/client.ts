@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import type { Endpoints } from '../model';
 import { httpOptions, type RequestOptions } from './http';
+import { NotBearerError } from './classify';
 import { accountFromClaims } from './identity';
-import { resolveLifetime, type Lifetime } from './lifetime';
+import { MAX_LIFETIME_SEC, resolveLifetime, type Lifetime } from './lifetime';
 import { salvageRefreshResponse } from './salvage';
 import { assertSecureUrl } from './loopback';
 
@@ -25,6 +26,8 @@ export interface TokenSet {
   scope?: string;
   /** E-mail or name from the ID token, when there is one. */
   account?: string;
+  /** The refresh token's own remaining life, when the provider says (`refresh_token_expires_in`). */
+  refreshTokenLifetimeSec?: number;
 }
 
 /** State kept between sending the user to consent and the redirect back. */
@@ -163,12 +166,31 @@ function tokenRequestOptions(endpoints: Endpoints, options: RequestOptions) {
 }
 
 function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
+  // oauth4webapi accepts `dpop` too; a DPoP-bound token is useless to callers sending it as Bearer.
+  if (result.token_type !== 'bearer') throw new NotBearerError(result.token_type);
   const account = accountFromClaims(oauth.getValidatedIdTokenClaims(result));
+  const refreshTokenLifetimeSec = refreshTokenLifetime(result);
   return {
     accessToken: result.access_token,
     lifetime: resolveLifetime(result.expires_in),
     ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
-    ...(result.scope ? { scope: result.scope } : {}),
+    ...(result.scope !== undefined ? { scope: result.scope } : {}),
     ...(account ? { account } : {}),
+    ...(refreshTokenLifetimeSec === undefined ? {} : { refreshTokenLifetimeSec }),
   };
+}
+
+/**
+ * Google's `refresh_token_expires_in` (time-limited access) or Keycloak's `refresh_expires_in`, in
+ * seconds; undefined when absent, zero (Keycloak's "no limit") or not a sane number.
+ */
+function refreshTokenLifetime(result: oauth.TokenEndpointResponse): number | undefined {
+  for (const name of ['refresh_token_expires_in', 'refresh_expires_in']) {
+    const raw = result[name];
+    const value = typeof raw === 'string' ? Number(raw) : raw;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 1) {
+      return Math.min(Math.floor(value), MAX_LIFETIME_SEC * 5);
+    }
+  }
+  return undefined;
 }

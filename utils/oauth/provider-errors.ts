@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import type { ProviderKind } from '../model';
-import { classifyTokenError, type ClassifiedError } from './classify';
+import { classifyTokenError, NotBearerError, type ClassifiedError } from './classify';
 import { redact } from './redact';
+import { UnusableTokenResponseError } from './salvage';
 
 // Each provider words its failures its own way; these rules turn the generic classification (R6)
 // into what the person should do about it at that provider. Pure: no I/O, no token values.
@@ -42,7 +43,16 @@ const JIRA_RULES: Rule[] = [
       : undefined,
 ];
 
+/** Google: a Workspace administrator restricted this app; no retry or reconnect helps until they allow it. */
+const GOOGLE_ADMIN_POLICY =
+  "Your organisation's Google Workspace administrator does not allow this app (admin_policy_enforced): " +
+  'ask them to allow its client ID in the Admin console (Security → API controls → App access control), then reconnect.';
+
 const GOOGLE_RULES: Rule[] = [
+  (classified) =>
+    classified.code === 'admin_policy_enforced'
+      ? { ...classified, kind: 'permanent', message: GOOGLE_ADMIN_POLICY }
+      : undefined,
   // Workspace re-authentication policies: the refresh token is fine but the person must sign in again.
   (classified, body) =>
     classified.code === 'invalid_grant' &&
@@ -115,19 +125,35 @@ export function describeForProvider(
 export function describeConnectFailure(kind: ProviderKind, error: unknown): string {
   if (error instanceof oauth.AuthorizationResponseError) {
     if (error.error === 'access_denied') return "Access was declined in the provider's window.";
+    if (kind === 'google' && error.error === 'admin_policy_enforced') return GOOGLE_ADMIN_POLICY;
     const detail = error.error_description ? `: ${redact(error.error_description)}` : '';
     return `The provider refused the authorization (${error.error})${detail}.`;
   }
-  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.OperationProcessingError) {
+  if (isTokenEndpointFailure(error)) {
     const described = describeForProvider(kind, classifyTokenError(error), error);
-    if (described.kind === 'configuration') return described.message;
+    // Refresh-token wording ("reconnect") would mislead at the code exchange: only these carry over.
+    if (described.kind === 'configuration' || described.message === GOOGLE_ADMIN_POLICY) {
+      return described.message;
+    }
     if (error instanceof oauth.ResponseBodyError) {
       const detail = error.error_description ? `: ${redact(error.error_description)}` : '';
-      return `The provider refused to issue tokens (${error.error})${detail}.`;
+      return `The provider refused to issue tokens (${described.code})${detail}.`;
     }
     return described.message;
   }
-  return error instanceof Error ? redact(error.message) : String(error);
+  return error instanceof Error ? redact(error.message) : 'Unknown error.';
+}
+
+/** What the code exchange can throw once the token endpoint answered (classified like a refresh's). */
+function isTokenEndpointFailure(error: unknown): boolean {
+  return (
+    error instanceof oauth.ResponseBodyError ||
+    error instanceof oauth.OperationProcessingError ||
+    error instanceof oauth.WWWAuthenticateChallengeError ||
+    error instanceof oauth.UnsupportedOperationError ||
+    error instanceof UnusableTokenResponseError ||
+    error instanceof NotBearerError
+  );
 }
 
 function errorBody(error: unknown): ErrorBody {

@@ -38,8 +38,21 @@ export interface GoogleEmulatorOptions {
   redirectUri?: string;
   /** Access token lifetime; Google's is 3599 s. */
   accessTokenTtlSec?: number;
+  /** Scopes the person unticks on Google's granular consent screen: granted without them. */
+  untickedScopes?: string[];
+  /**
+   * Time-limited access (Google's "access for a period"): the grant ends this many seconds after
+   * consent, and every token response says how long is left in `refresh_token_expires_in`.
+   */
+  timeLimitedAccessSec?: number;
   now?: () => number;
 }
+
+/** Google answers the short OpenID scope names with these URLs in a token response's `scope`. */
+const GOOGLE_SCOPE_URLS: Record<string, string> = {
+  email: 'https://www.googleapis.com/auth/userinfo.email',
+  profile: 'https://www.googleapis.com/auth/userinfo.profile',
+};
 
 /** A token endpoint request as the emulator saw it. */
 export interface GoogleTokenRequest {
@@ -77,6 +90,8 @@ interface Grant {
   scope: string;
   nonce?: string;
   revoked: boolean;
+  /** Time-limited access: when the grant ends (epoch ms). */
+  endsAt?: number;
 }
 
 /** Starts the emulator on 127.0.0.1. */
@@ -162,10 +177,17 @@ export async function startGoogleEmulator(
       params.get('access_type') === 'offline' &&
       (!offlineGrantedBefore || (params.get('prompt') ?? '').split(' ').includes('consent'));
     const nonce = params.get('nonce');
+    const unticked = new Set(options.untickedScopes ?? []);
     const grant: Grant = {
-      scope: params.get('scope') ?? '',
+      scope: (params.get('scope') ?? '')
+        .split(' ')
+        .filter((scope) => scope !== '' && !unticked.has(scope))
+        .join(' '),
       revoked: false,
       ...(nonce ? { nonce } : {}),
+      ...(options.timeLimitedAccessSec === undefined
+        ? {}
+        : { endsAt: now() + options.timeLimitedAccessSec * 1000 }),
     };
     const code = `4/${randomToken('code')}`;
     const challenge = params.get('code_challenge');
@@ -211,8 +233,14 @@ export async function startGoogleEmulator(
     return {
       access_token: accessToken,
       expires_in: ttlSec,
-      scope: grant.scope,
+      scope: grant.scope
+        .split(' ')
+        .map((scope) => GOOGLE_SCOPE_URLS[scope] ?? scope)
+        .join(' '),
       token_type: 'Bearer',
+      ...(grant.endsAt === undefined
+        ? {}
+        : { refresh_token_expires_in: Math.floor((grant.endsAt - now()) / 1000) }),
       ...(grant.scope.split(' ').includes('openid') ? { id_token: idToken(grant) } : {}),
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
     };
@@ -276,7 +304,7 @@ export async function startGoogleEmulator(
     }
     if (grantType === 'refresh_token') {
       const grant = refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!grant || grant.revoked) {
+      if (!grant || grant.revoked || (grant.endsAt !== undefined && grant.endsAt <= now())) {
         answer(400, {
           error: 'invalid_grant',
           error_description: 'Token has been expired or revoked.',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { alertFor, badgeFor, needsAttention } from '@/utils/engine/attention';
+import {
+  alertFor,
+  badgeFor,
+  needsAttention,
+  PERSISTENT_FAILURE_MS,
+} from '@/utils/engine/attention';
 import type { Connection, FailureInfo } from '@/utils/model';
 
 const NOW = 1_000_000;
@@ -102,6 +107,24 @@ describe('alertFor', () => {
         actions: ['retry', 'reconnect'],
       },
     },
+    {
+      name: 'an unknown code failing for an hour while the token is still valid: told, retries go on',
+      input: failing(
+        {
+          attempt: 6,
+          failedAt: NOW - PERSISTENT_FAILURE_MS,
+          lastError: { code: 'server_quirk', message: REASON },
+        },
+        { expiresAt: NOW + 20 * 3_600_000, nextRefreshAt: NOW + 900_000 },
+      ),
+      expected: {
+        titleKey: 'alertKeepsFailingTitle',
+        titleArgs: ['Work Jira'],
+        messageKey: 'alertRefreshKeepsFailing',
+        messageArgs: ['6', REASON],
+        actions: ['retry', 'reconnect'],
+      },
+    },
   ])('$name', ({ input, expected }) => {
     const actual = alertFor(input, NOW);
 
@@ -114,6 +137,14 @@ describe('alertFor', () => {
     {
       name: 'the next attempt comes before the token expires',
       input: failing({}, { expiresAt: NOW + 600_000, nextRefreshAt: NOW + 60_000 }),
+      quiet: 0,
+    },
+    {
+      name: 'a streak just short of the hour, the token still valid',
+      input: failing(
+        { attempt: 6, failedAt: NOW - PERSISTENT_FAILURE_MS + 1 },
+        { expiresAt: NOW + 20 * 3_600_000, nextRefreshAt: NOW + 900_000 },
+      ),
       quiet: 0,
     },
   ])('stays quiet: $name', ({ input, quiet }) => {

@@ -189,7 +189,7 @@ describe('a 200 answer with a new refresh token is never thrown away whole', () 
     const fixture = await engineFixture();
     await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
     const bodies = [
-      { access_token: 'at-1', token_type: 'mac', expires_in: 3600, refresh_token: 'rt-1' },
+      { access_token: '', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' },
       { access_token: 'at-2', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' },
     ];
     const sent: string[] = [];
@@ -210,6 +210,37 @@ describe('a 200 answer with a new refresh token is never thrown away whole', () 
       accessToken: 'at-2',
       refreshToken: 'rt-2',
     });
+  });
+});
+
+describe('a 2xx answer with a token that is not Bearer', () => {
+  it('keeps its rotated refresh token and stops for the configuration, without a retry', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const sent: string[] = [];
+    const refresher = refresherFor(
+      fixture,
+      async (target, refreshToken) => {
+        sent.push(refreshToken);
+        return answering({
+          access_token: 'at-1',
+          token_type: 'DPoP',
+          expires_in: 3600,
+          refresh_token: 'rt-1',
+        })(target, refreshToken);
+      },
+      { getSettings: async () => ({ ...fixture.settings, quickRetries: 2 }) },
+    );
+
+    const outcome = await refresher.refresh('c1', 'alarm');
+
+    expect(outcome).toMatchObject({
+      ok: false,
+      state: 'needs-reconnect',
+      error: { code: 'not_bearer' },
+    });
+    expect(sent).toEqual(['rt-0']);
+    expect(await refresher.readSecrets('c1')).toMatchObject({ refreshToken: 'rt-1' });
   });
 });
 

@@ -16,6 +16,30 @@ function connection(overrides: Partial<Connection>) {
 }
 
 describe('reconnectDeadline', () => {
+  it("takes the provider's own stated end (refresh_token_expires_in) when it comes first", () => {
+    const input = connection({ refreshTokenExpiry: { at: T0 + 3 * DAY, limitSec: 3 * 86_400 } });
+
+    const actual = reconnectDeadline(input);
+
+    expect(actual).toEqual({
+      at: T0 + 3 * DAY,
+      reason: 'provider',
+      limitDays: 3,
+      warnFrom: T0 + 1.5 * DAY,
+    });
+  });
+
+  it('warns from a stated end for a provider with no known preset rules (custom)', () => {
+    const input = connection({
+      refreshTokenLifetime: undefined,
+      refreshTokenExpiry: { at: T0 + 30 * DAY, limitSec: 30 * 86_400 },
+    });
+
+    const actual = reconnectDeadline(input);
+
+    expect(actual).toMatchObject({ reason: 'provider', warnFrom: T0 + 16 * DAY });
+  });
+
   it('counts inactivity from the last token response while that comes first', () => {
     const input = connection({ lastRefreshAt: T0 + 100 * DAY });
 

@@ -1,6 +1,23 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { classifyTokenError, parseRetryAfter } from '@/utils/oauth/classify';
+import { classifyTokenError, NotBearerError, parseRetryAfter } from '@/utils/oauth/classify';
+import { refreshAccessToken } from '@/utils/oauth/client';
+import { UnusableTokenResponseError } from '@/utils/oauth/salvage';
+
+/** What the real refresh path throws for a token endpoint answering `response`. */
+async function thrownFor(response: Response): Promise<unknown> {
+  const target = {
+    endpoints: { authorization: 'https://as.test/auth', token: 'https://as.test/token' },
+    clientId: 'cid',
+    clientSecret: 'wrong',
+  };
+  try {
+    await refreshAccessToken(target, 'rt-old', { fetch: async () => response });
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the refresh did not fail');
+}
 
 function oauthError(status: number, error: string, headers: Record<string, string> = {}) {
   const response = new Response(JSON.stringify({ error }), { status, headers });
@@ -101,6 +118,72 @@ describe('classifyTokenError', () => {
       expect(typeof classified.message).toBe('string');
       expect(classified.kind).toBe('transient');
     }
+  });
+
+  it.each([
+    {
+      name: '401 with WWW-Authenticate: Basic (a wrong client secret)',
+      response: () =>
+        Response.json(
+          { error: 'invalid_client' },
+          { status: 401, headers: { 'www-authenticate': 'Basic realm="token"' } },
+        ),
+      kind: 'configuration',
+      code: 'invalid_client',
+    },
+    {
+      name: '400 with a challenge naming invalid_grant',
+      response: () =>
+        new Response('', {
+          status: 400,
+          headers: { 'www-authenticate': 'Bearer error="invalid_grant"' },
+        }),
+      kind: 'permanent',
+      code: 'invalid_grant',
+    },
+    {
+      name: '503 with a challenge and Retry-After',
+      response: () =>
+        new Response('', {
+          status: 503,
+          headers: { 'www-authenticate': 'Basic realm="x"', 'retry-after': '60' },
+        }),
+      kind: 'transient',
+      code: 'http_503',
+    },
+    {
+      name: 'a 200 with a DPoP-bound token',
+      response: () =>
+        Response.json({ access_token: 'at-new', token_type: 'DPoP', expires_in: 300 }),
+      kind: 'configuration',
+      code: 'not_bearer',
+    },
+    {
+      name: 'a 200 with a MAC token',
+      response: () => Response.json({ access_token: 'at-new', token_type: 'mac', expires_in: 300 }),
+      kind: 'configuration',
+      code: 'not_bearer',
+    },
+  ])('through the real refresh path, $name is $kind ($code)', async ({ response, kind, code }) => {
+    const actual = classifyTokenError(await thrownFor(response()));
+
+    expect(actual).toMatchObject({ kind, code });
+    expect(actual.message).not.toMatch(/wrong|at-new|rt-old/);
+  });
+
+  it('keeps the rotated refresh token of a 200 with a non-Bearer token for the caller to store', async () => {
+    const error = await thrownFor(
+      Response.json({
+        access_token: 'at-new',
+        token_type: 'DPoP',
+        refresh_token: 'rt-rotated',
+        expires_in: 300,
+      }),
+    );
+
+    expect(error).toBeInstanceOf(UnusableTokenResponseError);
+    expect((error as UnusableTokenResponseError).refreshToken).toBe('rt-rotated');
+    expect((error as UnusableTokenResponseError).cause).toBeInstanceOf(NotBearerError);
   });
 
   it('carries Retry-After from a 429', () => {

@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import type { ProviderKind } from '@/utils/model';
-import { classifyTokenError } from '@/utils/oauth/classify';
+import { classifyTokenError, NotBearerError } from '@/utils/oauth/classify';
 import { describeConnectFailure, describeForProvider } from '@/utils/oauth/provider-errors';
+import { UnusableTokenResponseError } from '@/utils/oauth/salvage';
 
 /** What the provider's token endpoint would have answered, as oauth4webapi throws it. */
 function bodyError(status: number, body: { error: string } & Record<string, string>) {
@@ -30,6 +31,13 @@ describe('describeForProvider', () => {
       }),
       expected: { kind: 'permanent', code: 'invalid_grant', status: 403 },
       says: /unused for 90 days, is older than 365 days.*Reconnect\.$/,
+    },
+    {
+      name: 'Google: a Workspace admin restricted the app (admin_policy_enforced)',
+      kind: 'google',
+      error: bodyError(400, { error: 'admin_policy_enforced' }),
+      expected: { kind: 'permanent', code: 'admin_policy_enforced' },
+      says: /administrator does not allow this app.*Admin console/,
     },
     {
       name: 'Atlassian: access_denied on a wrong secret',
@@ -134,6 +142,37 @@ describe('describeConnectFailure', () => {
     const actual = describeConnectFailure('jira', error);
 
     expect(actual).toMatch(/^Atlassian rejected the app credentials/);
+  });
+
+  it("tells a Google Workspace user their admin must allow the app, from the consent's error", () => {
+    const error = new oauth.AuthorizationResponseError('authorization error', {
+      cause: new URLSearchParams({ error: 'admin_policy_enforced' }),
+    });
+
+    const actual = describeConnectFailure('google', error);
+
+    expect(actual).toMatch(/^Your organisation's Google Workspace administrator does not allow/);
+  });
+
+  it('refuses a DPoP-bound token at connect with what to change', () => {
+    const error = new UnusableTokenResponseError(new NotBearerError('dpop'), undefined);
+
+    const actual = describeConnectFailure('custom', error);
+
+    expect(actual).toMatch(/"dpop" token, not a Bearer token.*Bearer tokens only/);
+  });
+
+  it('never shows a provider code outside the OAuth character set or over 64 characters', () => {
+    const odd = [`<script>${'x'.repeat(10)}`, 'a'.repeat(65)];
+
+    const actual = odd.map((code) =>
+      describeConnectFailure('custom', bodyError(400, { error: code })),
+    );
+
+    expect(actual).toEqual([
+      expect.not.stringContaining('<script>'),
+      expect.not.stringContaining('a'.repeat(65)),
+    ]);
   });
 
   it("quotes the provider's own words for a refused code", () => {
