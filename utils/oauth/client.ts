@@ -24,8 +24,10 @@ export interface TokenSet {
   refreshToken?: string;
   lifetime: Lifetime;
   scope?: string;
-  /** E-mail or name from the ID token, when there is one. */
+  /** E-mail or name from the ID token, when there is one (claims validated by oauth4webapi). */
   account?: string;
+  /** The validated ID token's `sub`: userinfo must answer for the same subject. */
+  subject?: string;
   /** The refresh token's own remaining life, when the provider says (`refresh_token_expires_in`). */
   refreshTokenLifetimeSec?: number;
 }
@@ -168,7 +170,8 @@ function tokenRequestOptions(endpoints: Endpoints, options: RequestOptions) {
 function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
   // oauth4webapi accepts `dpop` too; a DPoP-bound token is useless to callers sending it as Bearer.
   if (result.token_type !== 'bearer') throw new NotBearerError(result.token_type);
-  const account = accountFromClaims(oauth.getValidatedIdTokenClaims(result));
+  const claims = oauth.getValidatedIdTokenClaims(result);
+  const account = accountFromClaims(claims);
   const refreshTokenLifetimeSec = refreshTokenLifetime(result);
   return {
     accessToken: result.access_token,
@@ -176,6 +179,7 @@ function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
     ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
     ...(result.scope !== undefined ? { scope: result.scope } : {}),
     ...(account ? { account } : {}),
+    ...(claims?.sub ? { subject: claims.sub } : {}),
     ...(refreshTokenLifetimeSec === undefined ? {} : { refreshTokenLifetimeSec }),
   };
 }

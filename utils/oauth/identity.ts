@@ -41,12 +41,16 @@ export async function fetchSites(
   return [...unique.values()];
 }
 
-/** The account's e-mail (or user name) from the OpenID Connect userinfo endpoint. */
+/**
+ * The account's e-mail (or user name) from the OpenID Connect userinfo endpoint; when the consent gave
+ * a validated ID token, userinfo must name its subject (OIDC Core §5.3.2) or nothing is taken from it.
+ */
 export async function fetchUserInfoAccount(
   endpoints: Endpoints,
   clientId: string,
   accessToken: string,
   options: RequestOptions = {},
+  expectedSubject?: string,
 ): Promise<string | undefined> {
   if (!endpoints.userinfo) return undefined;
   const url = assertSecureUrl(endpoints.userinfo, 'Userinfo endpoint');
@@ -56,7 +60,12 @@ export async function fetchUserInfoAccount(
   };
   const client = { client_id: clientId };
   const response = await oauth.userInfoRequest(as, client, accessToken, httpOptions(url, options));
-  const info = await oauth.processUserInfoResponse(as, client, oauth.skipSubjectCheck, response);
+  const info = await oauth.processUserInfoResponse(
+    as,
+    client,
+    expectedSubject ?? oauth.skipSubjectCheck,
+    response,
+  );
   return accountFromClaims(info);
 }
 

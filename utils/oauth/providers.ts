@@ -76,6 +76,7 @@ export async function lookupIdentity(
       target.clientId,
       tokens.accessToken,
       options,
+      tokens.subject,
     );
     return account ? { account } : {};
   } catch {

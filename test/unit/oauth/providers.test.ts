@@ -211,4 +211,14 @@ describe('lookupIdentity', () => {
     expect(fromUserinfo).toEqual({ account: 'ada@gmail.test' });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
+
+  it("takes nothing from userinfo that answers for another subject than the ID token's", async () => {
+    const google = { endpoints: GOOGLE_PRESET.endpoints, clientId: 'cid' };
+    const fetch = vi.fn(async () => Response.json({ sub: 'someone-else', email: 'eve@test' }));
+
+    const actual = await lookupIdentity(google, { ...tokens, subject: 'ada-sub' }, { fetch });
+
+    expect(actual).toEqual({});
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
 });
