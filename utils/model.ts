@@ -156,6 +156,8 @@ export interface HistoryEvent {
   error?: StoredError;
   /** The other extension involved (access-granted, access-revoked, token-issued). */
   caller?: string;
+  /** token-issued: how many hand-outs to this caller the row stands for (merged; absent means one). */
+  count?: number;
 }
 
 /** What a page sees of a connection: metadata and schedule, no secrets. */

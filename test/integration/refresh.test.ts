@@ -113,15 +113,23 @@ describe('refresh path against oidc-provider', () => {
   it('answers getAccessToken with a token valid long enough, refreshing only when needed', async () => {
     const handlers = createHandlers(services);
 
-    const cached = await handlers.getAccessToken({ connectionId, minValiditySeconds: 30 });
+    const cached = await handlers.getAccessToken({ connectionId, minValiditySeconds: 20 });
+    // More than a refresh of this 60 s token could give: capped at half its lifetime, so no request.
+    const greedy = await handlers.getAccessToken({ connectionId, minValiditySeconds: 120 });
     const requestsAfterCached = server.records.tokenRequests['refresh_token'] ?? 0;
-    const forced = await handlers.getAccessToken({ connectionId, minValiditySeconds: 120 });
+    await services.db.put('connections', {
+      ...(await services.db.get('connections', connectionId))!,
+      expiresAt: Date.now() + 10_000,
+      updatedAt: Date.now() - 60_000,
+    });
+    const needed = await handlers.getAccessToken({ connectionId, minValiditySeconds: 20 });
 
     expect(cached).toMatchObject({ ok: true, value: { accessToken: expect.any(String) } });
+    expect(greedy).toEqual(cached);
     expect(requestsAfterCached).toBe(0);
-    expect(forced).toMatchObject({ ok: true, value: { accessToken: lastIssued('access_token') } });
+    expect(needed).toMatchObject({ ok: true, value: { accessToken: lastIssued('access_token') } });
     expect(server.records.tokenRequests['refresh_token']).toBe(1);
-    expect(JSON.stringify(forced)).not.toContain(lastIssued('refresh_token')!);
+    expect(JSON.stringify(needed)).not.toContain(lastIssued('refresh_token')!);
     await expect(handlers.getAccessToken({ connectionId, minValiditySeconds: -1 })).rejects.toThrow(
       /^Invalid request/,
     );

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import type { Connection, HistoryEvent, StoredError } from '../model';
 import { commit } from '../store/commit';
+import { recordTokenIssued } from '../store/history';
+import { createCallerLimit } from './caller-limit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import type { Clock, Locks } from './deps';
@@ -66,6 +68,8 @@ export interface Access {
 
 /** Builds the access rules (R7: allow-listed extension ids, per connection, off by default). */
 export function createAccess(deps: AccessDeps): Access {
+  const limit = createCallerLimit();
+
   async function allowed(connectionId: string): Promise<string[]> {
     return (await getConnection(deps.db, connectionId))?.allowedExtensions ?? [];
   }
@@ -127,19 +131,25 @@ export function createAccess(deps: AccessDeps): Access {
     }
     const request = parsed.output;
     if (!callerId || !(await allowed(request.connectionId)).includes(callerId)) return NOT_ALLOWED;
-    const result = await deps.accessToken(request.connectionId, request.minValiditySeconds ?? 60);
-    const at = deps.clock.now();
-    await commit(deps.db, {
-      events: [
-        {
-          connectionId: request.connectionId,
-          at,
-          kind: 'token-issued',
-          ok: result.ok,
-          caller: callerId,
-          ...(result.ok ? { expiresAt: result.value.expiresAt } : { error: result.error }),
+    const waitSec = limit.take(callerId, deps.clock.now());
+    if (waitSec > 0) {
+      return {
+        ok: false,
+        error: {
+          code: 'rate_limited',
+          message: `Too many token requests from this extension: ask again in ${waitSec} s, and keep the token until shortly before it expires.`,
         },
-      ],
+      };
+    }
+    const result = await deps.accessToken(request.connectionId, request.minValiditySeconds ?? 60);
+    // Best effort, and one row per caller per 10 minutes however often it asks.
+    await recordTokenIssued(deps.db, {
+      connectionId: request.connectionId,
+      at: deps.clock.now(),
+      kind: 'token-issued',
+      ok: result.ok,
+      caller: callerId,
+      ...(result.ok ? { expiresAt: result.value.expiresAt } : { error: result.error }),
     });
     deps.onChange?.();
     if (!result.ok) return { ok: false, error: result.error };

@@ -21,6 +21,8 @@ export const EXPORT_COLUMNS = [
   'retry_at',
   'error_code',
   'error_message',
+  'caller',
+  'count',
 ] as const;
 
 /** One exported event: every column, empty where it does not apply. */
@@ -42,6 +44,9 @@ export function toExportRow(event: HistoryEvent, labels: ReadonlyMap<string, str
     retry_at: retry && event.expiresAt !== undefined ? iso(event.expiresAt) : null,
     error_code: event.error ? redact(event.error.code) : null,
     error_message: event.error ? redact(event.error.message) : null,
+    caller: event.caller ?? null,
+    // Repeated hand-outs to one caller are merged into one row that counts them.
+    count: event.kind === 'token-issued' ? (event.count ?? 1) : null,
   };
 }
 
@@ -75,12 +80,15 @@ export function createExportWriter(format: ExportFormat): ExportWriter {
 /** Characters that make a spreadsheet treat a cell as a formula (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** One CSV field: quoted when needed, text that would run as a formula defused with a leading `'`. */
+/**
+ * One CSV field: every text quoted (a spreadsheet splitting on `;` in its locale must still see one cell,
+ * so `a;=1+1` cannot become a formula), text that would run as a formula defused with a leading `'`.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
   const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** The file name for an export made at `now`: token-keeper-history-2026-11-22T1203.csv. */

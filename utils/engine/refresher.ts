@@ -86,6 +86,12 @@ export interface RefreshRequest {
   minValiditySec?: number;
 }
 
+/**
+ * On-demand refreshes of a connection whose token is still valid are at least this far apart (counted from
+ * the connection's last write, which every attempt makes): callers cannot force a request per call.
+ */
+export const ON_DEMAND_SPACING_MS = 30_000;
+
 /** Refreshes connections, one flight per connection (R4), committing atomically (R5). */
 export interface Refresher {
   refresh(
@@ -453,8 +459,13 @@ function needed(
 ): boolean {
   if (trigger === 'manual') return true;
   if (trigger === 'on-demand') {
-    const minValidityMs = (request.minValiditySec ?? 60) * 1000;
-    return connection.expiresAt === null || connection.expiresAt - now < minValidityMs;
+    if (connection.expiresAt === null || connection.expiresAt <= now) return true;
+    // A caller cannot ask for more than a refresh gives: past half a lifetime, every call would refresh.
+    const capMs = connection.lifetimeSec === null ? Infinity : (connection.lifetimeSec * 1000) / 2;
+    const minValidityMs = Math.min((request.minValiditySec ?? 60) * 1000, capMs);
+    if (connection.expiresAt - now >= minValidityMs) return false;
+    // A still-valid token is not refreshed again within ON_DEMAND_SPACING_MS of the last attempt.
+    return now - connection.updatedAt >= ON_DEMAND_SPACING_MS;
   }
   return isDue(connection.nextRefreshAt, now);
 }

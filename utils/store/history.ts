@@ -285,3 +285,41 @@ export async function appendHistory(db: TokenKeeperDb, events: HistoryEvent[]): 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
+
+/** Hand-outs to one caller this close together share a history row (a polling caller must not flood it). */
+export const TOKEN_ISSUED_MERGE_MS = 10 * 60_000;
+
+/**
+ * Records a `token-issued` event, best effort like `appendHistory`: merged into the latest row for the same
+ * connection, caller and outcome within TOKEN_ISSUED_MERGE_MS (its `count` grows, its time moves on).
+ */
+export async function recordTokenIssued(db: TokenKeeperDb, event: HistoryEvent): Promise<boolean> {
+  try {
+    const tx = db.transaction('history', 'readwrite');
+    const range = IDBKeyRange.bound(
+      [event.connectionId, 'token-issued', event.at - TOKEN_ISSUED_MERGE_MS],
+      [event.connectionId, 'token-issued', Infinity],
+    );
+    let cursor = await tx.store.index('connectionId_kind_at').openCursor(range, 'prev');
+    // Several callers may interleave: look back a little way for this one's row.
+    for (let looked = 0; cursor && looked < 20; looked += 1) {
+      const row = cursor.value;
+      if (
+        row.caller === event.caller &&
+        row.ok === event.ok &&
+        row.error?.code === event.error?.code
+      ) {
+        await cursor.update({ ...row, ...event, id: row.id!, count: (row.count ?? 1) + 1 });
+        await tx.done;
+        return true;
+      }
+      cursor = await cursor.continue();
+    }
+    await tx.store.add(event);
+    await tx.done;
+    return true;
+  } catch (error) {
+    console.warn('History event not recorded', errorName(error));
+    return false;
+  }
+}

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
+import { ON_DEMAND_SPACING_MS } from '@/utils/engine/refresher';
 import { queryHistory } from '@/utils/store/history';
 import {
   engineFixture,
@@ -121,7 +122,10 @@ describe('refresher', () => {
 
   it('refreshes on demand only when the token is valid for less than asked', async () => {
     const fixture = await engineFixture();
-    await seedConnection(fixture, { expiresAt: fixture.clock.now() + 120_000 });
+    await seedConnection(fixture, {
+      expiresAt: fixture.clock.now() + 120_000,
+      updatedAt: fixture.clock.now() - ON_DEMAND_SPACING_MS,
+    });
     const server = fakeGrant();
     const refresher = refresherFor(fixture, server.grant);
 
@@ -131,6 +135,47 @@ describe('refresher', () => {
     expect(enough).toMatchObject({ ok: true, refreshed: false });
     expect(notEnough).toMatchObject({ ok: true, refreshed: true });
     expect(server.calls).toHaveLength(1);
+  });
+
+  it('cannot be made to refresh on every call by a caller asking for more than a refresh gives', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, {
+      expiresAt: fixture.clock.now() + 3_600_000,
+      lifetimeSec: 3600,
+    });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+
+    const outcomes = [];
+    for (let call = 0; call < 20; call += 1) {
+      outcomes.push(await refresher.refresh('c1', 'on-demand', { minValiditySec: 86_400 }));
+      fixture.clock.advance(1000);
+    }
+
+    // Capped at half the 1 h lifetime: the fresh token is enough, so no request at all.
+    expect(server.calls).toHaveLength(0);
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+  });
+
+  it('spaces on-demand refreshes of a still-valid token 30 s apart, but not once it has expired', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, { expiresAt: now + 50_000, lifetimeSec: 3600, updatedAt: now });
+    const server = fakeGrant('rt-0', 60);
+    const refresher = refresherFor(fixture, server.grant);
+
+    const spaced = await refresher.refresh('c1', 'on-demand', { minValiditySec: 120 });
+    fixture.clock.advance(ON_DEMAND_SPACING_MS);
+    const due = await refresher.refresh('c1', 'on-demand', { minValiditySec: 120 });
+    const soonAfter = await refresher.refresh('c1', 'on-demand', { minValiditySec: 120 });
+    fixture.clock.advance(61_000);
+    const expired = await refresher.refresh('c1', 'on-demand', { minValiditySec: 120 });
+
+    expect(spaced).toMatchObject({ ok: true, refreshed: false, expiresAt: now + 50_000 });
+    expect(due).toMatchObject({ ok: true, refreshed: true });
+    expect(soonAfter).toMatchObject({ ok: true, refreshed: false });
+    expect(expired).toMatchObject({ ok: true, refreshed: true });
+    expect(server.calls).toHaveLength(2);
   });
 
   it('keeps the refresh token and schedules a retry after a transient failure', async () => {

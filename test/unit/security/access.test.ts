@@ -3,6 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/utils/background/handlers';
 import { createDispatcher } from '@/utils/background/register';
 import type { Services } from '@/utils/background/services';
+import { CALLER_BURST } from '@/utils/engine/caller-limit';
 import { queryHistory } from '@/utils/store/history';
 import { seedConnectionIn } from '../../support/engine-fixture';
 import { offlineServices } from '../../support/offline-services';
@@ -64,6 +65,43 @@ describe('token access for other extensions', () => {
       ['access-granted', FRIEND],
     ]);
     expect(JSON.stringify(history)).not.toContain('at-0');
+  });
+
+  it('limits each caller to a burst of requests, then says when to ask again', async () => {
+    await services.access.setAllowed('c1', [FRIEND, STRANGER]);
+    const ask = (caller: string) =>
+      services.access.answerExternal({ type: 'getAccessToken', connectionId: 'c1' }, caller);
+
+    const answers = [];
+    for (let call = 0; call < CALLER_BURST + 5; call += 1) answers.push(await ask(FRIEND));
+    const other = await ask(STRANGER);
+
+    expect(answers.slice(0, CALLER_BURST).every((answer) => answer.ok)).toBe(true);
+    expect(answers.slice(CALLER_BURST)).toEqual(
+      Array(5).fill({
+        ok: false,
+        error: { code: 'rate_limited', message: expect.stringMatching(/ask again in 1 s/) },
+      }),
+    );
+    expect(other.ok).toBe(true);
+  });
+
+  it('merges repeated hand-outs to one caller into one counted history row', async () => {
+    await services.access.setAllowed('c1', [FRIEND, STRANGER]);
+    const ask = (caller: string) =>
+      services.access.answerExternal({ type: 'getAccessToken', connectionId: 'c1' }, caller);
+
+    for (let call = 0; call < 12; call += 1) await ask(FRIEND);
+    await ask(STRANGER);
+    await ask(FRIEND);
+
+    const issued = (await queryHistory(services.db, { limit: 50 })).events.filter(
+      (event) => event.kind === 'token-issued',
+    );
+    expect(issued.map((event) => [event.caller, event.count ?? 1])).toEqual([
+      [STRANGER, 1],
+      [FRIEND, 13],
+    ]);
   });
 
   it('answers an unknown connection exactly like a refused one (existence is not revealed)', async () => {
