@@ -14,6 +14,8 @@ export interface RefreshPolicy {
   rotating: boolean;
   /** How long a retired refresh token is still accepted (Atlassian: 10 minutes); 0 = reuse revokes at once. */
   reuseLeewayMs: number;
+  /** Access tokens a rotation replaced stop working this long after it (Atlassian: about 10 minutes). */
+  retireAccessTokensAfterMs?: number;
 }
 
 /** oidc-provider, Okta, Auth0: rotation, and any reuse revokes the grant. */
@@ -28,6 +30,7 @@ export const LEEWAY_ROTATION: RefreshPolicy = {
   name: 'rotating, 10-minute reuse leeway',
   rotating: true,
   reuseLeewayMs: 10 * 60_000,
+  retireAccessTokensAfterMs: 10 * 60_000,
 };
 
 /** Google: the refresh token never changes. */
@@ -127,7 +130,7 @@ export function createTokenServer(
   };
   const codes = new Map<string, { challenge: string; redirectUri: string; used: boolean }>();
   const refreshTokens = new Map<string, IssuedRefreshToken>();
-  const accessTokens = new Map<string, { family: Family; expiresAt: number }>();
+  const accessTokens = new Map<string, { family: Family; issuedAt: number; expiresAt: number }>();
   const families: Family[] = [];
   const reuses: Reuse[] = [];
   let serial = 0;
@@ -136,7 +139,7 @@ export function createTokenServer(
 
   function issueAccessToken(family: Family, at: number): string {
     const value = next('at');
-    accessTokens.set(value, { family, expiresAt: at + lifetimeSec * 1000 });
+    accessTokens.set(value, { family, issuedAt: at, expiresAt: at + lifetimeSec * 1000 });
     return value;
   }
 
@@ -170,6 +173,12 @@ export function createTokenServer(
   });
 
   function rotate(family: Family, presented: IssuedRefreshToken, at: number): ServerAnswer {
+    const retireAfter = policy.retireAccessTokensAfterMs;
+    if (retireAfter !== undefined) {
+      for (const token of accessTokens.values()) {
+        if (token.family === family) token.expiresAt = Math.min(token.expiresAt, at + retireAfter);
+      }
+    }
     const current = refreshTokens.get(family.current)!;
     const successor = issueRefreshToken(family, current.index + 1, at);
     current.retiredAt = at;
@@ -278,10 +287,7 @@ export function createTokenServer(
     },
     refreshToken: (value) => refreshTokens.get(value),
     familyOfAccessToken: (value) => accessTokens.get(value)?.family,
-    issuedAt: (value) => {
-      const issued = accessTokens.get(value);
-      return issued === undefined ? undefined : issued.expiresAt - lifetimeSec * 1000;
-    },
+    issuedAt: (value) => accessTokens.get(value)?.issuedAt,
     families: () => families,
     reuses: () => reuses,
     issuedValues: () => [...refreshTokens.keys(), ...accessTokens.keys()],

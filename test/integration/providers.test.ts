@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createHandlers } from '@/utils/background/handlers';
 import { createServices, type Services } from '@/utils/background/services';
 import type { Endpoints } from '@/utils/model';
 import { classifyTokenError } from '@/utils/oauth/classify';
@@ -122,6 +123,40 @@ describe('built-in providers against their emulators', () => {
         withSecret: true,
         status: 200,
       });
+    });
+
+    it('ends a replaced access token about 10 minutes after the rotation; callers get the newest', async () => {
+      let offsetMs = 0;
+      const emulator = await startAtlassianEmulator({ now: () => Date.now() + offsetMs });
+      try {
+        const added = await addPointedAt(
+          {
+            provider: 'jira',
+            label: 'Jira',
+            clientId: ATLASSIAN_CLIENT.id,
+            clientSecret: ATLASSIAN_CLIENT.secret,
+            scopes: ['read:jira-work'],
+          },
+          emulator.endpoints,
+        );
+        const connected = await services.lifecycle.connect(added.id);
+        if (!connected.ok) throw new Error(connected.error.message);
+        const siteList = (token: string) =>
+          fetch(emulator.endpoints.resources!, { headers: { authorization: `Bearer ${token}` } });
+        const old = (await services.refresher.readSecrets(added.id))!.accessToken!;
+
+        await services.refresher.refresh(added.id, 'manual');
+        const newest = await createHandlers(services).getAccessToken({ connectionId: added.id });
+        const oldRightAfter = (await siteList(old)).status;
+        offsetMs = 10 * 60_000 + 1000;
+        const oldLater = (await siteList(old)).status;
+        const newestLater = newest.ok ? (await siteList(newest.value.accessToken)).status : 0;
+
+        expect(newest.ok && newest.value.accessToken).not.toBe(old);
+        expect([oldRightAfter, oldLater, newestLater]).toEqual([200, 401, 200]);
+      } finally {
+        await emulator.close();
+      }
     });
 
     it('tracks the 90-day inactivity and 365-day absolute limits from the grant', async () => {

@@ -1,8 +1,8 @@
 // An Atlassian OAuth 2.0 (3LO) emulator on loopback, behaving as Atlassian documents it: consent at
 // /authorize (audience, prompt=consent), a token endpoint that takes JSON only and requires the client
-// secret, 1 h access tokens, rotating refresh tokens (only with offline_access) with a reuse leeway after
-// which the whole token family is revoked, 90-day inactivity and 365-day absolute expiry, and
-// /oauth/token/accessible-resources. Records what happened so tests can assert on it, and can hold a
+// secret, 1 h access tokens (the ones a rotation replaced end about 10 minutes later), rotating refresh
+// tokens (only with offline_access) with a reuse leeway after which the whole token family is revoked,
+// 90-day inactivity and 365-day absolute expiry, and /oauth/token/accessible-resources. Records what happened so tests can assert on it, and can hold a
 // processed token answer back (the crash tests' fault).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Endpoints, Site } from '../../../utils/model';
@@ -44,6 +44,11 @@ export interface AtlassianEmulatorOptions {
   accessTokenTtlSec?: number;
   /** How long a rotated refresh token is still accepted (Atlassian: reported as 10 minutes). */
   reuseLeewaySec?: number;
+  /**
+   * How long the access tokens a rotation replaced keep working (Atlassian: about 10 minutes after the
+   * refresh, not until their own expiry).
+   */
+  retireAccessTokensAfterSec?: number;
   idleDays?: number;
   absoluteDays?: number;
   sites?: Site[];
@@ -144,6 +149,7 @@ export async function startAtlassianEmulator(
   const redirectUri = options.redirectUri ?? DEMO_REDIRECT_URI;
   const ttlSec = options.accessTokenTtlSec ?? 3600;
   const leewayMs = (options.reuseLeewaySec ?? 600) * 1000;
+  const retireAfterMs = (options.retireAccessTokensAfterSec ?? 600) * 1000;
   const idleMs = (options.idleDays ?? 90) * DAY_MS;
   const absoluteMs = (options.absoluteDays ?? 365) * DAY_MS;
   const sites = options.sites ?? [ATLASSIAN_SITE];
@@ -164,6 +170,14 @@ export async function startAtlassianEmulator(
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const accessTokens = new Map<string, { family: Family | undefined; expiresAt: number }>();
+
+  /** After a rotation, the family's earlier access tokens die `retireAfterMs` later (sooner if they expire). */
+  function retireAccessTokens(family: Family): void {
+    for (const token of accessTokens.values()) {
+      if (token.family === family)
+        token.expiresAt = Math.min(token.expiresAt, now() + retireAfterMs);
+    }
+  }
   const families: Family[] = [];
   let fault: { fault: AtlassianTokenFault; remaining: number } | null = null;
   const { sleep, cancelAll } = cancellableSleeps();
@@ -357,6 +371,7 @@ export async function startAtlassianEmulator(
         records.refreshTokensRotated += 1;
       }
       records.refreshSuccesses += 1;
+      retireAccessTokens(family);
       await answer(200, issue(family, family.scope), grantType);
       return;
     }
