@@ -65,7 +65,7 @@ export default defineBackground(() => {
   browser.notifications.onClicked.addListener((notificationId) => {
     if (parseNotificationId(notificationId)) void browser.runtime.openOptionsPage();
   });
-  registerHandlers(startup, browser.runtime.id);
+  registerHandlers(startup, { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') });
   // Other extensions: answered only when allow-listed per connection; never a refresh token (R7).
   browser.runtime.onMessageExternal.addListener((message, sender) =>
     answerExternal(startup, message, sender.id),
