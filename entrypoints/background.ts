@@ -42,7 +42,7 @@ export default defineBackground(() => {
       browser.notifications,
       browser.runtime.getURL('/icon/128.png'),
       undefined,
-      { buttons: features.notificationButtons },
+      { interactive: features.interactiveNotifications },
     ),
     isOnline: () => navigator.onLine,
     keepAlive,

@@ -62,14 +62,15 @@ export function parseNotificationId(
 
 /**
  * Browser notifications per connection, one per failure streak, in the browser's language; cleared on recovery.
- * Without buttons (Firefox) the text says that a click opens the connection, where its actions are.
+ * Not interactive (Firefox: no buttons, no `requireInteraction`), the text says that a click opens the
+ * connection, where its actions are.
  */
 export function createNotificationAlerts(
   notifications: NotificationsApi,
   iconUrl: string,
   /** Where the words come from; tests pass the English catalog. */
   lookup: MessageLookup = browserLookup,
-  options: { buttons: boolean } = { buttons: true },
+  options: { interactive: boolean } = { interactive: true },
 ): AlertSink {
   // A missing message shows its key rather than an empty notification.
   const text = (key: MessageKey, args: string[] = []) => lookup(key, args) || key;
@@ -83,13 +84,13 @@ export function createNotificationAlerts(
         type: 'basic',
         iconUrl,
         title: text(alert.titleKey, alert.titleArgs),
-        ...(options.buttons
+        ...(options.interactive
           ? {
               message,
               buttons: alert.actions.map((action) => ({ title: text(BUTTON_TITLES[action]) })),
+              requireInteraction: true,
             }
           : { message: `${message}\n${text('alertClickToOpen')}` }),
-        requireInteraction: true,
       });
     },
     async clear(connectionId) {

@@ -3,11 +3,14 @@
  * `import.meta.env.BROWSER` (docs/architecture.md, "Firefox").
  */
 export interface BrowserFeatures {
-  /** Chromium's notifications carry buttons; Firefox rejects `buttons`, so a click on the notification stands in. */
-  notificationButtons: boolean;
+  /**
+   * Chromium's notifications carry buttons and stay until dismissed; Firefox rejects both `buttons` and
+   * `requireInteraction`, so a click on the notification stands in for the buttons.
+   */
+  interactiveNotifications: boolean;
 }
 
 /** The features of the browser a build targets ('chrome', 'edge', 'firefox'). */
 export function browserFeatures(browser: string): BrowserFeatures {
-  return { notificationButtons: browser !== 'firefox' };
+  return { interactiveNotifications: browser !== 'firefox' };
 }

@@ -63,10 +63,10 @@ describe('createNotificationAlerts', () => {
     ]);
   });
 
-  it('shows no buttons where the browser has none (Firefox), and says a click opens the connection', async () => {
+  it('shows neither buttons nor requireInteraction where the browser rejects them (Firefox), and says a click opens the connection', async () => {
     const notifications = recordingNotifications();
     const alerts = createNotificationAlerts(notifications.api, ICON, englishLookup, {
-      buttons: false,
+      interactive: false,
     });
 
     await alerts.show(connection, expired);
@@ -81,7 +81,6 @@ describe('createNotificationAlerts', () => {
           message:
             'Refreshing keeps failing (4 attempts): The token endpoint could not be reached.\n' +
             'Click to open this connection in Token Keeper.',
-          requireInteraction: true,
         },
       },
     ]);
@@ -124,9 +123,9 @@ function recordingBadge() {
 
 describe('browserFeatures', () => {
   it.each([
-    { browser: 'chrome', expected: { notificationButtons: true } },
-    { browser: 'edge', expected: { notificationButtons: true } },
-    { browser: 'firefox', expected: { notificationButtons: false } },
+    { browser: 'chrome', expected: { interactiveNotifications: true } },
+    { browser: 'edge', expected: { interactiveNotifications: true } },
+    { browser: 'firefox', expected: { interactiveNotifications: false } },
   ])('$browser → $expected', ({ browser, expected }) => {
     expect(browserFeatures(browser)).toEqual(expected);
   });
