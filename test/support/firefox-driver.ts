@@ -119,7 +119,7 @@ export class MarionetteClient {
   }
 }
 
-/** Preferences every test profile gets: quiet start, Marionette on a free port, storage kept for re-installs. */
+/** Preferences every test profile gets: Marionette on a free port, a quiet start, no background traffic. */
 const BASE_PREFS: Record<string, string | number | boolean> = {
   // 0: Firefox picks a free port and writes it to <profile>/MarionetteActivePort.
   'marionette.port': 0,
@@ -165,7 +165,7 @@ export interface FirefoxBrowser {
 }
 
 /** Writes a profile's user.js: the base preferences plus `prefs`. */
-export function writeProfilePrefs(
+function writeProfilePrefs(
   profileDir: string,
   prefs: Record<string, string | number | boolean>,
 ): void {
