@@ -8,15 +8,25 @@ import { defineConfig } from 'wxt';
 const DEV_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1hMyexLagwbAWG20KS4CBXUqwTUZ/wvYSXuM91poqkkaOa9dxoEpGI81bqJbxoyHogBnsD9JpVwa0/Gs4NMKnN7mgZUybv39GOjo5RfD10In6xLfZbq0vz7K2iAkUNgkpSE4x9zRHDW1j1pFWIPhez2u3o5ramFPYlJwc30O12ELoXr401347aglVvglGmYzFCBEP9fpcQYfg93Ux6le0KtaXZd//duVB27ijtSSK62B3ogfH/G1vFMCd+16utXSJPS47TS0kyVlDNyoI6pywooyklayVsF3tnKT0TUvq3v8X7TelV4RfuKo2OhyJKigHJ4uyBlAkPEvbmiv4LdqwwIDAQAB';
 
+/**
+ * Firefox's id for this add-on, fixed so `identity.getRedirectURL()` never changes:
+ * https://<sha-1 of the id>.extensions.allizom.org/ — see docs/providers.md.
+ */
+const GECKO_ID = 'token-keeper@token-keeper.dev';
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   outDir: '.output',
+  // Firefox too gets Manifest V3 (WXT's default there is 2); its background becomes an event page.
+  manifestVersion: 3,
+  // The sources archive addons.mozilla.org asks for: what builds the add-on, not the pictures or test output.
+  zip: { excludeSources: ['docs/screenshots/**', 'test-artifacts/**'] },
   // Explicit imports everywhere: a reader sees where each name comes from.
   imports: false,
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   }),
-  manifest: () => ({
+  manifest: ({ browser }) => ({
     // Every user-visible string is in public/_locales (English complete), read through i18n.
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
@@ -40,7 +50,20 @@ export default defineConfig({
     ],
     optional_host_permissions: ['https://*/*'],
     action: { default_title: '__MSG_extName__' },
-    // Store builds get their id from the store; only development builds pin it.
-    ...(process.env.TK_STORE_BUILD ? {} : { key: DEV_KEY }),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            // 140: the ESR with `data_collection_permissions`; optional host permissions need 128.
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : // Chromium store builds get their id from the store; only development builds pin it.
+        process.env.TK_STORE_BUILD
+        ? {}
+        : { key: DEV_KEY }),
   }),
 });

@@ -5,11 +5,13 @@ import {
   paintBadge,
   parseNotificationId,
 } from '@/utils/background/alerts';
+import { browserFeatures } from '@/utils/background/browser-features';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import { answerExternal, superviseServices } from '@/utils/background/service-start';
 import { sendMessage } from '@/utils/messaging';
 import type { StatusSnapshot } from '@/utils/model';
+import { optionsPath } from '@/utils/options-link';
 
 /** Extension API calls reset Chrome's 30 s idle timer, so long refreshes are not cut off. */
 function keepAlive<T>(work: () => Promise<T>): Promise<T> {
@@ -21,6 +23,7 @@ function keepAlive<T>(work: () => Promise<T>): Promise<T> {
 // and the engine reconciles as soon as it has started — this covers install, update, browser start
 // and re-enable. A start that fails is retried with backoff; meanwhile the badge and pages say so.
 export default defineBackground(() => {
+  const features = browserFeatures(import.meta.env.BROWSER);
   const broadcast = (snapshot: StatusSnapshot) => {
     // No page open is the normal case: nobody to tell.
     void sendMessage('statusChanged', snapshot).catch(() => undefined);
@@ -38,6 +41,8 @@ export default defineBackground(() => {
     alerts: createNotificationAlerts(
       browser.notifications,
       browser.runtime.getURL('/icon/128.png'),
+      undefined,
+      { interactive: features.interactiveNotifications },
     ),
     isOnline: () => navigator.onLine,
     keepAlive,
@@ -62,10 +67,17 @@ export default defineBackground(() => {
       else await browser.runtime.openOptionsPage();
     });
   });
+  // The notification itself opens the connection's card, where its actions are (Firefox shows no buttons).
   browser.notifications.onClicked.addListener((notificationId) => {
-    if (parseNotificationId(notificationId)) void browser.runtime.openOptionsPage();
+    const target = parseNotificationId(notificationId);
+    if (!target) return;
+    void browser.notifications.clear(notificationId);
+    void browser.tabs.create({ url: browser.runtime.getURL(optionsPath(target.connectionId)) });
   });
-  registerHandlers(startup, browser.runtime.id);
+  // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
+  // across a restart: without this nothing would re-arm the refresh until a page is opened.
+  browser.runtime.onStartup.addListener(() => undefined);
+  registerHandlers(startup, { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') });
   // Other extensions: answered only when allow-listed per connection; never a refresh token (R7).
   browser.runtime.onMessageExternal.addListener((message, sender) =>
     answerExternal(startup, message, sender.id),

@@ -10,6 +10,7 @@ import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionsSection } from './ConnectionsSection';
 import { HealthSection } from './HealthSection';
 import { HistorySection } from './HistorySection';
+import { HostAccess, type HostAccessProps } from './HostAccess';
 import type { RequestOrigins } from './hostPermissions';
 import { SECTIONS, type Section } from './sections';
 import { RemoveAllData } from './RemoveAllData';
@@ -23,6 +24,8 @@ export interface AppProps {
   prefill: ConnectionFormValues;
   /** Asks the browser for host access (browser.permissions.request in the extension). */
   requestOrigins: RequestOrigins;
+  /** Checks the manifest's host access and asks for what is missing; absent, nothing is checked. */
+  hostAccess?: HostAccessProps;
 }
 
 const SECTION_TITLES: Record<Section, MessageKey> = {
@@ -33,7 +36,7 @@ const SECTION_TITLES: Record<Section, MessageKey> = {
 };
 
 /** The options page: connections, settings, history and health, one section at a time. */
-export function App({ client, prefill, requestOrigins }: AppProps) {
+export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
   const now = useNow(clock);
   const route = useRoute();
@@ -100,6 +103,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
 
       {error && <ErrorBanner message={error} onRetry={reload} />}
       {problem && <StartupBanner problem={problem} now={now} />}
+      {hostAccess && <HostAccess {...hostAccess} />}
       {status && !status.enabled && (
         <p class="banner" data-testid="refresh-off">
           {t('refreshOffOptions')} <a href="#settings">{t('sectionSettings')}</a>

@@ -7,6 +7,9 @@ import { t } from '@/components/i18n';
 /** Asks the browser for host access; resolves to whether it was granted. */
 export type RequestOrigins = (origins: string[]) => Promise<boolean>;
 
+/** Whether the browser has granted every one of `origins` (browser.permissions.contains). */
+export type ContainsOrigins = (origins: string[]) => Promise<boolean>;
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Match patterns for the https origins among `urls`; loopback is already granted, bad URLs are the worker's to reject. */
@@ -26,10 +29,26 @@ export function originPatterns(urls: readonly (string | undefined)[]): string[] 
   return [...patterns];
 }
 
+/** The host names of match patterns such as `https://auth.example.com/*`, joined for a sentence. */
+export function hostList(patterns: readonly string[]): string {
+  return patterns.map((pattern) => new URL(pattern.replace('/*', '/')).hostname).join(t('listAnd'));
+}
+
 /** The sentence shown when the person declines access to `patterns`. */
 export function permissionDeniedMessage(patterns: readonly string[]): string {
-  const hosts = patterns.map((pattern) => new URL(pattern.replace('/*', '/')).hostname);
-  return t('permissionDenied', hosts.join(t('listAnd')));
+  return t('permissionDenied', hostList(patterns));
+}
+
+/**
+ * The manifest's host patterns the browser has not granted. Chromium grants them at install; Firefox
+ * (Manifest V3) leaves each to the person, who may decline or withdraw it in the add-ons manager.
+ */
+export async function missingOrigins(
+  declared: readonly string[],
+  contains: ContainsOrigins,
+): Promise<string[]> {
+  const granted = await Promise.all(declared.map((origin) => contains([origin])));
+  return declared.filter((_, index) => !granted[index]);
 }
 
 /** Asks for the origins of `urls` when there are any; true when nothing needs asking. */

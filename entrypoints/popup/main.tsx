@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { t } from '@/components/i18n';
 import { withPrefetchedStatus } from '@/components/prefetch';
 import { workerClient } from '@/components/workerClient';
+import { optionsPath } from '@/utils/options-link';
 import { App } from './App';
 import '@/components/theme.css';
 import './popup.css';
@@ -14,8 +15,7 @@ function openOptions(connectionId?: string): void {
   if (connectionId === undefined) {
     void browser.runtime.openOptionsPage();
   } else {
-    const hash = `#connections/${encodeURIComponent(connectionId)}`;
-    void browser.tabs.create({ url: browser.runtime.getURL(`/options.html${hash}`) });
+    void browser.tabs.create({ url: browser.runtime.getURL(optionsPath(connectionId)) });
   }
 }
 

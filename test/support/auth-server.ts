@@ -10,6 +10,13 @@ import { cancellableSleeps } from './emulators/http';
 /** The redirect URI of the development build (fixed key in wxt.config.ts, so a fixed extension id). */
 export const DEMO_REDIRECT_URI = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
 
+/**
+ * The Firefox build's redirect URI: `identity.getRedirectURL()` is https://<sha-1 of the gecko id>.extensions.allizom.org/
+ * (the id is fixed in wxt.config.ts). The demo clients allow both builds.
+ */
+export const FIREFOX_REDIRECT_URI =
+  'https://373deb53d9f91992a3eb110d85c06e6feddfcaa4.extensions.allizom.org/';
+
 /** Client id of the default public (PKCE, no secret) client. */
 export const DEMO_CLIENT_ID = 'token-keeper-demo';
 
@@ -38,7 +45,7 @@ export function demoPublicClient(overrides: Partial<ClientMetadata> = {}): Clien
   return {
     client_id: DEMO_CLIENT_ID,
     token_endpoint_auth_method: 'none',
-    redirect_uris: [DEMO_REDIRECT_URI],
+    redirect_uris: [DEMO_REDIRECT_URI, FIREFOX_REDIRECT_URI],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     ...overrides,

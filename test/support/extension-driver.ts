@@ -99,29 +99,34 @@ export function cardOf(page: Page, id: string) {
 
 /** Reads connections and history straight from IndexedDB in an extension page (never the secrets). */
 export function readState(page: Page): Promise<ObservedState> {
-  return page.evaluate(
-    () =>
-      new Promise<ObservedState>((resolve, reject) => {
-        const request = indexedDB.open('token-keeper');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains('connections')) {
-            db.close();
-            resolve({ connections: [], events: [] });
-            return;
-          }
-          const tx = db.transaction(['connections', 'history']);
-          const connections = tx.objectStore('connections').getAll();
-          const events = tx.objectStore('history').getAll();
-          tx.oncomplete = () => {
-            db.close();
-            resolve({ connections: connections.result, events: events.result });
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+  return page.evaluate(readDatabaseInPage);
+}
+
+/**
+ * Runs inside an extension page (Chromium through Playwright, Firefox through Marionette): reads the
+ * connections and history stores, never the secrets.
+ */
+export function readDatabaseInPage(): Promise<ObservedState> {
+  return new Promise<ObservedState>((resolve, reject) => {
+    const request = indexedDB.open('token-keeper');
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('connections')) {
+        db.close();
+        resolve({ connections: [], events: [] });
+        return;
+      }
+      const tx = db.transaction(['connections', 'history']);
+      const connections = tx.objectStore('connections').getAll();
+      const events = tx.objectStore('history').getAll();
+      tx.oncomplete = () => {
+        db.close();
+        resolve({ connections: connections.result, events: events.result });
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
 }
 
 /** Polls the extension's history (every 250 ms) until an event matches; fails after `timeoutMs`. */

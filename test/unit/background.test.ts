@@ -20,6 +20,13 @@ async function servicesForTest() {
 }
 
 describe('isOwnPage', () => {
+  const chromium = { id: EXTENSION_ID, baseUrl: `chrome-extension://${EXTENSION_ID}/` };
+  // Firefox: the id is the manifest's gecko id, the pages' host a per-profile UUID.
+  const firefox = {
+    id: 'token-keeper@token-keeper.dev',
+    baseUrl: 'moz-extension://6b1c6d7e-1f4a-4c8e-9f00-0123456789ab/',
+  };
+
   it.each([
     {
       name: 'the options page',
@@ -40,8 +47,32 @@ describe('isOwnPage', () => {
       expected: false,
     },
     { name: 'no url', sender: { id: EXTENSION_ID }, expected: false },
+    { name: 'an unparsable url', sender: { id: EXTENSION_ID, url: 'not a url' }, expected: false },
   ])('$name → $expected', ({ sender, expected }) => {
-    expect(isOwnPage(sender, EXTENSION_ID)).toBe(expected);
+    expect(isOwnPage(sender, chromium)).toBe(expected);
+  });
+
+  it.each([
+    {
+      name: 'the options page in Firefox',
+      sender: { id: firefox.id, url: `${firefox.baseUrl}options.html` },
+      expected: true,
+    },
+    {
+      name: 'a page of another Firefox extension claiming our id',
+      sender: {
+        id: firefox.id,
+        url: 'moz-extension://00000000-0000-4000-8000-000000000000/x.html',
+      },
+      expected: false,
+    },
+    {
+      name: 'a content script in Firefox',
+      sender: { id: firefox.id, url: 'https://evil.example/' },
+      expected: false,
+    },
+  ])('$name → $expected', ({ sender, expected }) => {
+    expect(isOwnPage(sender, firefox)).toBe(expected);
   });
 });
 

@@ -60,12 +60,17 @@ export function parseNotificationId(
   return action ? { connectionId, action } : undefined;
 }
 
-/** Browser notifications per connection, one per failure streak, in the browser's language; cleared on recovery. */
+/**
+ * Browser notifications per connection, one per failure streak, in the browser's language; cleared on recovery.
+ * Not interactive (Firefox: no buttons, no `requireInteraction`), the text says that a click opens the
+ * connection, where its actions are.
+ */
 export function createNotificationAlerts(
   notifications: NotificationsApi,
   iconUrl: string,
   /** Where the words come from; tests pass the English catalog. */
   lookup: MessageLookup = browserLookup,
+  options: { interactive: boolean } = { interactive: true },
 ): AlertSink {
   // A missing message shows its key rather than an empty notification.
   const text = (key: MessageKey, args: string[] = []) => lookup(key, args) || key;
@@ -74,13 +79,18 @@ export function createNotificationAlerts(
     async show(connection, alert: Alert) {
       const id = notificationId(connection.id, alert.actions);
       shownIds.set(connection.id, id);
+      const message = text(alert.messageKey, alert.messageArgs);
       await notifications.create(id, {
         type: 'basic',
         iconUrl,
         title: text(alert.titleKey, alert.titleArgs),
-        message: text(alert.messageKey, alert.messageArgs),
-        buttons: alert.actions.map((action) => ({ title: text(BUTTON_TITLES[action]) })),
-        requireInteraction: true,
+        ...(options.interactive
+          ? {
+              message,
+              buttons: alert.actions.map((action) => ({ title: text(BUTTON_TITLES[action]) })),
+              requireInteraction: true,
+            }
+          : { message: `${message}\n${text('alertClickToOpen')}` }),
       });
     },
     async clear(connectionId) {

@@ -97,12 +97,25 @@ export function createHandlers(services: Services): Handlers {
   };
 }
 
+/**
+ * This extension as a sender check sees it: its id, and the base URL of its pages
+ * (`runtime.getURL('/')`). Chromium's page host is the id; Firefox's is a per-profile UUID.
+ */
+export interface OwnExtension {
+  id: string;
+  baseUrl: string;
+}
+
 /** R7: only this extension's own pages may talk to the worker; content scripts and web pages may not. */
-export function isOwnPage(sender: Sender, extensionId: string): boolean {
+export function isOwnPage(sender: Sender, self: OwnExtension): boolean {
+  if (sender.id !== self.id || typeof sender.url !== 'string') return false;
+  const page = URL.parse(sender.url);
+  const own = URL.parse(self.baseUrl);
   return (
-    sender.id === extensionId &&
-    typeof sender.url === 'string' &&
-    new URL(sender.url).host === extensionId &&
-    /^(chrome|moz|ms-browser)-extension:$/.test(new URL(sender.url).protocol)
+    page !== null &&
+    own !== null &&
+    /^(chrome|moz|ms-browser)-extension:$/.test(page.protocol) &&
+    page.protocol === own.protocol &&
+    page.host === own.host
   );
 }

@@ -1,5 +1,11 @@
 import { onMessage } from '../messaging';
-import { isOwnPage, type Handlers, type PageRequests, type Sender } from './handlers';
+import {
+  isOwnPage,
+  type Handlers,
+  type OwnExtension,
+  type PageRequests,
+  type Sender,
+} from './handlers';
 import { handlersFor } from './service-start';
 import type { Services } from './services';
 import type { Startup } from './startup';
@@ -10,7 +16,7 @@ import type { Startup } from './startup';
  */
 export function registerHandlers(
   startup: Startup<Services>,
-  extensionId: string,
+  self: OwnExtension,
   now: () => number = Date.now,
 ): void {
   const types = [
@@ -32,7 +38,7 @@ export function registerHandlers(
     'setExternalAccess',
     'wipeAllData',
   ] as const satisfies readonly (keyof PageRequests)[];
-  const dispatch = createDispatcher(handlersFor(startup, now), extensionId);
+  const dispatch = createDispatcher(handlersFor(startup, now), self);
   for (const type of types) {
     onMessage(
       type,
@@ -45,10 +51,9 @@ export function registerHandlers(
  * Answers one page request: refuses any sender but this extension's own pages (R7), then runs the
  * handler that `handlers` gives for this moment.
  */
-export function createDispatcher(handlers: () => Promise<Handlers>, extensionId: string) {
+export function createDispatcher(handlers: () => Promise<Handlers>, self: OwnExtension) {
   return async (type: keyof PageRequests, data: unknown, sender: Sender): Promise<unknown> => {
-    if (!isOwnPage(sender, extensionId))
-      throw new Error('Token Keeper answers only its own pages.');
+    if (!isOwnPage(sender, self)) throw new Error('Token Keeper answers only its own pages.');
     const handler = (await handlers())[type] as (data: unknown) => Promise<unknown>;
     return handler(data);
   };

@@ -4,9 +4,11 @@ import type { Alert } from '@/utils/engine/attention';
 import {
   createNotificationAlerts,
   paintBadge,
+  parseNotificationId,
   type BadgeApi,
   type NotificationsApi,
 } from '@/utils/background/alerts';
+import { browserFeatures } from '@/utils/background/browser-features';
 import { problemSnapshot } from '@/utils/background/service-start';
 import type { Connection, ConnectionStatus, StatusSnapshot } from '@/utils/model';
 import { englishLookup } from '../components/catalog';
@@ -61,6 +63,33 @@ describe('createNotificationAlerts', () => {
     ]);
   });
 
+  it('shows neither buttons nor requireInteraction where the browser rejects them (Firefox), and says a click opens the connection', async () => {
+    const notifications = recordingNotifications();
+    const alerts = createNotificationAlerts(notifications.api, ICON, englishLookup, {
+      interactive: false,
+    });
+
+    await alerts.show(connection, expired);
+
+    expect(notifications.created).toEqual([
+      {
+        id: 'token-keeper|c1|retry,reconnect',
+        options: {
+          type: 'basic',
+          iconUrl: ICON,
+          title: 'Work Jira: token expired',
+          message:
+            'Refreshing keeps failing (4 attempts): The token endpoint could not be reached.\n' +
+            'Click to open this connection in Token Keeper.',
+        },
+      },
+    ]);
+    expect(parseNotificationId(notifications.created[0]!.id)).toEqual({
+      connectionId: 'c1',
+      action: 'open',
+    });
+  });
+
   it("asks the browser's i18n by default, and shows a key the locale lacks rather than nothing", async () => {
     const getMessage = vi
       .spyOn(fakeBrowser.i18n, 'getMessage')
@@ -91,6 +120,16 @@ function recordingBadge() {
   };
   return { api, painted };
 }
+
+describe('browserFeatures', () => {
+  it.each([
+    { browser: 'chrome', expected: { interactiveNotifications: true } },
+    { browser: 'edge', expected: { interactiveNotifications: true } },
+    { browser: 'firefox', expected: { interactiveNotifications: false } },
+  ])('$browser → $expected', ({ browser, expected }) => {
+    expect(browserFeatures(browser)).toEqual(expected);
+  });
+});
 
 describe('paintBadge', () => {
   const NOW = Date.UTC(2026, 10, 22, 12);

@@ -18,6 +18,7 @@ import { virtualTime, type VirtualTime } from '../../support/virtual-time';
 import '../components/catalog';
 
 const EXTENSION_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
+const SELF = { id: EXTENSION_ID, baseUrl: `chrome-extension://${EXTENSION_ID}/` };
 const OWN_PAGE = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/popup.html` };
 const FULL_DISK = 'QuotaExceededError: the disk is full';
 
@@ -75,7 +76,7 @@ describe('pages while the worker cannot start', () => {
     const broadcasts: StatusSnapshot[] = [];
     const unsubscribe = workerClient.subscribeToStatus((snapshot) => broadcasts.push(snapshot));
     const startup = worker(time);
-    registerHandlers(startup, EXTENSION_ID, time.now);
+    registerHandlers(startup, SELF, time.now);
     await time.drain();
     const failedAt = time.now();
 
@@ -102,7 +103,7 @@ describe('pages while the worker cannot start', () => {
   it('refuses other senders before saying anything about the start (R7)', async () => {
     const time = virtualTime();
     const startup = worker(time);
-    const dispatch = createDispatcher(handlersFor(startup, time.now), EXTENSION_ID);
+    const dispatch = createDispatcher(handlersFor(startup, time.now), SELF);
     await time.drain();
 
     const stranger = dispatch('getStatus', undefined, {

@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import './catalog';
-import { ensureOrigins, originPatterns } from '@/entrypoints/options/hostPermissions';
+import {
+  ensureOrigins,
+  missingOrigins,
+  originPatterns,
+} from '@/entrypoints/options/hostPermissions';
 
 describe('originPatterns', () => {
   it.each([
@@ -40,5 +44,20 @@ describe('ensureOrigins', () => {
       message:
         'Token Keeper needs permission to reach a.test and b.test to get and refresh tokens. Allow it when the browser asks.',
     });
+  });
+});
+
+describe('missingOrigins', () => {
+  it('lists the declared patterns the browser has not granted, in manifest order', async () => {
+    const granted = new Set(['http://localhost/*']);
+    const contains = vi.fn(async (origins: string[]) => origins.every((o) => granted.has(o)));
+
+    const actual = await missingOrigins(
+      ['http://127.0.0.1/*', 'http://localhost/*', 'https://auth.atlassian.com/*'],
+      contains,
+    );
+
+    expect(actual).toEqual(['http://127.0.0.1/*', 'https://auth.atlassian.com/*']);
+    expect(contains).toHaveBeenCalledTimes(3);
   });
 });

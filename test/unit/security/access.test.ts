@@ -173,7 +173,10 @@ describe('page message boundary', () => {
     fakeBrowser.reset();
     services = await ownServices();
     await seedConnectionIn(services, { id: 'c1' });
-    dispatch = createDispatcher(async () => createHandlers(services), OWN_ID);
+    dispatch = createDispatcher(async () => createHandlers(services), {
+      id: OWN_ID,
+      baseUrl: `chrome-extension://${OWN_ID}/`,
+    });
   });
 
   it.each([
