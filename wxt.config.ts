@@ -38,11 +38,11 @@ export default defineConfig({
       extension_pages:
         "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     },
-    // Loopback for local/demo authorization servers, and exactly the hosts the built-in providers'
-    // token, site-list, revocation and userinfo requests go to; other origins are asked for at connect time.
+    // Loopback for local/demo authorization servers (development builds only: a store build has no
+    // business with this machine's ports), and exactly the hosts the built-in providers' token,
+    // site-list, revocation and userinfo requests go to; other origins are asked for at connect time.
     host_permissions: [
-      'http://127.0.0.1/*',
-      'http://localhost/*',
+      ...(process.env.TK_STORE_BUILD ? [] : ['http://127.0.0.1/*', 'http://localhost/*']),
       'https://auth.atlassian.com/*',
       'https://api.atlassian.com/*',
       'https://oauth2.googleapis.com/*',

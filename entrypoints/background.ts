@@ -47,6 +47,10 @@ export default defineBackground(() => {
     isOnline: () => navigator.onLine,
     keepAlive,
     extensionId: browser.runtime.id,
+    releaseOrigins: async (origins) => {
+      await browser.permissions.remove({ origins });
+    },
+    requiredOrigins: browser.runtime.getManifest().host_permissions ?? [],
   };
   const startup = superviseServices({ start: () => createServices(platform), broadcast });
 

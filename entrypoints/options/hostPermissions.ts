@@ -1,4 +1,5 @@
 import { t } from '@/components/i18n';
+import { originPatterns } from '@/utils/host-origins';
 
 // The worker can call a provider's https endpoints only once the person has granted that origin
 // (the manifest makes all https origins optional). Only a page can ask, and only during a click,
@@ -9,25 +10,6 @@ export type RequestOrigins = (origins: string[]) => Promise<boolean>;
 
 /** Whether the browser has granted every one of `origins` (browser.permissions.contains). */
 export type ContainsOrigins = (origins: string[]) => Promise<boolean>;
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Match patterns for the https origins among `urls`; loopback is already granted, bad URLs are the worker's to reject. */
-export function originPatterns(urls: readonly (string | undefined)[]): string[] {
-  const patterns = new Set<string>();
-  for (const url of urls) {
-    if (!url) continue;
-    let parsed: URL;
-    try {
-      parsed = new URL(url.trim());
-    } catch {
-      continue;
-    }
-    if (parsed.protocol !== 'https:' || LOOPBACK_HOSTS.has(parsed.hostname)) continue;
-    patterns.add(`https://${parsed.hostname}/*`);
-  }
-  return [...patterns];
-}
 
 /** The host names of match patterns such as `https://auth.example.com/*`, joined for a sentence. */
 export function hostList(patterns: readonly string[]): string {

@@ -19,6 +19,7 @@ export interface NotificationsApi {
     },
   ): Promise<string>;
   clear(id: string): Promise<boolean>;
+  getAll(): Promise<Record<string, unknown>>;
 }
 
 /** The parts of `browser.action` used for the badge and its tooltip. */
@@ -105,6 +106,11 @@ export function createNotificationAlerts(
       await Promise.all(
         [...candidates].filter((id): id is string => !!id).map((id) => notifications.clear(id)),
       );
+    },
+    async clearAll() {
+      shownIds.clear();
+      const shown = Object.keys(await notifications.getAll());
+      await Promise.all(shown.map((id) => notifications.clear(id)));
     },
   };
 }

@@ -8,6 +8,7 @@ import { loadSettings, storeSettings } from '../store/settings-store';
 import { openVault } from '../store/vault';
 import { createAccess, type Access } from '../engine/access';
 import { wipeAllData } from '../engine/wipe';
+import { unneededOrigins } from '../host-origins';
 import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
 import { createLifecycle, type Authorize, type Lifecycle } from '../engine/lifecycle';
 import {
@@ -44,6 +45,10 @@ export interface Platform {
   extensionId?: string;
   /** New connection ids (simulations pass a seeded one, so a seed replays exactly). */
   newId?: () => string;
+  /** Gives host access back to the browser (`permissions.remove`); absent in tests without a browser. */
+  releaseOrigins?: (origins: string[]) => Promise<void>;
+  /** The manifest's own host permissions, which cannot be given back. */
+  requiredOrigins?: readonly string[];
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -154,6 +159,17 @@ export async function createServices(platform: Platform): Promise<Services> {
       random: platform.random,
       newId: platform.newId,
       sleep: platform.sleep,
+      onRemoved: async (removed) => {
+        await platform.alerts?.clear(removed.id);
+        if (!platform.releaseOrigins) return;
+        const remaining = (await listConnections(db)).map((connection) => connection.endpoints);
+        const origins = unneededOrigins(
+          removed.endpoints,
+          remaining,
+          platform.requiredOrigins ?? [],
+        );
+        if (origins.length > 0) await platform.releaseOrigins(origins);
+      },
     });
     const access = createAccess({ db, clock, locks, accessToken, onChange });
     if (vault.replacedMissingKey) {
@@ -185,6 +201,8 @@ export async function createServices(platform: Platform): Promise<Services> {
     await engine.scheduler.wakeSoon().catch(() => undefined);
     await storeSettings(engine.db, result.settings);
     // The sweep period and the enabled switch both shape the alarms.
+    // Nothing may still speak of a connection that is gone.
+    await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
     onChange();
     return result;
@@ -221,6 +239,8 @@ export async function createServices(platform: Platform): Promise<Services> {
         await replaced;
       },
     });
+    // Nothing may still speak of a connection that is gone.
+    await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
     onChange();
     return result;

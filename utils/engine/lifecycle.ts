@@ -63,6 +63,8 @@ export interface LifecycleDeps {
   requestOptions?: RequestOptions;
   /** Waits between storage retries (tests: instant). */
   sleep?: (ms: number) => Promise<void>;
+  /** After a connection is removed: give back what only it needed (host access, its notification). */
+  onRemoved?: (removed: Connection) => Promise<void>;
 }
 
 /** Adds, connects, disconnects and removes connections. */
@@ -266,6 +268,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         // Deleting needs no decryption: a damaged record never blocks removal.
         await commit(deps.db, { deleteConnections: [connectionId], deleteSecrets: [connectionId] });
         await appendHistory(deps.db, [event]);
+        await deps.onRemoved?.(connection).catch((error: unknown) => {
+          console.warn('Cleaning up after a removed connection failed', errorName(error));
+        });
         return { ok: true, value: undefined } as const;
       }
       const { nextRefreshAt: _unscheduled, ...rest } = connection;
@@ -359,3 +364,7 @@ const UNREADABLE_NOT_REVOKED = {
       'Not revoked at the provider: the stored credentials could not be read. Remove the app from your account at the provider; nothing is kept here.',
   },
 } as const;
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

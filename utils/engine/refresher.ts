@@ -40,6 +40,8 @@ export type RefreshGrant = (
 export interface AlertSink {
   show(connection: Connection, alert: Alert): Promise<void>;
   clear(connectionId: string): Promise<void>;
+  /** Clears every notification shown (Remove all data). */
+  clearAll?(): Promise<void>;
 }
 
 /** Quick in-worker retry delays after a transient failure, doubling from 2 s, before jitter (R6). */

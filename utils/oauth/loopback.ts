@@ -18,3 +18,28 @@ export function assertSecureUrl(url: string, what: string): URL {
     `${what} must use https:// (plain http is allowed only for 127.0.0.1 and localhost).`,
   );
 }
+
+/**
+ * Loopback endpoints only for a provider that is itself on this machine: metadata from an internet
+ * issuer (or a hand-entered internet token endpoint) naming 127.0.0.1 or localhost would point the
+ * extension at this machine's local services.
+ */
+export function assertLoopbackOnlyForLoopback(endpoints: {
+  issuer?: string | undefined;
+  authorization: string;
+  token: string;
+  revocation?: string | undefined;
+  userinfo?: string | undefined;
+}): void {
+  const anchor = endpoints.issuer ?? endpoints.token;
+  if (isLoopback(anchor)) return;
+  const local = [endpoints.authorization, endpoints.token, endpoints.revocation, endpoints.userinfo]
+    .filter((url): url is string => typeof url === 'string')
+    .find((url) => isLoopback(url));
+  if (local) {
+    throw new Error(
+      `The provider at ${new URL(anchor).origin} names an endpoint on this machine (${new URL(local).origin}): ` +
+        'loopback endpoints are accepted only from a provider that is itself on this machine.',
+    );
+  }
+}

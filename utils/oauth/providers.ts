@@ -5,7 +5,7 @@ import type { TokenSet } from './client';
 import { discover } from './discovery';
 import type { RequestOptions } from './http';
 import { accountFromSites, fetchSites, fetchUserInfoAccount, type Identity } from './identity';
-import { assertSecureUrl } from './loopback';
+import { assertLoopbackOnlyForLoopback, assertSecureUrl } from './loopback';
 
 /** How a new connection talks to its provider, resolved from what the person entered. */
 export interface ConnectionSetup {
@@ -88,7 +88,11 @@ async function customEndpoints(
   input: Extract<ValidConnectionInput, { provider: 'custom' }>,
   options: RequestOptions,
 ): Promise<Endpoints> {
-  if (input.issuer) return discover(input.issuer, options);
+  if (input.issuer) {
+    const discovered = await discover(input.issuer, options);
+    assertLoopbackOnlyForLoopback(discovered);
+    return discovered;
+  }
   if (!input.authorizationEndpoint || !input.tokenEndpoint) {
     throw new Error(
       'Enter an issuer URL for discovery, or both the authorization and token endpoints.',
@@ -96,5 +100,7 @@ async function customEndpoints(
   }
   assertSecureUrl(input.authorizationEndpoint, 'Authorization endpoint');
   assertSecureUrl(input.tokenEndpoint, 'Token endpoint');
-  return { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
+  const endpoints = { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
+  assertLoopbackOnlyForLoopback(endpoints);
+  return endpoints;
 }

@@ -26,19 +26,34 @@ const expired: Alert = {
 
 function recordingNotifications() {
   const created: { id: string; options: Parameters<NotificationsApi['create']>[1] }[] = [];
+  const shown = new Set<string>();
   const api: NotificationsApi = {
     create: async (id, options) => {
       created.push({ id, options });
+      shown.add(id);
       return id;
     },
-    clear: async () => true,
+    clear: async (id) => shown.delete(id),
+    getAll: async () => Object.fromEntries([...shown].map((id) => [id, true])),
   };
-  return { api, created };
+  return { api, created, shown };
 }
 
 describe('createNotificationAlerts', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+  });
+
+  it('clears every notification it or an earlier worker showed (Remove all data)', async () => {
+    const notifications = recordingNotifications();
+    const alerts = createNotificationAlerts(notifications.api, ICON, englishLookup);
+    await alerts.show(connection, expired);
+    await alerts.show({ ...connection, id: 'c2' } as Connection, expired);
+    notifications.shown.add('token-keeper|c3|open');
+
+    await alerts.clearAll!();
+
+    expect([...notifications.shown]).toEqual([]);
   });
 
   it('shows the alert in words from the catalog, buttons included', async () => {

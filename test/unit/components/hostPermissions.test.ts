@@ -1,10 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import './catalog';
-import {
-  ensureOrigins,
-  missingOrigins,
-  originPatterns,
-} from '@/entrypoints/options/hostPermissions';
+import { ensureOrigins, missingOrigins } from '@/entrypoints/options/hostPermissions';
+import { originPatterns, unneededOrigins } from '@/utils/host-origins';
 
 describe('originPatterns', () => {
   it.each([
@@ -59,5 +56,31 @@ describe('missingOrigins', () => {
 
     expect(actual).toEqual(['http://127.0.0.1/*', 'https://auth.atlassian.com/*']);
     expect(contains).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('unneededOrigins', () => {
+  const provider = (host: string) => ({
+    authorization: `https://${host}/auth`,
+    token: `https://${host}/token`,
+  });
+
+  it('gives back what only the removed connection used, never a required or still-used origin', () => {
+    const removed = {
+      ...provider('idp.example.com'),
+      revocation: 'https://revoke.example.com/r',
+      userinfo: 'https://auth.atlassian.com/u',
+    };
+
+    const actual = unneededOrigins(
+      removed,
+      [
+        provider('other.example.com'),
+        { ...provider('x.test'), revocation: 'https://revoke.example.com/r' },
+      ],
+      ['https://auth.atlassian.com/*'],
+    );
+
+    expect(actual).toEqual(['https://idp.example.com/*']);
   });
 });

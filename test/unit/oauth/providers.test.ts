@@ -141,6 +141,52 @@ describe('resolveSetup', () => {
     });
   });
 
+  it.each([
+    {
+      name: 'hand-entered: an internet token endpoint with a loopback authorization endpoint',
+      input: {
+        authorizationEndpoint: 'http://127.0.0.1:8080/auth',
+        tokenEndpoint: 'https://as.test/token',
+      },
+    },
+    {
+      name: "an internet issuer whose metadata names this machine's token endpoint",
+      input: { issuer: 'https://as.test' },
+    },
+  ])(
+    'refuses loopback endpoints from a provider that is not on this machine: $name',
+    async ({ input }) => {
+      const metadata = {
+        issuer: 'https://as.test',
+        authorization_endpoint: 'https://as.test/auth',
+        token_endpoint: 'http://localhost:6379/token',
+      };
+      const fetch = vi.fn(async () => Response.json(metadata));
+
+      const actual = resolveSetup(
+        { provider: 'custom' as const, label: 'C', clientId: 'cid', scopes: [], ...input },
+        { fetch },
+      );
+
+      await expect(actual).rejects.toThrow(/names an endpoint on this machine/);
+    },
+  );
+
+  it('accepts loopback endpoints from a loopback provider (the demo, local servers)', async () => {
+    const input = {
+      provider: 'custom' as const,
+      label: 'C',
+      clientId: 'cid',
+      scopes: [],
+      authorizationEndpoint: 'http://127.0.0.1:9555/auth',
+      tokenEndpoint: 'http://localhost:9555/token',
+    };
+
+    const actual = await resolveSetup(input);
+
+    expect(actual.endpoints.token).toBe('http://localhost:9555/token');
+  });
+
   it('asks for an issuer or both endpoints', async () => {
     const input = {
       provider: 'custom' as const,

@@ -40,7 +40,26 @@ describe('redact', () => {
     const actual = redact(input);
 
     expect(actual).toBe(
-      'failed: refresh_token=[redacted]&x=1 token [redacted].[redacted] at /.well-known/openid-configuration',
+      'failed: refresh_token=[redacted]&x=1 token [redacted] at /.well-known/openid-configuration',
     );
+  });
+
+  it.each([
+    { name: 'a dotted token of short parts', input: 'bad a1b2c3.d4e5f6.g7h8i9j0 here' },
+    { name: 'a ~-delimited token', input: 'bad 9f8e7d~6c5b4a~39281706 here' },
+    { name: 'base64url with - and _', input: 'bad Ab3-_x9Kq2-Zp0_Lm8Nw here' },
+    {
+      name: 'a long mixed-case blob without digits',
+      input: 'bad QwErTyUiOpAsDfGhJkLzXcVbNmQwErTy here',
+    },
+  ])('redacts $name', ({ input }) => {
+    expect(redact(input)).toBe('bad [redacted] here');
+  });
+
+  it('keeps words, paths and host names that hold no secret', () => {
+    const input =
+      'Could not reach https://auth.atlassian.com/oauth/token (WWWAuthenticateChallengeError) at /.well-known/oauth-authorization-server';
+
+    expect(redact(input)).toBe(input);
   });
 });
