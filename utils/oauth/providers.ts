@@ -88,7 +88,12 @@ async function customEndpoints(
   input: Extract<ValidConnectionInput, { provider: 'custom' }>,
   options: RequestOptions,
 ): Promise<Endpoints> {
-  if (input.issuer) return discover(input.issuer, options);
+  const revocation = input.revocationEndpoint;
+  if (revocation) assertSecureUrl(revocation, 'Revocation endpoint');
+  if (input.issuer) {
+    const discovered = await discover(input.issuer, options);
+    return revocation ? { ...discovered, revocation } : discovered;
+  }
   if (!input.authorizationEndpoint || !input.tokenEndpoint) {
     throw new Error(
       'Enter an issuer URL for discovery, or both the authorization and token endpoints.',
@@ -96,5 +101,9 @@ async function customEndpoints(
   }
   assertSecureUrl(input.authorizationEndpoint, 'Authorization endpoint');
   assertSecureUrl(input.tokenEndpoint, 'Token endpoint');
-  return { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
+  return {
+    authorization: input.authorizationEndpoint,
+    token: input.tokenEndpoint,
+    ...(revocation ? { revocation } : {}),
+  };
 }
