@@ -236,6 +236,8 @@ export interface PolicyProblem {
   /** Where in the policy, e.g. `connections[2] "jira"` or `settings.refreshLeadMin`. */
   where: string;
   message: string;
+  /** The managed connection it concerns, when the entry's id could be read. */
+  connectionId?: string;
 }
 
 /** What the organisation's managed configuration sets, as the pages see it (docs/admin.md). */

@@ -32,6 +32,8 @@ const SECTION_TITLES: Record<Section, MessageKey> = {
   health: 'sectionHealth',
 };
 
+const NO_FIXED: string[] = [];
+
 /** The options page: connections, settings, history and health, one section at a time. */
 export function App({ client, prefill, requestOrigins }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
@@ -116,6 +118,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
             prefill={prefill}
             requestOrigins={requestOrigins}
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
+            {...(status?.policy ? { policy: status.policy } : {})}
           />
         )}
         {section === 'settings' && (
@@ -124,6 +127,7 @@ export function App({ client, prefill, requestOrigins }: AppProps) {
               load={client.getSettings}
               save={client.saveSettings}
               connections={connections ?? []}
+              fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
             <RemoveAllData wipeAllData={client.wipeAllData} />
           </>

@@ -1,15 +1,10 @@
 import type { ValidConnectionInput } from '../connection-input';
 import type { Connection, ManagedSource, PolicySummary } from '../model';
 import type { Settings } from '../settings';
-import type { ManagedConnectionSpec, ManagedPolicy } from './policy';
+import { managedConnectionId, type ManagedConnectionSpec, type ManagedPolicy } from './policy';
 
 // Pure: the organisation's policy merged with what the person has (docs/admin.md). The wiring that reads
 // storage.managed and writes the database is utils/managed/apply.ts.
-
-/** The id of the connection a policy entry deploys: derived, so a policy change finds the same one. */
-export function managedConnectionId(policyId: string): string {
-  return `managed:${policyId}`;
-}
 
 /** What a policy entry says about its connection, minus the client secret. */
 export function sourceOf(input: ValidConnectionInput): ManagedSource {

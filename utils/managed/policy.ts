@@ -19,6 +19,11 @@ export const PolicyIdSchema = v.pipe(
   ),
 );
 
+/** The id of the connection a policy entry deploys: derived, so a policy change finds the same one. */
+export function managedConnectionId(policyId: string): string {
+  return `managed:${policyId}`;
+}
+
 /** The policy's top-level keys and the container each must be; their contents are checked entry by entry. */
 export const POLICY_PARTS = {
   connections: v.array(v.unknown(), 'connections must be a list.'),
@@ -124,8 +129,13 @@ function parseConnections(entries: unknown[], problems: PolicyProblem[]) {
       return;
     }
     const named = `${where} "${id.output}"`;
+    const connectionId = managedConnectionId(id.output);
     if (seen.has(id.output)) {
-      problems.push({ where: named, message: 'Another connection above already uses this id.' });
+      problems.push({
+        where: named,
+        message: 'Another connection above already uses this id.',
+        connectionId,
+      });
       return;
     }
     seen.add(id.output);
@@ -133,7 +143,11 @@ function parseConnections(entries: unknown[], problems: PolicyProblem[]) {
     if (!checked.ok) {
       // A present but broken entry keeps its connection as it is: a typo never disconnects anyone.
       heldIds.push(id.output);
-      problems.push({ where: named, message: hide(checked.message, entry.clientSecret) });
+      problems.push({
+        where: named,
+        message: hide(checked.message, entry.clientSecret),
+        connectionId,
+      });
       return;
     }
     connections.push({ policyId: id.output, input: checked.input });
@@ -211,8 +225,9 @@ function parseAllowed(
         problems.push({ where, message: 'No managed connection has this id.' });
       continue;
     }
+    const connectionId = managedConnectionId(policyId);
     if (!Array.isArray(list)) {
-      problems.push({ where, message: 'Must be a list of extension ids.' });
+      problems.push({ where, message: 'Must be a list of extension ids.', connectionId });
       continue;
     }
     const valid: string[] = [];
@@ -223,6 +238,7 @@ function parseAllowed(
         problems.push({
           where: `${where}[${index}]`,
           message: parsed.issues[0]?.message ?? 'Invalid.',
+          connectionId,
         });
     });
     allowed.set(policyId, [...new Set(valid)]);

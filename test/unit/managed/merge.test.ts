@@ -3,13 +3,12 @@ import type { Connection } from '@/utils/model';
 import {
   effectiveSettings,
   fixedSettingErrors,
-  managedConnectionId,
   personSettingsAfter,
   planConnections,
   policySummary,
   sourceOf,
 } from '@/utils/managed/merge';
-import { parsePolicy } from '@/utils/managed/policy';
+import { managedConnectionId, parsePolicy } from '@/utils/managed/policy';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 
 const CALLER = 'abcdefghijklmnopabcdefghijklmnop';

@@ -73,21 +73,29 @@ describe('parsePolicy', () => {
       {
         where: 'connections[1] "nosecret"',
         message: 'clientSecret: Client secret must be text.',
+        connectionId: 'managed:nosecret',
       },
       {
         where: 'connections[2] "plain"',
         message:
           'issuer must use https:// (plain http is allowed only for 127.0.0.1 and localhost).',
+        connectionId: 'managed:plain',
       },
       {
         where: 'connections[3] "neither"',
         message: 'Give an issuer for discovery, or both authorizationEndpoint and tokenEndpoint.',
+        connectionId: 'managed:neither',
       },
-      { where: 'connections[4] "typo"', message: 'Unknown field "revocationEndpont".' },
+      {
+        where: 'connections[4] "typo"',
+        message: 'Unknown field "revocationEndpont".',
+        connectionId: 'managed:typo',
+      },
       { where: 'connections[5]', message: expect.stringMatching(/^The id must be 1 to 64/) },
       {
         where: 'connections[6] "jira"',
         message: 'Another connection above already uses this id.',
+        connectionId: 'managed:jira',
       },
       { where: 'connections[7]', message: 'Each connection must be an object.' },
     ]);
