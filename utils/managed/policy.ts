@@ -166,6 +166,7 @@ function parseConnection(
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const path = issue ? v.getDotPath(issue) : null;
+    if (path && issue?.input === undefined) return { ok: false, message: missing(fields, path) };
     return { ok: false, message: `${path ? `${path}: ` : ''}${issue?.message ?? 'Invalid.'}` };
   }
   const input = parsed.output;
@@ -192,6 +193,13 @@ function parseConnection(
     }
   }
   return { ok: true, input };
+}
+
+/** A missing field, with the rule's own words for it (e.g. why Jira Cloud needs the secret). */
+function missing(fields: Record<string, unknown>, path: string): string {
+  const again = v.safeParse(NewConnectionSchema, { scopes: [], ...fields, [path]: '' });
+  const hint = again.success ? undefined : again.issues.find((i) => v.getDotPath(i) === path);
+  return `${path} is missing${hint ? `: ${hint.message}` : '.'}`;
 }
 
 function parseSettings(raw: Record<string, unknown>, problems: PolicyProblem[]) {

@@ -72,7 +72,8 @@ describe('parsePolicy', () => {
     expect(actual.problems).toEqual([
       {
         where: 'connections[1] "nosecret"',
-        message: 'clientSecret: Client secret must be text.',
+        message:
+          'clientSecret is missing: Jira Cloud needs the secret from the Atlassian developer console.',
         connectionId: 'managed:nosecret',
       },
       {
@@ -98,6 +99,19 @@ describe('parsePolicy', () => {
         connectionId: 'managed:jira',
       },
       { where: 'connections[7]', message: 'Each connection must be an object.' },
+    ]);
+  });
+
+  it('names a missing field with the rule behind it', () => {
+    const { clientSecret: _secret, ...noSecret } = jira;
+    const { label: _label, ...noLabel } = custom;
+    const input = { connections: [noSecret, noLabel] };
+
+    const actual = parsePolicy(input);
+
+    expect(actual.problems.map((p) => p.message)).toEqual([
+      'clientSecret is missing: Jira Cloud needs the secret from the Atlassian developer console.',
+      'label is missing: Give the connection a label.',
     ]);
   });
 
