@@ -262,11 +262,13 @@ export async function createServices(platform: Platform): Promise<Services> {
   function applyPolicyNow(): Promise<void> {
     const run = async () => {
       await replacing;
+      const before = JSON.stringify(policy.settings);
       policy = await readPolicy();
       const applied = await applyManaged(engine.managed, policy);
       setupProblems = applied.problems;
-      // Fixed settings shape the alarms (sweep period, on/off); new or changed plans re-arm.
-      await engine.scheduler.reconcile();
+      // Fixed settings shape the alarms (sweep period, on/off); new, changed or removed plans re-arm.
+      if (applied.changed || JSON.stringify(policy.settings) !== before)
+        await engine.scheduler.reconcile();
       onChange();
     };
     applying = applying.then(run, run);

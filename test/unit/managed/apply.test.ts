@@ -37,6 +37,8 @@ async function managedServices(initial: unknown) {
       },
     },
   });
+  // As entrypoints/background.ts does on every worker start.
+  await services.scheduler.reconcile();
   await services.applyPolicy();
   const set = async (next: unknown) => {
     policy = next;
@@ -156,12 +158,14 @@ describe('applying the organisation’s policy', () => {
     const saved = await handlers.saveSettings({ ...inForce, quickRetries: 1 });
     await set({});
     const released = await handlers.getSettings(undefined);
+    const alarmAfter = await fakeBrowser.alarms.get(SWEEP_ALARM);
 
     expect(inForce.checkIntervalMin).toBe(2);
     expect(alarm?.periodInMinutes).toBe(2);
     expect(refused).toMatchObject({ ok: false, errors: [{ field: 'checkIntervalMin' }] });
     expect(saved).toMatchObject({ ok: true, settings: { checkIntervalMin: 2, quickRetries: 1 } });
     expect(released).toEqual({ ...DEFAULT_SETTINGS, quickRetries: 1 });
+    expect(alarmAfter?.periodInMinutes).toBe(DEFAULT_SETTINGS.checkIntervalMin);
     expect((await services.snapshot()).policy).toBeUndefined();
   });
 
