@@ -31,8 +31,10 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // Least privilege: no `storage` (everything lives in IndexedDB), no `tabs`, no content scripts.
-    permissions: ['alarms', 'identity', 'notifications'],
+    // Least privilege: no `tabs`, no content scripts. `storage` only for the organisation's managed
+    // configuration (read-only `storage.managed`, docs/admin.md); everything else lives in IndexedDB.
+    permissions: ['alarms', 'identity', 'notifications', 'storage'],
+    storage: { managed_schema: 'managed_schema.json' },
     // Only the extension's own bundled scripts may run on its pages: no remote code, no eval.
     content_security_policy: {
       extension_pages:

@@ -101,6 +101,11 @@ export function ConnectionCard({
           <p class="muted" data-testid="connection-where">
             {where.join(' · ')}
           </p>
+          {connection.managed && (
+            <p class="managed-tag" data-testid="managed-badge">
+              {t('managedBadge')}
+            </p>
+          )}
         </div>
         <StatePill state={connection.state} />
       </header>

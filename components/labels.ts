@@ -51,6 +51,10 @@ const KIND_KEYS: Record<HistoryKind, MessageKey> = {
   'access-granted': 'kindAccessGranted',
   'access-revoked': 'kindAccessRevoked',
   'token-issued': 'kindTokenIssued',
+  'policy-added': 'kindPolicyAdded',
+  'policy-changed': 'kindPolicyChanged',
+  'policy-removed': 'kindPolicyRemoved',
+  'policy-invalid': 'kindPolicyInvalid',
 };
 
 /** Every history kind, in the order the filter lists them. */

@@ -9,6 +9,7 @@ import { browserFeatures } from '@/utils/background/browser-features';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import { answerExternal, superviseServices } from '@/utils/background/service-start';
+import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sendMessage } from '@/utils/messaging';
 import type { StatusSnapshot } from '@/utils/model';
 import { optionsPath } from '@/utils/options-link';
@@ -51,6 +52,8 @@ export default defineBackground(() => {
       await browser.permissions.remove({ origins });
     },
     requiredOrigins: browser.runtime.getManifest().host_permissions ?? [],
+    // The organisation's managed configuration (docs/admin.md); Chrome passes what public/managed_schema.json allows.
+    readPolicy: () => browser.storage.managed.get(),
   };
   const startup = superviseServices({ start: () => createServices(platform), broadcast });
 
@@ -58,7 +61,13 @@ export default defineBackground(() => {
     startup.whenReady(async (services) => {
       await services.scheduler.onAlarm(alarm);
       services.changed();
+      // The safety net also retries a managed connection whose setup failed (discovery unreachable).
+      if (alarm.name === SWEEP_ALARM) await services.applyPolicy();
     });
+  });
+  // A policy change applies while running: Chrome fires this some seconds after the policy changed.
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') startup.whenReady((services) => services.applyPolicy());
   });
   browser.notifications.onButtonClicked.addListener((notificationId, buttonIndex) => {
     const target = parseNotificationId(notificationId, buttonIndex);
@@ -89,5 +98,7 @@ export default defineBackground(() => {
   startup.whenReady(async (services) => {
     await services.scheduler.reconcile();
     services.changed();
+    // The policy may have changed while no worker ran.
+    await services.applyPolicy();
   });
 });

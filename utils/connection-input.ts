@@ -35,6 +35,8 @@ const CustomConnectionSchema = v.object({
   issuer: v.optional(text('Issuer URL', 2000)),
   authorizationEndpoint: v.optional(text('Authorization endpoint', 2000)),
   tokenEndpoint: v.optional(text('Token endpoint', 2000)),
+  /** RFC 7009 revocation endpoint; overrides discovery's (managed configuration sets it). */
+  revocationEndpoint: v.optional(text('Revocation endpoint', 2000)),
   /** Send `prompt=consent` with `offline_access` (OpenID Connect §11); off only for providers that object. */
   promptConsent: v.optional(v.boolean('Ask for consent must be true or false.')),
 });

@@ -76,6 +76,30 @@ export interface FailureInfo {
   notifiedAt?: number;
 }
 
+/**
+ * What the organisation's policy says about a managed connection, minus the client secret (that is
+ * sealed in `secrets` like any other): compared with the policy on every change (docs/admin.md).
+ */
+export interface ManagedSource {
+  provider: ProviderKind;
+  label: string;
+  clientId: string;
+  scopes: string[];
+  issuer?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  revocationEndpoint?: string;
+  promptConsent?: boolean;
+  testingMode?: boolean;
+}
+
+/** Marks a connection as deployed by the organisation's managed configuration. */
+export interface ManagedMarker {
+  /** The entry's `id` in the policy; the connection's id is derived from it. */
+  policyId: string;
+  source: ManagedSource;
+}
+
 /** A connection's metadata and schedule (IndexedDB `connections`). */
 export interface Connection {
   id: string;
@@ -102,6 +126,8 @@ export interface Connection {
   /** Custom providers: `false` stops sending `prompt=consent` with `offline_access` (absent means send it). */
   promptConsent?: boolean;
   endpoints: Endpoints;
+  /** Set when the organisation's policy deployed it: the person cannot remove or edit it. */
+  managed?: ManagedMarker;
   state: ConnectionState;
   /** Access token expiry (epoch ms, local clock when the response arrived). */
   expiresAt: number | null;
@@ -138,7 +164,11 @@ export type HistoryKind =
   | 'recovered'
   | 'access-granted' // the user allowed another extension to get this connection's token
   | 'access-revoked'
-  | 'token-issued'; // a token was handed to another extension (`caller`); never the token itself
+  | 'token-issued' // a token was handed to another extension (`caller`); never the token itself
+  | 'policy-added' // the organisation's policy added this connection
+  | 'policy-changed' // the policy changed its client, endpoints, scopes or secret
+  | 'policy-removed' // the policy no longer lists it: disconnected, revoked where possible, removed
+  | 'policy-invalid'; // an entry of the policy is invalid and ignored (`error` says why)
 
 /** What caused a refresh. */
 export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
@@ -175,6 +205,8 @@ export interface ConnectionStatus {
   clientId: string;
   scopes: string[];
   endpoints: Endpoints;
+  /** Deployed by the organisation: read-only, cannot be removed by the person. */
+  managed?: boolean;
   state: ConnectionState;
   expiresAt: number | null;
   lifetimeSec: number | null;
@@ -199,6 +231,27 @@ export interface StartupProblem {
   retryAt: number;
 }
 
+/** One part of the organisation's policy that is ignored, and why (never a value: it may be a secret). */
+export interface PolicyProblem {
+  /** Where in the policy, e.g. `connections[2] "jira"` or `settings.refreshLeadMin`. */
+  where: string;
+  message: string;
+  /** The managed connection it concerns, when the entry's id could be read. */
+  connectionId?: string;
+}
+
+/** What the organisation's managed configuration sets, as the pages see it (docs/admin.md). */
+export interface PolicySummary {
+  /** Settings the policy fixes; the pages show them read-only. */
+  fixedSettings: string[];
+  /** False: the person cannot add connections of their own. */
+  allowUserConnections: boolean;
+  /** The organisation requires an at-rest passphrase lock. */
+  requireLock: boolean;
+  /** Parts of the policy that are ignored, with the reason. */
+  problems: PolicyProblem[];
+}
+
 /** Everything the popup needs in one message. */
 export interface StatusSnapshot {
   /** The worker's clock when the snapshot was taken (epoch ms). */
@@ -210,6 +263,8 @@ export interface StatusSnapshot {
    * `connections` is `[]` and `enabled` true, and pages show only the problem.
    */
   problem?: StartupProblem;
+  /** Set when the organisation's managed configuration (policy) sets anything. */
+  policy?: PolicySummary;
 }
 
 /** The result of a refresh request. */

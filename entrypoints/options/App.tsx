@@ -35,6 +35,8 @@ const SECTION_TITLES: Record<Section, MessageKey> = {
   health: 'sectionHealth',
 };
 
+const NO_FIXED: string[] = [];
+
 /** The options page: connections, settings, history and health, one section at a time. */
 export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client);
@@ -120,6 +122,7 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             prefill={prefill}
             requestOrigins={requestOrigins}
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
+            {...(status?.policy ? { policy: status.policy } : {})}
           />
         )}
         {section === 'settings' && (
@@ -128,6 +131,7 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
               load={client.getSettings}
               save={client.saveSettings}
               connections={connections ?? []}
+              fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
             <RemoveAllData wipeAllData={client.wipeAllData} />
           </>

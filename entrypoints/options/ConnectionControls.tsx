@@ -111,9 +111,12 @@ export function ConnectionControls({
           {t('actionDisconnect')}
         </button>
       )}
-      <button type="button" class="danger" onClick={() => run('remove')} disabled={pending}>
-        {t('actionRemove')}
-      </button>
+      {/* The organisation deploys a managed connection; only its policy removes it (the worker refuses too). */}
+      {!connection.managed && (
+        <button type="button" class="danger" onClick={() => run('remove')} disabled={pending}>
+          {t('actionRemove')}
+        </button>
+      )}
       <p
         class={view.phase === 'done' && !view.ok ? 'action-status error' : 'action-status'}
         role="status"

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { ConnectionStatus } from '@/utils/model';
+import type { ConnectionStatus, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
 import type { WorkerClient } from '@/components/workerClient';
@@ -8,6 +8,8 @@ import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
 import { ExternalAccess } from './ExternalAccess';
 import type { RequestOrigins } from './hostPermissions';
+import { ManagedDetails } from './ManagedDetails';
+import { PolicyNotice } from './PolicyNotice';
 
 /** Props for {@link ConnectionsSection}. */
 export interface ConnectionsSectionProps {
@@ -30,6 +32,8 @@ export interface ConnectionsSectionProps {
   requestOrigins: RequestOrigins;
   /** A connection to bring into view (the popup links to one). */
   focusConnectionId?: string;
+  /** The organisation's managed configuration, when there is one. */
+  policy?: PolicySummary;
 }
 
 /** The options page's connection list with per-connection controls, and the add form. */
@@ -41,8 +45,11 @@ export function ConnectionsSection({
   prefill,
   requestOrigins,
   focusConnectionId,
+  policy,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
+  // The organisation may keep to its own connections (the worker refuses an add too).
+  const addAllowed = policy?.allowUserConnections ?? true;
   useEffect(() => {
     if (!loaded || focusConnectionId === undefined) return;
     const card = document.getElementById(`connection-${focusConnectionId}`);
@@ -55,9 +62,10 @@ export function ConnectionsSection({
       <h2 id="connections-heading" tabIndex={-1}>
         {t('sectionConnections')}
       </h2>
+      {policy && <PolicyNotice policy={policy} />}
 
       {connections === null && <p class="muted">{t('loading')}</p>}
-      {connections?.length === 0 && (
+      {connections?.length === 0 && addAllowed && (
         <p class="muted" data-testid="empty-state">
           {t('connectionsEmpty')}
         </p>
@@ -73,6 +81,7 @@ export function ConnectionsSection({
                 connection={connection}
                 now={now}
                 onRefresh={client.refreshNow}
+                notices={connection.managed && <ManagedDetails connection={connection} />}
                 actions={
                   <>
                     <ConnectionControls
@@ -84,6 +93,7 @@ export function ConnectionsSection({
                     />
                     <ExternalAccess
                       connectionId={connection.id}
+                      managed={connection.managed ?? false}
                       getExternalAccess={client.getExternalAccess}
                       setExternalAccess={client.setExternalAccess}
                     />
@@ -95,12 +105,18 @@ export function ConnectionsSection({
         </ul>
       )}
 
-      <AddConnectionForm
-        initial={prefill}
-        redirectUrl={redirectUrl}
-        onAdd={client.addConnection}
-        requestOrigins={requestOrigins}
-      />
+      {addAllowed ? (
+        <AddConnectionForm
+          initial={prefill}
+          redirectUrl={redirectUrl}
+          onAdd={client.addConnection}
+          requestOrigins={requestOrigins}
+        />
+      ) : (
+        <p class="muted" data-testid="add-connection-off">
+          {t('addConnectionOff')}
+        </p>
+      )}
     </section>
   );
 }

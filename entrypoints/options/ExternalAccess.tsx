@@ -6,6 +6,8 @@ import type { ActionResult } from '@/utils/messaging';
 /** Props for {@link ExternalAccess}. */
 export interface ExternalAccessProps {
   connectionId: string;
+  /** The organisation fixes the list of a managed connection: shown, not editable. */
+  managed?: boolean;
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
 }
@@ -16,6 +18,7 @@ export interface ExternalAccessProps {
  */
 export function ExternalAccess({
   connectionId,
+  managed = false,
   getExternalAccess,
   setExternalAccess,
 }: ExternalAccessProps) {
@@ -60,6 +63,11 @@ export function ExternalAccess({
     >
       <summary>{t('externalTitle')}</summary>
       <p class="hint">{t('externalExplain')}</p>
+      {managed && (
+        <p class="hint" data-testid="external-managed">
+          {t('externalManaged')}
+        </p>
+      )}
       {access && (
         <>
           <p class="hint">{t('externalIds', access.extensionId, connectionId)}</p>
@@ -72,38 +80,42 @@ export function ExternalAccess({
               {access.allowed.map((id) => (
                 <li key={id}>
                   <code>{id}</code>{' '}
-                  <button
-                    type="button"
-                    disabled={busy}
-                    onClick={() => void save(access.allowed.filter((other) => other !== id))}
-                    aria-label={t('externalRevokeLabel', id)}
-                  >
-                    {t('externalRevoke')}
-                  </button>
+                  {!managed && (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => void save(access.allowed.filter((other) => other !== id))}
+                      aria-label={t('externalRevokeLabel', id)}
+                    >
+                      {t('externalRevoke')}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          <form
-            class="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void save([...access.allowed, candidate.trim()]);
-            }}
-          >
-            <label for={inputId}>{t('externalIdLabel')}</label>
-            <input
-              id={inputId}
-              value={candidate}
-              onInput={(event) => setCandidate((event.currentTarget as HTMLInputElement).value)}
-              spellcheck={false}
-              autocomplete="off"
-              placeholder="abcdefghijklmnopabcdefghijklmnop"
-            />
-            <button type="submit" disabled={busy || candidate.trim() === ''}>
-              {t('externalAllow')}
-            </button>
-          </form>
+          {!managed && (
+            <form
+              class="inline-form"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void save([...access.allowed, candidate.trim()]);
+              }}
+            >
+              <label for={inputId}>{t('externalIdLabel')}</label>
+              <input
+                id={inputId}
+                value={candidate}
+                onInput={(event) => setCandidate((event.currentTarget as HTMLInputElement).value)}
+                spellcheck={false}
+                autocomplete="off"
+                placeholder="abcdefghijklmnopabcdefghijklmnop"
+              />
+              <button type="submit" disabled={busy || candidate.trim() === ''}>
+                {t('externalAllow')}
+              </button>
+            </form>
+          )}
         </>
       )}
       {error && (

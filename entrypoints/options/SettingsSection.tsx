@@ -20,6 +20,8 @@ export interface SettingsSectionProps {
   save: (change: Partial<Settings>) => Promise<SettingsResult>;
   /** For the lead each connection really gets when its tokens are short-lived. */
   connections?: Pick<ConnectionStatus, 'id' | 'label' | 'lifetimeSec'>[];
+  /** Settings the organisation fixes: shown read-only, never sent (docs/admin.md). */
+  fixed?: string[];
 }
 
 type SaveView =
@@ -29,7 +31,12 @@ type SaveView =
   | { phase: 'failed'; errors: FieldError[] };
 
 /** The settings form: each field explained, errors shown next to the field they concern. */
-export function SettingsSection({ load, save, connections = [] }: SettingsSectionProps) {
+export function SettingsSection({
+  load,
+  save,
+  connections = [],
+  fixed = NO_FIXED,
+}: SettingsSectionProps) {
   const [values, setValues] = useState<SettingsFormValues | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [view, setView] = useState<SaveView>({ phase: 'idle' });
@@ -43,7 +50,8 @@ export function SettingsSection({ load, save, connections = [] }: SettingsSectio
     return () => {
       active = false;
     };
-  }, [load]);
+    // A policy change may fix other settings or other values: show what is in force now.
+  }, [load, fixed.join(',')]);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -55,8 +63,11 @@ export function SettingsSection({ load, save, connections = [] }: SettingsSectio
       return;
     }
     setView({ phase: 'pending' });
+    const change = Object.fromEntries(
+      Object.entries(parsed.change).filter(([key]) => !fixed.includes(key)),
+    ) as Partial<Settings>;
     try {
-      const result = await save(parsed.change);
+      const result = await save(change);
       if (result.ok) {
         setValues(settingsToForm(result.settings));
         setView({ phase: 'saved' });
@@ -100,20 +111,31 @@ export function SettingsSection({ load, save, connections = [] }: SettingsSectio
                 id="settings-enabled"
                 checked={values.enabled}
                 onChange={(event) => setValues({ ...values, enabled: event.currentTarget.checked })}
-                aria-describedby="settings-enabled-hint"
+                aria-describedby={
+                  fixed.includes('enabled')
+                    ? 'settings-enabled-hint settings-enabled-managed'
+                    : 'settings-enabled-hint'
+                }
+                disabled={fixed.includes('enabled')}
               />
               {t('settingEnabledLabel')}
             </label>
             <p id="settings-enabled-hint" class="hint">
               {t('settingEnabledHint')}
             </p>
+            {fixed.includes('enabled') && <ManagedHint id="settings-enabled-managed" />}
             <FieldErrors errors={errors} field="enabled" />
           </div>
 
           {NUMERIC_FIELDS.map(({ key, label, hint }) => {
             const id = `settings-${key}`;
             const fieldErrors = errors.filter((e) => e.field === key);
-            const described = [`${id}-hint`, ...(fieldErrors.length > 0 ? [`${id}-error`] : [])];
+            const managed = fixed.includes(key);
+            const described = [
+              `${id}-hint`,
+              ...(managed ? [`${id}-managed`] : []),
+              ...(fieldErrors.length > 0 ? [`${id}-error`] : []),
+            ];
             return (
               <div class="field" key={key}>
                 <label for={id}>{t(label)}</label>
@@ -126,10 +148,12 @@ export function SettingsSection({ load, save, connections = [] }: SettingsSectio
                   onInput={setNumber(key)}
                   aria-invalid={fieldErrors.length > 0}
                   aria-describedby={described.join(' ')}
+                  readOnly={managed}
                 />
                 <p id={`${id}-hint`} class="hint">
                   {t(hint)}
                 </p>
+                {managed && <ManagedHint id={`${id}-managed`} />}
                 {key === 'refreshLeadMin' && (
                   <EffectiveLeads typed={values.refreshLeadMin} connections={connections} />
                 )}
@@ -152,6 +176,17 @@ export function SettingsSection({ load, save, connections = [] }: SettingsSectio
         </form>
       )}
     </section>
+  );
+}
+
+const NO_FIXED: string[] = [];
+
+/** Says that the organisation fixes the setting above; it cannot be changed here. */
+function ManagedHint({ id }: { id: string }) {
+  return (
+    <p id={id} class="hint managed-tag" data-testid="setting-managed">
+      {t('settingManaged')}
+    </p>
   );
 }
 

@@ -177,7 +177,7 @@ describe('the built extension', () => {
     expect(manifest.content_security_policy.extension_pages).toMatch(
       /^script-src 'self'; object-src 'none'/,
     );
-    expect(manifest.permissions.sort()).toEqual(['alarms', 'identity', 'notifications']);
+    expect(manifest.permissions.sort()).toEqual(['alarms', 'identity', 'notifications', 'storage']);
     expect(manifest.content_scripts).toBeUndefined();
     expect(manifest.web_accessible_resources).toBeUndefined();
   });

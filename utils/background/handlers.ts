@@ -38,6 +38,12 @@ const ExternalAccessSchema = v.object({
   allowed: v.array(v.string()),
 });
 
+/** Why a page may not add a connection: the organisation's policy turned that off. */
+export const USER_CONNECTIONS_OFF = {
+  code: 'managed',
+  message: 'Your organisation manages the connections here: adding your own is turned off.',
+} as const;
+
 /** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
 export class InvalidMessageError extends Error {
   override name = 'InvalidMessageError';
@@ -77,7 +83,11 @@ export function createHandlers(services: Services): Handlers {
     getSettings: () => services.getSettings(),
     saveSettings: (data) => services.saveSettings(data),
     getRedirectUrl: async () => services.redirectUri,
-    addConnection: (data) => services.lifecycle.add(data),
+    addConnection: async (data) =>
+      // The organisation may keep to its own connections: refused here, not only hidden (docs/admin.md).
+      services.policy().allowUserConnections
+        ? services.lifecycle.add(data)
+        : { ok: false, error: USER_CONNECTIONS_OFF },
     connect: (data) => services.lifecycle.connect(parse(ConnectionRef, data).connectionId),
     disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
     getAccessToken: async (data) => {

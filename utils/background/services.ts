@@ -1,5 +1,13 @@
 import type { ActionResult } from '../messaging';
-import type { StatusSnapshot } from '../model';
+import type { PolicyProblem, StatusSnapshot } from '../model';
+import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
+import {
+  effectiveSettings,
+  fixedSettingErrors,
+  personSettingsAfter,
+  policySummary,
+} from '../managed/merge';
+import { NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
@@ -49,6 +57,8 @@ export interface Platform {
   releaseOrigins?: (origins: string[]) => Promise<void>;
   /** The manifest's own host permissions, which cannot be given back. */
   requiredOrigins?: readonly string[];
+  /** Reads the organisation's managed configuration (`storage.managed.get()`); absent means none. */
+  readPolicy?: () => Promise<unknown>;
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -75,6 +85,10 @@ export interface Services {
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
+  /** The organisation's policy as last read (docs/admin.md). */
+  policy(): ManagedPolicy;
+  /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
+  applyPolicy(): Promise<void>;
 }
 
 /** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
@@ -84,6 +98,7 @@ interface Engine {
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   access: Access;
+  managed: PolicyApplyDeps;
 }
 
 /** Opens the database and vault and builds the engine around them. */
@@ -104,10 +119,25 @@ export async function createServices(platform: Platform): Promise<Services> {
     }, 50);
   };
 
+  // The policy as last read; storage.managed is its source, read again on every start and change.
+  let policy = await readPolicy();
+  let setupProblems: PolicyProblem[] = [];
+  async function readPolicy(): Promise<ManagedPolicy> {
+    if (!platform.readPolicy) return NO_POLICY;
+    try {
+      return parsePolicy(await platform.readPolicy());
+    } catch (error) {
+      // No managed storage where the browser has none (Firefox without a policy): nothing is managed.
+      console.warn('Managed configuration unreadable', error instanceof Error ? error.name : error);
+      return NO_POLICY;
+    }
+  }
+
   async function buildEngine(): Promise<Engine> {
     const db = await openTokenKeeperDb(dbName);
     const vault = await openVault(db);
-    const getSettings = () => loadSettings(db);
+    // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
+    const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
     const secrets = createSecretKeeper({
       db,
       vault,
@@ -172,34 +202,56 @@ export async function createServices(platform: Platform): Promise<Services> {
       },
     });
     const access = createAccess({ db, clock, locks, accessToken, onChange });
+    const managed = {
+      db,
+      vault,
+      secrets,
+      clock,
+      locks,
+      lifecycle,
+      requestOptions: platform.requestOptions,
+    };
     if (vault.replacedMissingKey) {
       // Secrets sealed under the lost key are unreadable: say so now, not at each one's next refresh.
       for (const connection of await listConnections(db))
         await refresher.checkSecrets(connection.id);
     }
-    return { db, refresher, scheduler, lifecycle, access };
+    return { db, refresher, scheduler, lifecycle, access, managed };
   }
 
   let engine = await buildEngine();
   // While Remove all data swaps the database, readers wait for the new one instead of the closed one.
   let replacing: Promise<void> = Promise.resolve();
-  const getSettings = async () => {
+  const personSettings = async () => {
     await replacing;
     return loadSettings(engine.db);
   };
+  const getSettings = async () => effectiveSettings(await personSettings(), policy);
 
   async function snapshot(): Promise<StatusSnapshot> {
     await replacing;
     const [connections, settings] = await Promise.all([listConnections(engine.db), getSettings()]);
-    return { now: clock.now(), enabled: settings.enabled, connections: connections.map(toStatus) };
+    const summary = policySummary(policy);
+    return {
+      now: clock.now(),
+      enabled: settings.enabled,
+      connections: connections.map(toStatus),
+      ...(summary
+        ? { policy: { ...summary, problems: [...summary.problems, ...setupProblems] } }
+        : {}),
+    };
   }
 
   async function saveSettings(change: unknown): Promise<SettingsResult> {
-    const result = validateSettings(await getSettings(), change);
+    const before = await personSettings();
+    // A fixed setting may come back unchanged (the form sends every field), never changed (docs/admin.md).
+    const fixed = isRecord(change) ? fixedSettingErrors(change, policy) : [];
+    if (fixed.length > 0) return { ok: false, errors: fixed };
+    const result = validateSettings(effectiveSettings(before, policy), change);
     if (!result.ok) return result;
     // Switching refresh on (or a shorter lead) can make refreshes due at once: wake soon whatever happens.
     await engine.scheduler.wakeSoon().catch(() => undefined);
-    await storeSettings(engine.db, result.settings);
+    await storeSettings(engine.db, personSettingsAfter(result.settings, before, policy));
     // The sweep period and the enabled switch both shape the alarms.
     // Nothing may still speak of a connection that is gone.
     await platform.alerts?.clearAll?.().catch(() => undefined);
@@ -223,6 +275,24 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
+  // One application at a time: a change arriving meanwhile runs after, on the newest policy.
+  let applying: Promise<void> = Promise.resolve();
+  function applyPolicyNow(): Promise<void> {
+    const run = async () => {
+      await replacing;
+      const before = JSON.stringify(policy.settings);
+      policy = await readPolicy();
+      const applied = await applyManaged(engine.managed, policy);
+      setupProblems = applied.problems;
+      // Fixed settings shape the alarms (sweep period, on/off); new, changed or removed plans re-arm.
+      if (applied.changed || JSON.stringify(policy.settings) !== before)
+        await engine.scheduler.reconcile();
+      onChange();
+    };
+    applying = applying.then(run, run);
+    return applying;
+  }
+
   async function wipe() {
     const result = await wipeAllData({
       db: engine.db,
@@ -242,6 +312,8 @@ export async function createServices(platform: Platform): Promise<Services> {
     // Nothing may still speak of a connection that is gone.
     await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
+    // The organisation's connections come back, ready to connect again.
+    await applyPolicyNow().catch((error: unknown) => console.error('Policy not applied', error));
     onChange();
     return result;
   }
@@ -263,6 +335,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       return engine.access;
     },
     wipe,
+    policy: () => policy,
+    applyPolicy: applyPolicyNow,
     extensionId: platform.extensionId ?? '',
     accessToken,
     changed: onChange,
@@ -272,4 +346,8 @@ export async function createServices(platform: Platform): Promise<Services> {
     getSettings,
     saveSettings,
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

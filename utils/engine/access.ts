@@ -6,6 +6,7 @@ import { createCallerLimit } from './caller-limit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import type { Clock, Locks } from './deps';
+import { MANAGED_REFUSAL } from './lifecycle';
 
 /** A Chrome/Edge extension id: 32 letters a–p. */
 export const ExtensionIdSchema = v.pipe(
@@ -95,6 +96,8 @@ export function createAccess(deps: AccessDeps): Access {
           error: { code: 'not_found', message: 'This connection no longer exists.' },
         };
       }
+      // The organisation fixes who may get a managed connection's token (docs/admin.md).
+      if (connection.managed) return { ok: false as const, error: MANAGED_REFUSAL };
       const before = connection.allowedExtensions ?? [];
       const now = deps.clock.now();
       const event = (kind: HistoryEvent['kind'], caller: string): HistoryEvent => ({

@@ -1,10 +1,11 @@
 import * as v from 'valibot';
-import { NewConnectionSchema } from '../connection-input';
+import { NewConnectionSchema, type ValidConnectionInput } from '../connection-input';
 import type { ActionResult } from '../messaging';
 import type {
   Connection,
   ConnectionStatus,
   HistoryEvent,
+  ManagedMarker,
   SecretRecord,
   StoredError,
 } from '../model';
@@ -72,8 +73,50 @@ export interface Lifecycle {
   add(input: unknown): Promise<ActionResult<ConnectionStatus>>;
   connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
   disconnect(connectionId: string): Promise<ActionResult>;
-  remove(connectionId: string): Promise<ActionResult>;
+  /**
+   * Disconnects (revoking where possible) and deletes a connection. A managed one is refused unless
+   * `includeManaged` (the policy dropped it, or Remove all data): the person cannot remove it.
+   */
+  remove(connectionId: string, options?: { includeManaged?: boolean }): Promise<ActionResult>;
 }
+
+/** A new connection's record, not yet connected; `managed` marks one deployed by the policy. */
+export function newConnectionRecord(
+  id: string,
+  input: ValidConnectionInput,
+  setup: ConnectionSetup,
+  now: number,
+  managed?: ManagedMarker,
+): Connection {
+  return {
+    id,
+    provider: input.provider,
+    label: input.label,
+    clientId: input.clientId,
+    hasClientSecret: Boolean(input.clientSecret),
+    scopes: setup.scopes,
+    endpoints: setup.endpoints,
+    ...(input.provider === 'custom' && input.promptConsent === false
+      ? { promptConsent: false }
+      : {}),
+    ...(setup.refreshTokenLifetime ? { refreshTokenLifetime: setup.refreshTokenLifetime } : {}),
+    ...(managed ? { managed } : {}),
+    state: 'new',
+    expiresAt: null,
+    lifetimeSec: null,
+    lastRefreshAt: null,
+    inFlightSince: null,
+    failure: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Why a person cannot remove a managed connection (the worker refuses, not only the page). */
+export const MANAGED_REFUSAL: StoredError = {
+  code: 'managed',
+  message: 'Managed by your organisation: this connection cannot be removed or changed here.',
+};
 
 /** Builds connection management. */
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
@@ -93,28 +136,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     } catch (error) {
       return failure('endpoints', errorMessage(error));
     }
-    const now = deps.clock.now();
-    const connection: Connection = {
-      id: newId(),
-      provider: input.provider,
-      label: input.label,
-      clientId: input.clientId,
-      hasClientSecret: Boolean(input.clientSecret),
-      scopes: setup.scopes,
-      endpoints: setup.endpoints,
-      ...(input.provider === 'custom' && input.promptConsent === false
-        ? { promptConsent: false }
-        : {}),
-      ...(setup.refreshTokenLifetime ? { refreshTokenLifetime: setup.refreshTokenLifetime } : {}),
-      state: 'new',
-      expiresAt: null,
-      lifetimeSec: null,
-      lastRefreshAt: null,
-      inFlightSince: null,
-      failure: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const connection = newConnectionRecord(newId(), input, setup, deps.clock.now());
     const secrets = input.clientSecret
       ? [await deps.vault.seal({ connectionId: connection.id, clientSecret: input.clientSecret })]
       : [];
@@ -241,10 +263,16 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   }
 
   /** Revokes and forgets the tokens; `remove` also deletes the connection, in the same commit (history stays). */
-  async function release(connectionId: string, remove: boolean): Promise<ActionResult> {
+  async function release(
+    connectionId: string,
+    remove: boolean,
+    includeManaged = false,
+  ): Promise<ActionResult> {
     const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
       const connection = await getConnection(deps.db, connectionId);
       if (!connection) return failure('not_found', 'This connection no longer exists.');
+      if (remove && connection.managed && !includeManaged)
+        return { ok: false, error: MANAGED_REFUSAL } as const;
       const read = await deps.secrets.read(connectionId);
       const stored = read.ok ? read.record : undefined;
       const revocation = read.ok
@@ -300,7 +328,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   }
 
   const disconnect = (connectionId: string) => release(connectionId, false);
-  const remove = (connectionId: string) => release(connectionId, true);
+  const remove = (connectionId: string, options: { includeManaged?: boolean } = {}) =>
+    release(connectionId, true, options.includeManaged);
 
   /** Revokes at the provider where it can; never throws, so disconnecting works offline too. */
   async function revokeQuietly(

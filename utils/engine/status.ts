@@ -15,6 +15,7 @@ export function toStatus(connection: Connection): ConnectionStatus {
     clientId: connection.clientId,
     scopes: connection.scopes,
     endpoints: connection.endpoints,
+    ...(connection.managed ? { managed: true } : {}),
     // "refreshing" is derived from the in-flight marker rather than stored twice.
     state: busy ? 'refreshing' : connection.state,
     expiresAt: connection.expiresAt,

@@ -25,7 +25,8 @@ export async function wipeAllData(deps: WipeDeps): Promise<{ connections: number
   return deps.locks.request(WIPE_LOCK, async () => {
     const connections = await deps.db.getAllKeys('connections').catch(() => []);
     for (const id of connections) {
-      await deps.lifecycle.remove(id).catch((error: unknown) => {
+      // Managed ones too: their tokens are the person's; the policy deploys them again afterwards.
+      await deps.lifecycle.remove(id, { includeManaged: true }).catch((error: unknown) => {
         console.warn('Removing a connection before the wipe failed', errorName(error));
       });
     }

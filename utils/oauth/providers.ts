@@ -88,10 +88,13 @@ async function customEndpoints(
   input: Extract<ValidConnectionInput, { provider: 'custom' }>,
   options: RequestOptions,
 ): Promise<Endpoints> {
+  const revocation = input.revocationEndpoint;
+  if (revocation) assertSecureUrl(revocation, 'Revocation endpoint');
   if (input.issuer) {
     const discovered = await discover(input.issuer, options);
-    assertLoopbackOnlyForLoopback(discovered);
-    return discovered;
+    const endpoints = revocation ? { ...discovered, revocation } : discovered;
+    assertLoopbackOnlyForLoopback(endpoints);
+    return endpoints;
   }
   if (!input.authorizationEndpoint || !input.tokenEndpoint) {
     throw new Error(
@@ -100,7 +103,11 @@ async function customEndpoints(
   }
   assertSecureUrl(input.authorizationEndpoint, 'Authorization endpoint');
   assertSecureUrl(input.tokenEndpoint, 'Token endpoint');
-  const endpoints = { authorization: input.authorizationEndpoint, token: input.tokenEndpoint };
+  const endpoints = {
+    authorization: input.authorizationEndpoint,
+    token: input.tokenEndpoint,
+    ...(revocation ? { revocation } : {}),
+  };
   assertLoopbackOnlyForLoopback(endpoints);
   return endpoints;
 }

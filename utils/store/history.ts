@@ -45,6 +45,10 @@ export const OUTCOMES_BY_KIND: Record<HistoryKind, readonly HistoryOutcome[]> = 
   'access-granted': ['ok'],
   'access-revoked': ['ok'],
   'token-issued': ['ok', 'failed'],
+  'policy-added': ['ok'],
+  'policy-changed': ['ok'],
+  'policy-removed': ['ok', 'failed'],
+  'policy-invalid': ['failed'],
 };
 
 type HistoryIndex = 'at' | 'connectionId_at' | 'kind_at' | 'connectionId_kind_at';

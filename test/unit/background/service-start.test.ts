@@ -22,10 +22,17 @@ const SELF = { id: EXTENSION_ID, baseUrl: `chrome-extension://${EXTENSION_ID}/` 
 const OWN_PAGE = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/popup.html` };
 const FULL_DISK = 'QuotaExceededError: the disk is full';
 
+/**
+ * Whether a test is running: the services' debounced broadcast (a real 50 ms timer) may fire after the
+ * test ended and its message mock was restored, where the fake browser's sendMessage rejects unhandled.
+ */
+let running = false;
+
 /** The worker as background.ts starts it, on virtual time: the first start fails, the second opens the database. */
 function worker(time: VirtualTime): Startup<Services> {
-  const broadcast = (snapshot: StatusSnapshot) =>
-    void sendMessage('statusChanged', snapshot).catch(() => undefined);
+  const broadcast = (snapshot: StatusSnapshot) => {
+    if (running) void sendMessage('statusChanged', snapshot).catch(() => undefined);
+  };
   let attempts = 0;
   return superviseServices({
     start: async () => {
@@ -52,6 +59,7 @@ describe('pages while the worker cannot start', () => {
   const lastError = runtime.lastError;
 
   beforeEach(() => {
+    running = true;
     fakeBrowser.reset();
     // The fake reports a (blank) last error after every message; a real browser only after a failed one.
     runtime.lastError = undefined;
@@ -67,6 +75,7 @@ describe('pages while the worker cannot start', () => {
   });
 
   afterEach(() => {
+    running = false;
     vi.restoreAllMocks();
     runtime.lastError = lastError;
   });

@@ -1,0 +1,36 @@
+import type { PolicySummary } from '@/utils/model';
+import { t } from '@/components/i18n';
+
+/** Props for {@link PolicyNotice}. */
+export interface PolicyNoticeProps {
+  policy: PolicySummary;
+}
+
+/**
+ * What the organisation's managed configuration means here (docs/admin.md): that it manages Token
+ * Keeper, the lock it requires, and every part of its policy that is ignored, with the reason.
+ */
+export function PolicyNotice({ policy }: PolicyNoticeProps) {
+  const troubled = policy.problems.length > 0;
+  return (
+    <div
+      class={troubled ? 'notice notice-warn policy-notice' : 'notice notice-muted policy-notice'}
+      data-testid="policy-notice"
+    >
+      <p class="notice-title">{t('policyManaged')}</p>
+      {policy.requireLock && <p data-testid="policy-require-lock">{t('policyRequireLock')}</p>}
+      {troubled && (
+        <>
+          <p>{t('policyProblemsTitle', String(policy.problems.length))}</p>
+          <ul class="policy-problems" data-testid="policy-problems">
+            {policy.problems.map((problem) => (
+              <li key={`${problem.where}\n${problem.message}`} data-testid="policy-problem">
+                <code>{problem.where}</code> — {problem.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
