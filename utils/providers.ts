@@ -1,3 +1,4 @@
+import type { MessageKey } from './i18n';
 import type { Endpoints, ProviderKind, RefreshTokenLifetime } from './model';
 
 // The built-in providers as plain data, read by the worker (how to talk to them) and by the options page
@@ -26,6 +27,8 @@ export interface ProviderPreset {
   testingExemptScopes?: readonly string[];
   /** Where the person withdraws access by hand when the provider has no revocation endpoint. */
   manualRevocation?: { text: string; url: string };
+  /** What Disconnect also does at this provider, said before and after it (a message key). */
+  disconnectNote?: MessageKey;
   /** The developer console where the app is registered. */
   consoleUrl: string;
 }
@@ -82,6 +85,8 @@ export const GOOGLE_PRESET: ProviderPreset = {
     'https://www.googleapis.com/auth/userinfo.profile',
   ],
   consoleUrl: 'https://console.cloud.google.com/apis/credentials',
+  // Google's revocation ends the app's whole grant for the account, in every browser and profile.
+  disconnectNote: 'disconnectGoogleNote',
 };
 
 /** The built-in providers by kind. */

@@ -3,6 +3,7 @@ import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus } from '@/utils/model';
 import { t, type MessageKey } from '@/components/i18n';
 import { describeSendError } from '@/components/workerClient';
+import { presetOf } from '@/utils/providers';
 import { ensureOrigins, type RequestOrigins } from './hostPermissions';
 
 /** Props for {@link ConnectionControls}. */
@@ -46,6 +47,8 @@ export function ConnectionControls({
   );
 
   const { state } = connection;
+  const noteKey = presetOf(connection.provider)?.disconnectNote;
+  const disconnectNote = noteKey ? t(noteKey) : undefined;
   // A partial grant is fixed by consenting again, with the missing scopes allowed this time.
   const canConnect =
     state === 'new' || state === 'needs-reconnect' || connection.missingScopes !== undefined;
@@ -89,7 +92,10 @@ export function ConnectionControls({
     return {
       phase: 'done',
       ok: true,
-      text: action === 'disconnect' ? t('disconnectedDone') : t('removedDone'),
+      text:
+        action === 'disconnect'
+          ? [t('disconnectedDone'), disconnectNote].filter(Boolean).join(' ')
+          : t('removedDone'),
     };
   }
 
@@ -107,7 +113,12 @@ export function ConnectionControls({
         </button>
       )}
       {connected && (
-        <button type="button" onClick={() => run('disconnect')} disabled={pending}>
+        <button
+          type="button"
+          onClick={() => run('disconnect')}
+          disabled={pending}
+          {...(disconnectNote ? { title: disconnectNote } : {})}
+        >
           {t('actionDisconnect')}
         </button>
       )}

@@ -157,6 +157,63 @@ const CASES: FaultCase[] = [
     },
   },
   {
+    name: '401 with WWW-Authenticate: Basic (wrong secret)',
+    fault: {
+      kind: 'status',
+      status: 401,
+      headers: { 'www-authenticate': 'Basic realm="token"' },
+      body: JSON.stringify({ error: 'invalid_client' }),
+    },
+    expected: {
+      code: 'invalid_client',
+      kind: 'configuration',
+      state: 'needs-reconnect',
+      requests: 1,
+      notified: 'at once: Open Token Keeper',
+      tokenWorksAfter: true,
+    },
+  },
+  {
+    name: 'HTTP 200 with a DPoP-bound token',
+    fault: {
+      kind: 'status',
+      status: 200,
+      body: JSON.stringify({ access_token: 'dpop-bound-at', token_type: 'DPoP', expires_in: 300 }),
+    },
+    expected: {
+      code: 'not_bearer',
+      kind: 'configuration',
+      state: 'needs-reconnect',
+      requests: 1,
+      notified: 'at once: Open Token Keeper',
+      tokenWorksAfter: true,
+    },
+  },
+  {
+    name: 'error code named after a prototype property (`__proto__`)',
+    fault: { kind: 'status', status: 400, body: JSON.stringify({ error: '__proto__' }) },
+    expected: {
+      code: '__proto__',
+      kind: 'transient',
+      state: 'retrying',
+      requests: ALL,
+      notified: 'no (token still valid)',
+      tokenWorksAfter: true,
+    },
+  },
+  {
+    name: 'error code outside the OAuth character set',
+    fault: { kind: 'status', status: 400, body: JSON.stringify({ error: '<b>bad</b>' }) },
+    expected: {
+      code: 'http_400',
+      kind: 'configuration',
+      state: 'needs-reconnect',
+      requests: 1,
+      notified: 'at once: Open Token Keeper',
+      tokenWorksAfter: true,
+    },
+  },
+  {
     name: 'invalid_grant (grant revoked at the provider)',
     sabotage: 'revoke',
     expected: {

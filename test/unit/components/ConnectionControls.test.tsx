@@ -109,6 +109,59 @@ describe('ConnectionControls', () => {
     expect(screen.getByTestId('connection-action-status').textContent).toBe('Removed.');
   });
 
+  it("says on Disconnect that Google's revocation reaches every browser using the client", async () => {
+    render(
+      <ConnectionControls
+        requestOrigins={grantAll}
+        connection={makeConnection({ provider: 'google' })}
+        onConnect={neverConnects}
+        onDisconnect={done}
+        onRemove={done}
+      />,
+    );
+    const button = screen.getByRole('button', { name: 'Disconnect' });
+    const before = button.getAttribute('title');
+
+    fireEvent.click(button);
+    await settle();
+
+    expect(before).toMatch(/other browsers and profiles .* lose it too/);
+    expect(screen.getByTestId('connection-action-status').textContent).toBe(
+      `Disconnected. ${before}`,
+    );
+  });
+
+  it('adds no such note for a provider whose revocation is its own', async () => {
+    render(
+      <ConnectionControls
+        requestOrigins={grantAll}
+        connection={makeConnection({ provider: 'custom' })}
+        onConnect={neverConnects}
+        onDisconnect={done}
+        onRemove={done}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+    await settle();
+
+    expect(screen.getByTestId('connection-action-status').textContent).toBe('Disconnected.');
+  });
+
+  it('offers Reconnect for a partial grant even while healthy', () => {
+    render(
+      <ConnectionControls
+        requestOrigins={grantAll}
+        connection={makeConnection({ state: 'healthy', missingScopes: ['write'] })}
+        onConnect={neverConnects}
+        onDisconnect={done}
+        onRemove={done}
+      />,
+    );
+
+    expect(buttonNames()).toEqual(['Reconnect', 'Disconnect', 'Remove']);
+  });
+
   it("asks for access to the provider's https endpoints before connecting", async () => {
     const requestOrigins = vi.fn(async () => true);
     const onConnect = vi.fn(async (): Promise<ActionResult<ConnectionStatus>> => ({
