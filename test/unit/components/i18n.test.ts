@@ -23,6 +23,8 @@ const SOURCES = [
   join(ROOT, 'wxt.config.ts'),
   join(ROOT, 'utils/engine/attention.ts'),
   join(ROOT, 'utils/background/alerts.ts'),
+  // Provider presets name the notes pages show about them (plain data, read by the pages).
+  join(ROOT, 'utils/providers.ts'),
 ].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
 
 describe('the English catalog', () => {
