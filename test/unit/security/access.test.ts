@@ -247,4 +247,19 @@ describe('remove all data', () => {
     ).rejects.toThrow();
     expect(await fakeBrowser.alarms.get('refresh')).toBeUndefined();
   });
+
+  it('deletes the database itself, not only its rows (docs/security.md#wipe)', async () => {
+    fakeBrowser.reset();
+    const services = await ownServices();
+    await seedConnectionIn(services, { id: 'c1' });
+    const event = { connectionId: 'c1', at: 1, kind: 'refreshed', ok: true } as const;
+    await services.db.add('history', { ...event });
+    await services.db.add('history', { ...event });
+
+    await services.wipe();
+    const firstIdAfter = await services.db.add('history', { ...event });
+
+    // Clearing a store keeps its key generator (IndexedDB 3.0 §2.11): only a new database starts at 1 again.
+    expect(firstIdAfter).toBe(1);
+  });
 });
