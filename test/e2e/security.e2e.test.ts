@@ -173,7 +173,13 @@ describe('the built extension', () => {
     expect(manifest.content_security_policy.extension_pages).toMatch(
       /^script-src 'self'; object-src 'none'/,
     );
-    expect(manifest.permissions.sort()).toEqual(['alarms', 'identity', 'notifications', 'storage']);
+    expect(manifest.permissions.sort()).toEqual([
+      'alarms',
+      'identity',
+      'idle',
+      'notifications',
+      'storage',
+    ]);
     expect(manifest.content_scripts).toBeUndefined();
     expect(manifest.web_accessible_resources).toBeUndefined();
   });

@@ -233,7 +233,7 @@ describe('remove all data', () => {
         services.db.count(store),
       ),
     );
-    const newKey = await services.db.get('keys', 'secrets');
+    const newKey = (await services.db.get('keys', 'secrets')) as CryptoKey | undefined;
     expect(outcome).toEqual({ connections: 1 });
     expect(counts).toEqual([0, 0, 0, 0]);
     expect(newKey).toBeDefined();
