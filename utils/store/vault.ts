@@ -113,7 +113,13 @@ export async function openVault(
   let replacedMissingKey = false;
   if (isWrappedKey(wrapped)) {
     const kept = await session.get().catch(() => undefined);
-    key = kept?.keyId === wrapped.keyId ? await importDataKey(fromBase64(kept.raw)) : undefined;
+    // A session copy of another wrap (or a damaged one) is no key: start locked, never fail to start.
+    key =
+      kept?.keyId === wrapped.keyId
+        ? await Promise.resolve(kept.raw)
+            .then((raw) => importDataKey(fromBase64(raw)))
+            .catch(() => undefined)
+        : undefined;
     mode = key ? 'unlocked' : 'locked';
   } else {
     // A key missing beside existing secrets is damage, not a first run: report it instead of hiding it.

@@ -416,4 +416,16 @@ describe('auto-lock and the session copy of the key', () => {
     expect(malformed).toBeUndefined();
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
+
+  it('starts locked, not broken, when the session copy of the key is damaged', async () => {
+    const w = await world();
+    await w.services.lock.turnOn(PASSPHRASE);
+    const kept = await w.session.get();
+    await w.session.set({ keyId: kept!.keyId, raw: '%%% not base64 %%%' });
+
+    const restarted = await world({ grant: w.grant, clock: w.clock, session: w.session });
+
+    expect((await restarted.services.lock.status()).mode).toBe('locked');
+    expect(await restarted.services.lock.unlock(PASSPHRASE)).toMatchObject({ ok: true });
+  });
 });
