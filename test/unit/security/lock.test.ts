@@ -429,3 +429,39 @@ describe('auto-lock and the session copy of the key', () => {
     expect(await restarted.services.lock.unlock(PASSPHRASE)).toMatchObject({ ok: true });
   });
 });
+
+describe('managed configuration and the lock', () => {
+  it('applies a policy that arrived while locked once unlocked, its client secret sealed under the lock', async () => {
+    const entry = {
+      id: 'idp',
+      label: 'Acme IdP',
+      provider: 'custom',
+      clientId: 'tk',
+      clientSecret: 'policy-client-secret-value',
+      authorizationEndpoint: 'https://idp.acme.test/auth',
+      tokenEndpoint: 'https://idp.acme.test/token',
+      scopes: ['openid', 'offline_access'],
+    };
+    let policy: unknown = {};
+    const services = await offlineServices({
+      readPolicy: async () => policy,
+      sessionKeys: memorySessionKeys(),
+      lockIterations: TEST_ITERATIONS,
+    });
+    await services.lock.turnOn(PASSPHRASE);
+    await services.lock.lock();
+
+    policy = { connections: [entry] };
+    await services.applyPolicy();
+    const whileLocked = await services.db.get('connections', 'managed:idp');
+    await services.lock.unlock(PASSPHRASE);
+
+    await vi.waitFor(async () =>
+      expect(await services.db.get('connections', 'managed:idp')).toBeDefined(),
+    );
+    const read = await services.refresher.secrets.read('managed:idp');
+    expect(whileLocked).toBeUndefined();
+    expect(read).toMatchObject({ ok: true, record: { clientSecret: entry.clientSecret } });
+    expect(await services.db.get('keys', 'secrets')).toBeUndefined();
+  });
+});
