@@ -32,8 +32,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // Least privilege: no `tabs`, no content scripts. `storage` only for the organisation's managed
-    // configuration (read-only `storage.managed`, docs/admin.md); everything else lives in IndexedDB.
-    permissions: ['alarms', 'identity', 'notifications', 'storage'],
+    // configuration (read-only `storage.managed`, docs/admin.md) and `storage.session` (the unlocked key,
+    // in memory); `idle` only for the auto-lock; everything else lives in IndexedDB.
+    permissions: ['alarms', 'identity', 'notifications', 'storage', 'idle'],
     storage: { managed_schema: 'managed_schema.json' },
     // Only the extension's own bundled scripts may run on its pages: no remote code, no eval.
     content_security_policy: {

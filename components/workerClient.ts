@@ -12,7 +12,7 @@ import {
   type HistoryQuery,
   type NewConnectionInput,
 } from '@/utils/messaging';
-import type { ConnectionStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
+import type { ConnectionStatus, LockStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
 import type { Settings, SettingsResult } from '@/utils/settings';
 import { t } from './i18n';
 import { describeStartupProblem } from './startupProblem';
@@ -43,6 +43,13 @@ export interface WorkerClient {
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
   wipeAllData(): Promise<ActionResult<{ connections: number }>>;
+  getLock(): Promise<LockStatus>;
+  turnOnLock(passphrase: string): Promise<ActionResult<LockStatus>>;
+  unlock(passphrase: string): Promise<ActionResult<LockStatus>>;
+  lock(): Promise<ActionResult<LockStatus>>;
+  changePassphrase(current: string, next: string): Promise<ActionResult<LockStatus>>;
+  removeLock(passphrase: string): Promise<ActionResult<LockStatus>>;
+  setAutoLock(minutes: number): Promise<ActionResult<LockStatus>>;
 }
 
 // @webext-core/messaging allows one listener per message type in a page, so several
@@ -84,6 +91,13 @@ export const workerClient: WorkerClient = {
   setExternalAccess: (connectionId, allowed) =>
     sendMessage('setExternalAccess', { connectionId, allowed }),
   wipeAllData: () => sendMessage('wipeAllData'),
+  getLock: () => sendMessage('getLock'),
+  turnOnLock: (passphrase) => sendMessage('turnOnLock', { passphrase }),
+  unlock: (passphrase) => sendMessage('unlock', { passphrase }),
+  lock: () => sendMessage('lock'),
+  changePassphrase: (current, next) => sendMessage('changePassphrase', { current, next }),
+  removeLock: (passphrase) => sendMessage('removeLock', { passphrase }),
+  setAutoLock: (minutes) => sendMessage('setAutoLock', { minutes }),
 };
 
 // What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the

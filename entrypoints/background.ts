@@ -6,10 +6,12 @@ import {
   parseNotificationId,
 } from '@/utils/background/alerts';
 import { browserFeatures } from '@/utils/background/browser-features';
+import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import { answerExternal, superviseServices } from '@/utils/background/service-start';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
+import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
 import type { StatusSnapshot } from '@/utils/model';
 import { optionsPath } from '@/utils/options-link';
@@ -54,6 +56,9 @@ export default defineBackground(() => {
     requiredOrigins: browser.runtime.getManifest().host_permissions ?? [],
     // The organisation's managed configuration (docs/admin.md); Chrome passes what public/managed_schema.json allows.
     readPolicy: () => browser.storage.managed.get(),
+    // The unlocked key for this browser session: in memory, never on disk (docs/security.md#the-lock).
+    sessionKeys: sessionKeyStore(browser.storage.session),
+    onAutoLockChange: (minutes) => browser.idle.setDetectionInterval(detectionIntervalSec(minutes)),
   };
   const startup = superviseServices({ start: () => createServices(platform), broadcast });
 
@@ -90,12 +95,18 @@ export default defineBackground(() => {
   // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
   // across a restart: without this nothing would re-arm the refresh until a page is opened.
   browser.runtime.onStartup.addListener(() => undefined);
+  browser.idle.onStateChanged.addListener((state) => {
+    startup.whenReady((services) => lockWhenIdle(services.lock, state));
+  });
   registerHandlers(startup, { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') });
   // Other extensions: answered only when allow-listed per connection; never a refresh token (R7).
   browser.runtime.onMessageExternal.addListener((message, sender) =>
     answerExternal(startup, message, sender.id),
   );
   startup.whenReady(async (services) => {
+    const lock = await services.lock.status();
+    if (lock.autoLockMin > 0)
+      browser.idle.setDetectionInterval(detectionIntervalSec(lock.autoLockMin));
     await services.scheduler.reconcile();
     services.changed();
     // The policy may have changed while no worker ran.

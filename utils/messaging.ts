@@ -6,6 +6,7 @@ import type {
   ConnectionStatus,
   HistoryEvent,
   HistoryKind,
+  LockStatus,
   RefreshOutcome,
   StartupProblem,
   StatusSnapshot,
@@ -91,9 +92,29 @@ export interface ProtocolMap {
   setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
   /** Revokes what it can and deletes every connection, token, setting and event. */
   wipeAllData(): ActionResult<{ connections: number }>;
+  /** The passphrase lock (docs/security.md#the-lock): off, locked or unlocked, and its auto-lock. */
+  getLock(): LockStatus;
+  /**
+   * Turns the lock on: a new data key, wrapped under a key derived from `passphrase`, re-seals every
+   * secret. The passphrase travels only in this message and the ones below; it is never stored.
+   */
+  turnOnLock(data: { passphrase: string }): ActionResult<LockStatus>;
+  /** Unlocks for this browser session; refreshes what is overdue. Wrong passphrases are rate-limited. */
+  unlock(data: { passphrase: string }): ActionResult<LockStatus>;
+  /** Locks now: refreshes pause and no token is handed out until the next unlock. */
+  lock(): ActionResult<LockStatus>;
+  /** Re-wraps the same data key under a new passphrase. */
+  changePassphrase(data: { current: string; next: string }): ActionResult<LockStatus>;
+  /** Turns the lock off: the data key is stored plainly again (docs/security.md#at-rest). */
+  removeLock(data: { passphrase: string }): ActionResult<LockStatus>;
+  /** Locks after the computer has been idle this many minutes (0: never). */
+  setAutoLock(data: { minutes: number }): ActionResult<LockStatus>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
 }
+
+/** The code of every request that needs the key while the passphrase lock is closed. */
+export const LOCKED = 'locked';
 
 /** The code of every request refused because the worker could not start (pages, other extensions). */
 export const WORKER_UNAVAILABLE = 'worker_unavailable';

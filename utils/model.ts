@@ -252,6 +252,22 @@ export interface PolicySummary {
   problems: PolicyProblem[];
 }
 
+/**
+ * Where the data key is (docs/security.md#the-lock): stored plainly beside the secrets (`off`, the default),
+ * only wrapped under the passphrase and not in memory (`locked`), or wrapped on disk and in memory for this
+ * browser session (`unlocked`).
+ */
+export type LockMode = 'off' | 'locked' | 'unlocked';
+
+/** The passphrase lock as pages see it (never a key or a passphrase). */
+export interface LockStatus {
+  mode: LockMode;
+  /** Lock after the computer has been idle this many minutes (0: never). */
+  autoLockMin: number;
+  /** While too many wrong passphrases were given: when the next attempt is accepted (epoch ms). */
+  unlockRetryAt: number | null;
+}
+
 /** Everything the popup needs in one message. */
 export interface StatusSnapshot {
   /** The worker's clock when the snapshot was taken (epoch ms). */
@@ -265,6 +281,8 @@ export interface StatusSnapshot {
   problem?: StartupProblem;
   /** Set when the organisation's managed configuration (policy) sets anything. */
   policy?: PolicySummary;
+  /** Where the data key is; `locked` pauses every refresh until the passphrase is given (absent: `off`). */
+  lock?: LockMode;
 }
 
 /** The result of a refresh request. */

@@ -14,6 +14,7 @@ import { HostAccess, type HostAccessProps } from './HostAccess';
 import type { RequestOrigins } from './hostPermissions';
 import { SECTIONS, type Section } from './sections';
 import { RemoveAllData } from './RemoveAllData';
+import { SecuritySection } from './SecuritySection';
 import { SettingsSection } from './SettingsSection';
 import { useRoute } from './useRoute';
 
@@ -106,6 +107,11 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
       {error && <ErrorBanner message={error} onRetry={reload} />}
       {problem && <StartupBanner problem={problem} now={now} />}
       {hostAccess && <HostAccess {...hostAccess} />}
+      {status?.lock === 'locked' && (
+        <p class="banner" data-testid="locked-banner">
+          {t('lockBannerOptions')} <a href="#settings">{t('sectionSettings')}</a>
+        </p>
+      )}
       {status && !status.enabled && (
         <p class="banner" data-testid="refresh-off">
           {t('refreshOffOptions')} <a href="#settings">{t('sectionSettings')}</a>
@@ -133,6 +139,7 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
               connections={connections ?? []}
               fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
+            <SecuritySection client={client} lockMode={status?.lock ?? 'off'} />
             <RemoveAllData wipeAllData={client.wipeAllData} />
           </>
         )}

@@ -1,6 +1,7 @@
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { StartupBanner } from '@/components/StartupBanner';
+import { UnlockForm } from '@/components/UnlockForm';
 import { t } from '@/components/i18n';
 import { needsAttention, summarize } from '@/components/summary';
 import { useNow } from '@/components/useNow';
@@ -9,7 +10,10 @@ import type { WorkerClient } from '@/components/workerClient';
 
 /** Props for the popup {@link App}. */
 export interface AppProps {
-  client: Pick<WorkerClient, 'getStatus' | 'subscribeToStatus' | 'refreshNow' | 'connect'>;
+  client: Pick<
+    WorkerClient,
+    'getStatus' | 'subscribeToStatus' | 'refreshNow' | 'connect' | 'unlock' | 'lock'
+  >;
   /** Opens the options page, at one connection when given. */
   openOptions: (connectionId?: string) => void;
 }
@@ -32,6 +36,8 @@ export function App({ client, openOptions }: AppProps) {
   // Green only when every connection is healthy; "1 not connected" is neither good nor alarming.
   const calm = connections.every((c) => c.state === 'healthy' || c.state === 'refreshing');
   const tone = attention ? 'summary-attention' : calm ? 'summary-ok' : 'summary-neutral';
+  // Locked comes first: nothing is refreshed or handed out until the passphrase is given.
+  const locked = status?.lock === 'locked';
 
   function onOptionsLink(event: MouseEvent) {
     // The href keeps it a real link for assistive tech; the extension API opens or focuses the tab.
@@ -43,7 +49,17 @@ export function App({ client, openOptions }: AppProps) {
     <main class="popup">
       <header class="popup-header">
         <h1>{t('extName')}</h1>
-        {status && connections.length > 0 && (
+        {locked && (
+          <>
+            <p class="summary summary-locked" data-testid="locked">
+              <span class="summary-dot" aria-hidden="true" />
+              {t('lockLocked')}
+            </p>
+            <p class="muted">{t('lockLockedExplain')}</p>
+            <UnlockForm unlock={client.unlock} idPrefix="popup-unlock" />
+          </>
+        )}
+        {!locked && status && connections.length > 0 && (
           <p
             class={`summary ${tone}`}
             data-testid="summary"
@@ -95,6 +111,11 @@ export function App({ client, openOptions }: AppProps) {
       )}
 
       <footer class="popup-footer">
+        {status?.lock === 'unlocked' && (
+          <button type="button" class="link" onClick={() => void client.lock()}>
+            {t('lockNow')}
+          </button>
+        )}
         <a href="/options.html" onClick={onOptionsLink} data-testid="options-link">
           {t('openOptions')}
         </a>

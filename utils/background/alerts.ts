@@ -32,6 +32,9 @@ export interface BadgeApi {
 /** The badge's colour while the worker cannot start (the red of "needs reconnect"). */
 export const START_FAILED_BADGE_COLOR = '#c5221f';
 
+/** The badge's colour while the passphrase lock is closed (neutral grey: expected, not a failure). */
+export const LOCKED_BADGE_COLOR = '#5f6368';
+
 const BUTTON_TITLES: Record<AlertAction, MessageKey> = {
   retry: 'alertButtonRetry',
   reconnect: 'alertButtonReconnect',
@@ -117,7 +120,8 @@ export function createNotificationAlerts(
 
 /**
  * Paints the toolbar badge and its tooltip from a status snapshot: a red "!" saying why while the
- * worker cannot start, otherwise the count of connections needing attention under the plain name.
+ * worker cannot start, "LOCK" while the passphrase lock is closed, otherwise the count of connections
+ * needing attention under the plain name.
  */
 export async function paintBadge(
   badge: BadgeApi,
@@ -132,7 +136,9 @@ export async function paintBadge(
         color: START_FAILED_BADGE_COLOR,
         title: text('badgeStartFailed', [snapshot.problem.reason]),
       }
-    : { ...badgeFor(snapshot.connections, snapshot.now), title: text('extName') };
+    : snapshot.lock === 'locked'
+      ? { text: text('badgeLockedText'), color: LOCKED_BADGE_COLOR, title: text('badgeLocked') }
+      : { ...badgeFor(snapshot.connections, snapshot.now), title: text('extName') };
   await badge.setBadgeBackgroundColor({ color: paint.color });
   await badge.setBadgeText({ text: paint.text });
   await badge.setTitle({ title: paint.title });

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
+import { MAX_AUTO_LOCK_MIN } from '../engine/passphrase-lock';
 import type { ProtocolMap } from '../messaging';
+import { MAX_PASSPHRASE_LENGTH } from '../store/key-wrap';
 import { clearHistory, queryHistory } from '../store/history';
 import {
   ExportRequestSchema,
@@ -31,6 +33,21 @@ const TokenRequestSchema = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   minValiditySeconds: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
+  ),
+});
+// Passphrases: custom messages only, so no validation error can ever echo one back.
+const Passphrase = v.pipe(
+  v.string('A passphrase must be text.'),
+  v.maxLength(MAX_PASSPHRASE_LENGTH, 'That passphrase is too long.'),
+);
+const PassphraseSchema = v.strictObject({ passphrase: Passphrase });
+const ChangePassphraseSchema = v.strictObject({ current: Passphrase, next: Passphrase });
+const AutoLockSchema = v.strictObject({
+  minutes: v.pipe(
+    v.number('Auto-lock must be a number of minutes.'),
+    v.integer('Auto-lock must be a whole number of minutes.'),
+    v.minValue(0, 'Auto-lock must be 0 (never) or more minutes.'),
+    v.maxValue(MAX_AUTO_LOCK_MIN, `Auto-lock must be at most ${MAX_AUTO_LOCK_MIN} minutes.`),
   ),
 });
 const ExternalAccessSchema = v.object({
@@ -104,6 +121,16 @@ export function createHandlers(services: Services): Handlers {
     },
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
+    getLock: () => services.lock.status(),
+    turnOnLock: (data) => services.lock.turnOn(parse(PassphraseSchema, data).passphrase),
+    unlock: (data) => services.lock.unlock(parse(PassphraseSchema, data).passphrase),
+    lock: () => services.lock.lock(),
+    changePassphrase: (data) => {
+      const request = parse(ChangePassphraseSchema, data);
+      return services.lock.changePassphrase(request.current, request.next);
+    },
+    removeLock: (data) => services.lock.turnOff(parse(PassphraseSchema, data).passphrase),
+    setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
   };
 }
 

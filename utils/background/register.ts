@@ -37,6 +37,13 @@ export function registerHandlers(
     'getExternalAccess',
     'setExternalAccess',
     'wipeAllData',
+    'getLock',
+    'turnOnLock',
+    'unlock',
+    'lock',
+    'changePassphrase',
+    'removeLock',
+    'setAutoLock',
   ] as const satisfies readonly (keyof PageRequests)[];
   const dispatch = createDispatcher(handlersFor(startup, now), self);
   for (const type of types) {

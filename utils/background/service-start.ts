@@ -51,6 +51,13 @@ export function unavailableHandlers(problem: StartupProblem, now: () => number):
     getExternalAccess: refuse,
     setExternalAccess: refuse,
     wipeAllData: refuse,
+    getLock: refuse,
+    turnOnLock: refuse,
+    unlock: refuse,
+    lock: refuse,
+    changePassphrase: refuse,
+    removeLock: refuse,
+    setAutoLock: refuse,
   };
 }
 

@@ -13,7 +13,13 @@ import { validateSettings, type Settings, type SettingsResult } from '../setting
 import { listConnections } from '../store/connections';
 import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
-import { openVault } from '../store/vault';
+import {
+  isVaultLocked,
+  memorySessionKeys,
+  openVault,
+  type SessionKeyStore,
+  type Vault,
+} from '../store/vault';
 import { createAccess, type Access } from '../engine/access';
 import { wipeAllData } from '../engine/wipe';
 import { unneededOrigins } from '../host-origins';
@@ -25,6 +31,7 @@ import {
   type RefreshGrant,
   type Refresher,
 } from '../engine/refresher';
+import { createPassphraseLock, LOCKED_ERROR, type PassphraseLock } from '../engine/passphrase-lock';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { timerSleep } from '../engine/retrying';
 import { createSecretKeeper } from '../engine/secrets';
@@ -59,6 +66,12 @@ export interface Platform {
   requiredOrigins?: readonly string[];
   /** Reads the organisation's managed configuration (`storage.managed.get()`); absent means none. */
   readPolicy?: () => Promise<unknown>;
+  /** Keeps the unlocked data key for the browser session (`chrome.storage.session`); memory when absent. */
+  sessionKeys?: SessionKeyStore;
+  /** PBKDF2 iterations of the passphrase lock (tests pass fewer; the product's default is 600,000). */
+  lockIterations?: number;
+  /** Told when the auto-lock time changes (the browser's idle detection follows it). */
+  onAutoLockChange?: (minutes: number) => void;
 }
 
 /** Everything the worker does, built once per worker start. */
@@ -81,6 +94,8 @@ export interface Services {
   changed(): void;
   /** Who may get tokens from outside (R7), and the answering of their requests. */
   access: Access;
+  /** The optional passphrase lock of the data key (docs/security.md#the-lock). */
+  lock: PassphraseLock;
   /** "Remove all data". */
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
@@ -99,6 +114,8 @@ interface Engine {
   lifecycle: Lifecycle;
   access: Access;
   managed: PolicyApplyDeps;
+  lock: PassphraseLock;
+  vault: Vault;
 }
 
 /** Opens the database and vault and builds the engine around them. */
@@ -106,6 +123,7 @@ export async function createServices(platform: Platform): Promise<Services> {
   const dbName = platform.dbName ?? DB_NAME;
   const clock = platform.clock ?? systemClock;
   const locks = platform.locks ?? createLocks();
+  const sessionKeys = platform.sessionKeys ?? memorySessionKeys();
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   // Bursts of changes (in-flight marker, commit) become one broadcast.
@@ -135,7 +153,7 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function buildEngine(): Promise<Engine> {
     const db = await openTokenKeeperDb(dbName);
-    const vault = await openVault(db);
+    const vault = await openVault(db, sessionKeys);
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
     const secrets = createSecretKeeper({
@@ -171,6 +189,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       refresher,
       getSettings,
+      isLocked: () => vault.mode() === 'locked',
     });
     const lifecycle = createLifecycle({
       db,
@@ -211,12 +230,27 @@ export async function createServices(platform: Platform): Promise<Services> {
       lifecycle,
       requestOptions: platform.requestOptions,
     };
+    const lock = createPassphraseLock({
+      db,
+      vault,
+      session: sessionKeys,
+      clock,
+      iterations: platform.lockIterations,
+      onChange,
+      // Everything overdue is refreshed at once, as on a worker start; the policy waited for the key.
+      onUnlock: async () => {
+        await scheduler.reconcile();
+        await applyPolicyNow();
+      },
+      onLock: () => scheduler.arm(),
+      onAutoLockChange: platform.onAutoLockChange,
+    });
     if (vault.replacedMissingKey) {
       // Secrets sealed under the lost key are unreadable: say so now, not at each one's next refresh.
       for (const connection of await listConnections(db))
         await refresher.checkSecrets(connection.id);
     }
-    return { db, refresher, scheduler, lifecycle, access, managed };
+    return { db, refresher, scheduler, lifecycle, access, managed, lock, vault };
   }
 
   let engine = await buildEngine();
@@ -232,6 +266,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     await replacing;
     const [connections, settings] = await Promise.all([listConnections(engine.db), getSettings()]);
     const summary = policySummary(policy);
+    const lock = engine.vault.mode();
     return {
       now: clock.now(),
       enabled: settings.enabled,
@@ -239,6 +274,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       ...(summary
         ? { policy: { ...summary, problems: [...summary.problems, ...setupProblems] } }
         : {}),
+      // Absent means off: a snapshot without the lock reads as it always did.
+      ...(lock === 'off' ? {} : { lock }),
     };
   }
 
@@ -265,9 +302,17 @@ export async function createServices(platform: Platform): Promise<Services> {
     minValiditySec: number,
   ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>> {
     await replacing;
+    // Locked: no token is handed out, not even one still valid (docs/security.md#the-lock).
+    if (engine.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const outcome = await engine.refresher.refresh(connectionId, 'on-demand', { minValiditySec });
     if (!outcome.ok) return { ok: false, error: outcome.error };
-    const read = await engine.refresher.secrets.read(connectionId);
+    const read = await engine.vault
+      .use(() => engine.refresher.secrets.read(connectionId))
+      .catch((error: unknown) => {
+        if (isVaultLocked(error)) return { ok: false, reason: 'locked', error } as const;
+        throw error;
+      });
+    if (!read.ok && read.reason === 'locked') return { ok: false, error: LOCKED_ERROR };
     const secrets = read.ok ? read.record : undefined;
     if (!secrets?.accessToken) {
       return { ok: false, error: { code: 'no_token', message: 'No access token is stored.' } };
@@ -302,6 +347,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       // The database itself goes, so the files holding old ciphertext and the old key go with it.
       replaceDatabase: async () => {
         engine.db.close();
+        // The new database has no lock: a key kept for the session belongs to nothing any more.
+        await sessionKeys.clear().catch(() => undefined);
         const replaced = deleteTokenKeeperDb(dbName).then(async () => {
           engine = await buildEngine();
         });
@@ -333,6 +380,9 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
     get access() {
       return engine.access;
+    },
+    get lock() {
+      return engine.lock;
     },
     wipe,
     policy: () => policy,

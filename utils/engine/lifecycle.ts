@@ -31,8 +31,9 @@ import { commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { appendHistory } from '../store/history';
-import type { Vault } from '../store/vault';
+import { isVaultLocked, type Vault } from '../store/vault';
 import type { Clock, Locks } from './deps';
+import { LOCKED_ERROR } from './passphrase-lock';
 import type { Refresher } from './refresher';
 import { withFreshTokens } from './fresh-tokens';
 import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
@@ -137,15 +138,28 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       return failure('endpoints', errorMessage(error));
     }
     const connection = newConnectionRecord(newId(), input, setup, deps.clock.now());
-    const secrets = input.clientSecret
-      ? [await deps.vault.seal({ connectionId: connection.id, clientSecret: input.clientSecret })]
-      : [];
-    await commit(deps.db, { connections: [connection], secrets });
+    const clientSecret = input.clientSecret;
+    try {
+      if (clientSecret) {
+        // Sealed and written under the vault's use: the key cannot change in between.
+        await deps.vault.use(async () => {
+          const sealed = await deps.vault.seal({ connectionId: connection.id, clientSecret });
+          await commit(deps.db, { connections: [connection], secrets: [sealed] });
+        });
+      } else {
+        await commit(deps.db, { connections: [connection] });
+      }
+    } catch (error) {
+      if (isVaultLocked(error)) return { ok: false, error: LOCKED_ERROR };
+      throw error;
+    }
     changed();
     return { ok: true, value: toStatus(connection) };
   }
 
   async function connect(connectionId: string): Promise<ActionResult<ConnectionStatus>> {
+    // The client secret cannot be read and new tokens cannot be stored while locked: ask first.
+    if (deps.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const connection = await getConnection(deps.db, connectionId);
     if (!connection) return failure('not_found', 'This connection no longer exists.');
     const stored = await readQuietly(connectionId);
@@ -182,7 +196,16 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     // Network before the lock and the transaction (never inside them).
     const identity = await lookupIdentity(target, tokens, deps.requestOptions);
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
-    const kept = await deps.locks.request(`refresh:${connectionId}`, async () => {
+    const kept = await deps.locks.request(`refresh:${connectionId}`, () =>
+      deps.vault
+        .use(() => keep())
+        .catch((error: unknown) => {
+          // Locked while the consent window was open: nothing is stored, the grant is given back below.
+          if (isVaultLocked(error)) return { kept: false, reason: 'locked' } as const;
+          throw error;
+        }),
+    );
+    async function keep() {
       // Removed (or all data wiped) while the consent window was open: it must not come back.
       let current: Connection | undefined;
       let settings: Settings;
@@ -231,7 +254,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       await retrying(() => deps.db.put('connections', next), { ...STORAGE_RETRIES, sleep });
       await appendHistory(deps.db, [event]);
       return { kept: true, connection: next } as const;
-    });
+    }
     if (!kept.kept) {
       // Nobody keeps these tokens: give the grant back to the provider (best effort).
       await revokeQuietly(
@@ -240,6 +263,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         target.clientSecret,
       );
       changed();
+      if (kept.reason === 'locked') {
+        return failure(
+          'locked',
+          'Token Keeper was locked while the sign-in window was open; the new sign-in was revoked. Unlock, then connect again.',
+        );
+      }
       return kept.reason === 'not_found'
         ? failure(
             'not_found',
@@ -269,62 +298,81 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     includeManaged = false,
   ): Promise<ActionResult> {
     const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
-      const connection = await getConnection(deps.db, connectionId);
-      if (!connection) return failure('not_found', 'This connection no longer exists.');
-      if (remove && connection.managed && !includeManaged)
-        return { ok: false, error: MANAGED_REFUSAL } as const;
-      const read = await deps.secrets.read(connectionId);
-      const stored = read.ok ? read.record : undefined;
-      const revocation = read.ok
-        ? await revokeQuietly(
-            connection,
-            stored?.refreshToken ?? stored?.accessToken,
-            stored?.clientSecret,
-          )
-        : UNREADABLE_NOT_REVOKED;
-      const now = deps.clock.now();
-      const event: HistoryEvent = {
-        connectionId,
-        at: now,
-        kind: 'disconnected',
-        ok: true,
-        ...(revocation.ok ? {} : { error: revocation.error }),
-      };
-      // What is about to be deleted must not be written back from memory afterwards.
-      deps.secrets.forget(connectionId);
-      if (remove) {
-        // Deleting needs no decryption: a damaged record never blocks removal.
-        await commit(deps.db, { deleteConnections: [connectionId], deleteSecrets: [connectionId] });
-        await appendHistory(deps.db, [event]);
-        await deps.onRemoved?.(connection).catch((error: unknown) => {
-          console.warn('Cleaning up after a removed connection failed', errorName(error));
-        });
-        return { ok: true, value: undefined } as const;
+      try {
+        return await deps.vault.use(() => releaseInside(connectionId, remove, includeManaged));
+      } catch (error) {
+        if (!isVaultLocked(error)) throw error;
+        // Locked: Remove needs no decryption (nothing is revoked, and history says so); Disconnect
+        // keeps the client secret, which it cannot re-seal now.
+        if (!remove) return { ok: false, error: LOCKED_ERROR } as const;
+        return releaseInside(connectionId, remove, includeManaged);
       }
-      const { nextRefreshAt: _unscheduled, ...rest } = connection;
-      const next: Connection = {
-        ...rest,
-        state: 'new',
-        expiresAt: null,
-        lifetimeSec: null,
-        inFlightSince: null,
-        failure: null,
-        updatedAt: now,
-      };
-      // Keep only the client secret: the person configured it once and may reconnect.
-      const secrets = stored?.clientSecret
-        ? [await deps.vault.seal({ connectionId, clientSecret: stored.clientSecret })]
-        : [];
-      await commit(deps.db, {
-        connections: [next],
-        ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
-      });
-      await appendHistory(deps.db, [event]);
-      return { ok: true, value: undefined } as const;
     });
     await deps.onScheduleChange();
     changed();
     return outcome;
+  }
+
+  /** The release itself, inside the connection's lock (and the vault's use, unless locked). */
+  async function releaseInside(
+    connectionId: string,
+    remove: boolean,
+    includeManaged: boolean,
+  ): Promise<ActionResult> {
+    const connection = await getConnection(deps.db, connectionId);
+    if (!connection) return failure('not_found', 'This connection no longer exists.');
+    if (remove && connection.managed && !includeManaged)
+      return { ok: false, error: MANAGED_REFUSAL } as const;
+    const read = await deps.secrets.read(connectionId);
+    const stored = read.ok ? read.record : undefined;
+    const revocation = read.ok
+      ? await revokeQuietly(
+          connection,
+          stored?.refreshToken ?? stored?.accessToken,
+          stored?.clientSecret,
+        )
+      : read.reason === 'locked'
+        ? LOCKED_NOT_REVOKED
+        : UNREADABLE_NOT_REVOKED;
+    const now = deps.clock.now();
+    const event: HistoryEvent = {
+      connectionId,
+      at: now,
+      kind: 'disconnected',
+      ok: true,
+      ...(revocation.ok ? {} : { error: revocation.error }),
+    };
+    // What is about to be deleted must not be written back from memory afterwards.
+    deps.secrets.forget(connectionId);
+    if (remove) {
+      // Deleting needs no decryption: a damaged record never blocks removal.
+      await commit(deps.db, { deleteConnections: [connectionId], deleteSecrets: [connectionId] });
+      await appendHistory(deps.db, [event]);
+      await deps.onRemoved?.(connection).catch((error: unknown) => {
+        console.warn('Cleaning up after a removed connection failed', errorName(error));
+      });
+      return { ok: true, value: undefined } as const;
+    }
+    const { nextRefreshAt: _unscheduled, ...rest } = connection;
+    const next: Connection = {
+      ...rest,
+      state: 'new',
+      expiresAt: null,
+      lifetimeSec: null,
+      inFlightSince: null,
+      failure: null,
+      updatedAt: now,
+    };
+    // Keep only the client secret: the person configured it once and may reconnect.
+    const secrets = stored?.clientSecret
+      ? [await deps.vault.seal({ connectionId, clientSecret: stored.clientSecret })]
+      : [];
+    await commit(deps.db, {
+      connections: [next],
+      ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
+    });
+    await appendHistory(deps.db, [event]);
+    return { ok: true, value: undefined } as const;
   }
 
   const disconnect = (connectionId: string) => release(connectionId, false);
@@ -383,6 +431,16 @@ function failure(
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Removing a connection while locked: its tokens cannot be read to revoke them, say so. */
+const LOCKED_NOT_REVOKED = {
+  ok: false,
+  error: {
+    code: 'not_revoked',
+    message:
+      'Not revoked at the provider: Token Keeper was locked. Remove the app from your account at the provider; nothing is kept here.',
+  },
+} as const;
 
 /** Disconnecting a connection whose secrets cannot be read: nothing to revoke with, say so. */
 const UNREADABLE_NOT_REVOKED = {

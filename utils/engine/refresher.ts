@@ -19,13 +19,14 @@ import type { Settings } from '../settings';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { appendHistory } from '../store/history';
-import type { Vault } from '../store/vault';
+import { isVaultLocked, type Vault } from '../store/vault';
 import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
 import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
 import { createClockGuard, type ClockGuard } from './clock-guard';
+import { LOCKED_ERROR } from './passphrase-lock';
 import { isDue, STALE_MARKER_MS } from './schedule';
 import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
@@ -146,6 +147,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     request: RefreshRequest = {},
   ): Promise<RefreshOutcome> {
     let attempted = false;
+    // Locked: nothing is attempted, written or sent; the unlock refreshes whatever is overdue then.
+    if (deps.vault.mode() === 'locked')
+      return lockedOutcome(await getConnection(deps.db, connectionId));
     try {
       return await gate(connectionId, trigger, request, () => (attempted = true));
     } catch (error) {
@@ -244,12 +248,32 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     }
   }
 
+  /**
+   * One attempt under the vault's use: a lock that closes meanwhile waits until its outcome is stored,
+   * so it completes and commits, or never starts (docs/security.md#the-lock).
+   */
   async function attemptOnce(
     connection: Connection,
     trigger: RefreshTrigger,
     settings: Settings,
   ): Promise<Attempt> {
+    try {
+      return await deps.vault.use(() => attemptWithKey(connection, trigger, settings));
+    } catch (error) {
+      if (!isVaultLocked(error)) throw error;
+      return { outcome: lockedOutcome(connection), retryQuickly: false };
+    }
+  }
+
+  async function attemptWithKey(
+    connection: Connection,
+    trigger: RefreshTrigger,
+    settings: Settings,
+  ): Promise<Attempt> {
     const read = await secrets.read(connection.id);
+    if (!read.ok && read.reason === 'locked') {
+      return { outcome: lockedOutcome(connection), retryQuickly: false };
+    }
     if (!read.ok && read.reason === 'unreadable') {
       const outcome = await fail(connection, trigger, 0, settings, {
         kind: 'permanent',
@@ -434,6 +458,11 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   }
 
   return { refresh, readSecrets, secrets, checkSecrets, clockGuard };
+}
+
+/** The outcome while the lock is closed: nothing was attempted and nothing changed. */
+function lockedOutcome(connection: Connection | undefined): RefreshOutcome {
+  return { ok: false, error: LOCKED_ERROR, state: connection?.state ?? 'disabled' };
 }
 
 /** The outcome when storage could not be read or written before any request left: nothing changed. */

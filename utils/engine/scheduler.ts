@@ -36,6 +36,8 @@ export interface SchedulerDeps {
   clock: Clock;
   refresher: Refresher;
   getSettings: () => Promise<Settings>;
+  /** True while the passphrase lock is closed: refreshes pause and no refresh alarm is set. */
+  isLocked?: () => boolean;
 }
 
 /** Decides when the worker wakes up and what it refreshes then. */
@@ -60,6 +62,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   // Many refreshes end at once during a catch-up: their re-arms fold into one more pass, never overlap.
   let arming: Promise<void> | undefined;
   let armAgain = false;
+  const locked = () => deps.isLocked?.() ?? false;
 
   async function ensureSweep(settings: Settings): Promise<void> {
     const existing = await deps.alarms.get(SWEEP_ALARM);
@@ -94,6 +97,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   /** The earliest planned refresh, or the moment a marker in flight becomes stale, whichever is first. */
   async function earliestDue(settings: Settings): Promise<number | undefined> {
+    // Locked: nothing can be refreshed or settled, so nothing to wake for; the unlock reconciles.
+    if (locked()) return undefined;
     const planned = settings.enabled
       ? (await earliestScheduled(deps.db))?.nextRefreshAt
       : undefined;
@@ -149,6 +154,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function refreshDue(trigger: RefreshTrigger, includeInterrupted: boolean): Promise<void> {
+    // Paused while locked: no request, no state change; nothing is lost (refresh tokens outlive days).
+    if (locked()) return;
     // A clock that went back makes every expiry look later than it is: they are expired first, so due.
     await deps.refresher.clockGuard.check();
     const settings = await deps.getSettings();

@@ -1,7 +1,7 @@
 import type { SecretRecord, StoredError } from '../model';
 import type { TokenKeeperDb } from '../store/db';
 import { pruneOldestHistory } from '../store/history';
-import type { Vault } from '../store/vault';
+import { isVaultLocked, type Vault } from '../store/vault';
 
 /** Waits between write attempts (ms), then keeps the last delay: a token the provider gave is never dropped. */
 export const PERSIST_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -25,20 +25,21 @@ export const UNREADABLE_ERROR: StoredError = {
 /** A secret read: the record (or none stored), or why it could not be read. */
 export type SecretRead =
   | { ok: true; record: SecretRecord | undefined }
-  | { ok: false; reason: 'unreadable' | 'storage'; error: unknown };
+  | { ok: false; reason: 'unreadable' | 'storage' | 'locked'; error: unknown };
 
 /** Reads and writes the secret half of connections; see docs/reliability.md#rotation-first. */
 export interface SecretKeeper {
   read(connectionId: string): Promise<SecretRead>;
   /**
-   * Stores `record` in its own small transaction, retrying from memory until it lands. Until then reads
+   * Stores `record` in its own small transaction, retrying from memory until it lands; call it inside the
+   * vault's `use` (docs/security.md#the-lock), like every write of a secret. Until then reads
    * see the record in memory, so a rotated refresh token is used even before it is on disk. Resolves
    * with whether it is on disk.
    */
   persist(record: SecretRecord): Promise<boolean>;
   /** Drops a record held in memory (the connection is being disconnected or removed). */
   forget(connectionId: string): void;
-  /** Tries once more to write every record still held in memory only. */
+  /** Tries once more to write every record still held in memory only (takes the vault's use itself). */
   flush(): Promise<void>;
   /** Connections whose newest secret is held in memory only (a storage problem). */
   unsaved(): string[];
@@ -95,6 +96,8 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
         if (record.connectionId !== connectionId) throw new Error('Sealed record of another id.');
         return { ok: true, record };
       } catch (error) {
+        // Locked is a normal state, never mistaken for damage (docs/security.md#the-lock).
+        if (isVaultLocked(error)) return { ok: false, reason: 'locked', error };
         failure = error;
       }
     }
@@ -126,13 +129,22 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
   }
 
   async function flush(): Promise<void> {
-    for (const record of [...held.values()]) {
-      try {
-        await writeOnce(record);
-      } catch {
-        // Still failing: it stays in memory, and the next refresh or sweep tries again.
-      }
-    }
+    if (held.size === 0) return;
+    // Under the vault's use: the key cannot be replaced between a seal and its write. While locked the
+    // records wait in memory (reads still see them) until the unlock.
+    await deps.vault
+      .use(async () => {
+        for (const record of [...held.values()]) {
+          try {
+            await writeOnce(record);
+          } catch {
+            // Still failing: it stays in memory, and the next refresh or sweep tries again.
+          }
+        }
+      })
+      .catch((error: unknown) => {
+        if (!isVaultLocked(error)) throw error;
+      });
   }
 
   return {

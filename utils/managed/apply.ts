@@ -52,6 +52,8 @@ export async function applyPolicy(
   deps: PolicyApplyDeps,
   policy: ManagedPolicy,
 ): Promise<PolicyApplied> {
+  // Locked: no client secret can be sealed or read; the unlock applies the policy (docs/security.md#the-lock).
+  if (deps.vault.mode() === 'locked') return { changed: false, problems: [] };
   const plan = planConnections(policy, await listConnections(deps.db));
   const problems: PolicyProblem[] = [];
   let changed = false;
@@ -116,27 +118,34 @@ async function create(
     }),
     ...(allowed.length > 0 ? { allowedExtensions: allowed } : {}),
   };
-  // Sealed like any client secret the person types (docs/security.md); never in the record or history.
-  const secrets = spec.input.clientSecret
-    ? [await deps.vault.seal({ connectionId: id, clientSecret: spec.input.clientSecret })]
-    : [];
-  return deps.locks.request(`refresh:${id}`, async () => {
-    if (await getConnection(deps.db, id)) return false;
-    const event = (kind: HistoryEvent['kind'], caller?: string): HistoryEvent => ({
-      connectionId: id,
-      at: now,
-      kind,
-      ok: true,
-      ...(caller ? { caller } : {}),
-    });
-    await commit(deps.db, {
-      connections: [connection],
-      secrets,
-      ...(secrets.length === 0 ? { deleteSecrets: [id] } : {}),
-      events: [event('policy-added'), ...allowed.map((caller) => event('access-granted', caller))],
-    });
-    return true;
-  });
+  // Under the vault's use, inside the connection's lock (the refresher's order): the key cannot change
+  // between the seal and the commit.
+  return deps.locks.request(`refresh:${id}`, () =>
+    deps.vault.use(async () => {
+      if (await getConnection(deps.db, id)) return false;
+      // Sealed like any client secret the person types (docs/security.md); never in the record or history.
+      const secrets = spec.input.clientSecret
+        ? [await deps.vault.seal({ connectionId: id, clientSecret: spec.input.clientSecret })]
+        : [];
+      const event = (kind: HistoryEvent['kind'], caller?: string): HistoryEvent => ({
+        connectionId: id,
+        at: now,
+        kind,
+        ok: true,
+        ...(caller ? { caller } : {}),
+      });
+      await commit(deps.db, {
+        connections: [connection],
+        secrets,
+        ...(secrets.length === 0 ? { deleteSecrets: [id] } : {}),
+        events: [
+          event('policy-added'),
+          ...allowed.map((caller) => event('access-granted', caller)),
+        ],
+      });
+      return true;
+    }),
+  );
 }
 
 async function change(
@@ -191,14 +200,17 @@ async function change(
       });
       // Keep only the (new) client secret: the old tokens were revoked and are useless to the new client.
       deps.secrets.forget(id);
-      const secrets = input.clientSecret
-        ? [await deps.vault.seal({ connectionId: id, clientSecret: input.clientSecret })]
-        : [];
-      updated.hasClientSecret = secrets.length > 0;
-      await commit(deps.db, {
-        connections: [updated],
-        ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [id] }),
-        events,
+      const reconnecting = updated;
+      await deps.vault.use(async () => {
+        const secrets = input.clientSecret
+          ? [await deps.vault.seal({ connectionId: id, clientSecret: input.clientSecret })]
+          : [];
+        reconnecting.hasClientSecret = secrets.length > 0;
+        await commit(deps.db, {
+          connections: [reconnecting],
+          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [id] }),
+          events,
+        });
       });
       return true;
     }
@@ -230,23 +242,25 @@ async function applySecret(deps: PolicyApplyDeps, spec: ManagedConnectionSpec): 
   const wanted = spec.input.clientSecret;
   const before = await deps.secrets.read(id);
   if (!before.ok || before.record?.clientSecret === wanted) return;
-  await deps.locks.request(`refresh:${id}`, async () => {
-    const current = await getConnection(deps.db, id);
-    // Re-read under the lock: a refresh may have rotated the tokens meanwhile (rotation first, R5).
-    const read = await deps.secrets.read(id);
-    if (!current?.managed || !read.ok || read.record?.clientSecret === wanted) return;
-    const { clientSecret: _old, ...kept } = read.record ?? { connectionId: id };
-    await deps.secrets.persist({
-      ...kept,
-      connectionId: id,
-      ...(wanted ? { clientSecret: wanted } : {}),
-    });
-    const now = deps.clock.now();
-    await commit(deps.db, {
-      connections: [{ ...current, hasClientSecret: Boolean(wanted), updatedAt: now }],
-      events: [{ connectionId: id, at: now, kind: 'policy-changed', ok: true }],
-    });
-  });
+  await deps.locks.request(`refresh:${id}`, () =>
+    deps.vault.use(async () => {
+      const current = await getConnection(deps.db, id);
+      // Re-read under the lock: a refresh may have rotated the tokens meanwhile (rotation first, R5).
+      const read = await deps.secrets.read(id);
+      if (!current?.managed || !read.ok || read.record?.clientSecret === wanted) return;
+      const { clientSecret: _old, ...kept } = read.record ?? { connectionId: id };
+      await deps.secrets.persist({
+        ...kept,
+        connectionId: id,
+        ...(wanted ? { clientSecret: wanted } : {}),
+      });
+      const now = deps.clock.now();
+      await commit(deps.db, {
+        connections: [{ ...current, hasClientSecret: Boolean(wanted), updatedAt: now }],
+        events: [{ connectionId: id, at: now, kind: 'policy-changed', ok: true }],
+      });
+    }),
+  );
 }
 
 /** The policy's allow-list of other extensions replaces the connection's; grants and revocations go to history. */

@@ -1,12 +1,25 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Connection, HistoryEvent } from '../model';
 import type { Settings } from '../settings';
+import type { WrappedKey } from './key-wrap';
 
 /** A secret record as stored: AES-GCM ciphertext of the JSON `SecretRecord`, never plaintext. */
 export interface SealedSecret {
   connectionId: string;
   iv: Uint8Array<ArrayBuffer>;
   data: ArrayBuffer;
+}
+
+/** The lock's own small facts (IndexedDB `meta`, key `'lock'`); never the passphrase or a key. */
+export interface LockMeta {
+  /** Absent here, so reading `seenAt` of any `meta` record stays well-typed (it is the clock's). */
+  seenAt?: never;
+  /** Wrong passphrases in a row (reset by a right one); the unlock delay grows with it. */
+  failedAttempts: number;
+  /** When the last wrong passphrase was given (epoch ms), or null. */
+  lastFailedAt: number | null;
+  /** Lock after the computer has been idle this many minutes (0: never). */
+  autoLockMin: number;
 }
 
 /** The one IndexedDB schema of Token Keeper. */
@@ -31,10 +44,16 @@ export interface TokenKeeperSchema extends DBSchema {
     };
   };
   settings: { key: 'settings'; value: Settings };
-  /** The non-extractable AES-GCM key that seals `secrets`. */
-  keys: { key: 'secrets'; value: CryptoKey };
-  /** v3: small facts of the engine itself (the latest wall-clock time it has seen, see clock-guard). */
-  meta: { key: 'clock'; value: { seenAt: number } };
+  /**
+   * The AES-GCM data key that seals `secrets`: without the lock, the non-extractable `CryptoKey` under
+   * `'secrets'`; with the lock on, only its wrapped form under `'wrapped'` (docs/security.md#the-lock).
+   */
+  keys: { key: 'secrets' | 'wrapped'; value: CryptoKey | WrappedKey };
+  /**
+   * v3: small facts of the engine itself: `'clock'`, the latest wall-clock time it has seen (clock-guard);
+   * `'lock'`, the lock's failed unlock attempts and auto-lock choice (no schema change: a new key only).
+   */
+  meta: { key: 'clock' | 'lock'; value: { seenAt: number } | LockMeta };
 }
 
 /** An open Token Keeper database. */

@@ -175,4 +175,17 @@ describe('paintBadge', () => {
 
     expect(badge.painted).toEqual({ text: '1', color: '#b06000', title: 'Token Keeper' });
   });
+
+  it('shows LOCK in grey, and says how to unlock, while the passphrase lock is closed', async () => {
+    const badge = recordingBadge();
+    const locked: StatusSnapshot = { ...recovered, lock: 'locked' };
+
+    await paintBadge(badge.api, locked, englishLookup);
+
+    expect(badge.painted).toEqual({
+      text: 'LOCK',
+      color: '#5f6368',
+      title: 'Token Keeper is locked: open it and enter the passphrase',
+    });
+  });
 });

@@ -42,6 +42,13 @@ function workerWith(snapshot: StatusSnapshot): WorkerClient {
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [CALLER] })),
     setExternalAccess: vi.fn(),
     wipeAllData: vi.fn(),
+    getLock: vi.fn(async () => ({ mode: 'off' as const, autoLockMin: 0, unlockRetryAt: null })),
+    turnOnLock: vi.fn(),
+    unlock: vi.fn(),
+    lock: vi.fn(),
+    changePassphrase: vi.fn(),
+    removeLock: vi.fn(),
+    setAutoLock: vi.fn(),
   };
 }
 

@@ -18,6 +18,7 @@ import {
 } from './fixtures';
 
 const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
+const LOCK_OFF = { mode: 'off', autoLockMin: 0, unlockRetryAt: null } as const;
 
 /** A worker that answers with fixed data and lets the test broadcast. */
 function fakeWorker(snapshot: StatusSnapshot) {
@@ -43,6 +44,13 @@ function fakeWorker(snapshot: StatusSnapshot) {
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
     setExternalAccess: vi.fn(),
     wipeAllData: vi.fn(),
+    getLock: vi.fn(async () => LOCK_OFF),
+    turnOnLock: vi.fn(),
+    unlock: vi.fn(),
+    lock: vi.fn(),
+    changePassphrase: vi.fn(),
+    removeLock: vi.fn(),
+    setAutoLock: vi.fn(),
   };
   return { client, broadcast: (next: StatusSnapshot) => listener(next) };
 }

@@ -7,12 +7,19 @@ import type { StatusListener } from '@/components/workerClient';
 import { App, type AppProps } from '@/entrypoints/popup/App';
 import { makeConnection, makeProblemSnapshot, makeSnapshot, NOW, settle } from './fixtures';
 
+const UNLOCKED = { mode: 'unlocked', autoLockMin: 0, unlockRetryAt: null } as const;
+
 function clientWith(snapshot: StatusSnapshot): AppProps['client'] {
   return {
     getStatus: () => Promise.resolve(snapshot),
     subscribeToStatus: () => () => undefined,
     refreshNow: () => Promise.reject(new Error('not expected')),
     connect: vi.fn(async () => ({ ok: true as const, value: makeConnection() })),
+    unlock: vi.fn(async () => ({ ok: true as const, value: UNLOCKED })),
+    lock: vi.fn(async () => ({
+      ok: true as const,
+      value: { ...UNLOCKED, mode: 'locked' as const },
+    })),
   };
 }
 
@@ -195,5 +202,49 @@ describe('popup App', () => {
     expect(screen.getAllByTestId('connection-card')).toHaveLength(50);
     // happy-dom is several times slower than Chromium; the real figure comes from the benchmark.
     expect(elapsed).toBeLessThan(1_000);
+  });
+  it('says "Locked" on its first line with one passphrase field, and sends the passphrase only to unlock', async () => {
+    const snapshot = {
+      ...makeSnapshot([makeConnection({ id: 'a', label: 'Demo' })]),
+      lock: 'locked' as const,
+    };
+    const { client } = await renderPopup(snapshot);
+
+    const first = document.querySelector('.popup-header h1 + *');
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'my passphrase' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await settle();
+
+    expect(first?.textContent).toBe('Locked');
+    expect(screen.getAllByLabelText('Passphrase')).toHaveLength(1);
+    expect(screen.queryByTestId('summary')).toBeNull();
+    expect(client.unlock).toHaveBeenCalledWith('my passphrase');
+    expect((screen.getByLabelText('Passphrase') as HTMLInputElement).value).toBe('');
+  });
+
+  it("shows the worker's reason when the passphrase is wrong", async () => {
+    const snapshot = { ...makeSnapshot([]), lock: 'locked' as const };
+    const { client } = await renderPopup(snapshot);
+    vi.mocked(client.unlock).mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'wrong_passphrase', message: 'That passphrase is not right.' },
+    });
+
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'nope nope' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await settle();
+
+    expect(screen.getByTestId('unlock-error').textContent).toBe('That passphrase is not right.');
+  });
+
+  it('offers Lock now while unlocked, and no passphrase field', async () => {
+    const snapshot = { ...makeSnapshot([makeConnection()]), lock: 'unlocked' as const };
+    const { client } = await renderPopup(snapshot);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Lock now' }));
+
+    expect(client.lock).toHaveBeenCalledOnce();
+    expect(screen.queryByLabelText('Passphrase')).toBeNull();
+    expect(screen.getByTestId('summary')).toBeTruthy();
   });
 });

@@ -233,7 +233,7 @@ describe('remove all data', () => {
         services.db.count(store),
       ),
     );
-    const newKey = await services.db.get('keys', 'secrets');
+    const newKey = (await services.db.get('keys', 'secrets')) as CryptoKey | undefined;
     expect(outcome).toEqual({ connections: 1 });
     expect(counts).toEqual([0, 0, 0, 0]);
     expect(newKey).toBeDefined();
@@ -246,5 +246,20 @@ describe('remove all data', () => {
       ),
     ).rejects.toThrow();
     expect(await fakeBrowser.alarms.get('refresh')).toBeUndefined();
+  });
+
+  it('deletes the database itself, not only its rows (docs/security.md#wipe)', async () => {
+    fakeBrowser.reset();
+    const services = await ownServices();
+    await seedConnectionIn(services, { id: 'c1' });
+    const event = { connectionId: 'c1', at: 1, kind: 'refreshed', ok: true } as const;
+    await services.db.add('history', { ...event });
+    await services.db.add('history', { ...event });
+
+    await services.wipe();
+    const firstIdAfter = await services.db.add('history', { ...event });
+
+    // Clearing a store keeps its key generator (IndexedDB 3.0 §2.11): only a new database starts at 1 again.
+    expect(firstIdAfter).toBe(1);
   });
 });

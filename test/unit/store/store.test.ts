@@ -27,7 +27,7 @@ describe('vault', () => {
 
     const reopened = await openVault(fixture.db);
 
-    expect((await fixture.db.get('keys', 'secrets'))?.extractable).toBe(false);
+    expect(((await fixture.db.get('keys', 'secrets')) as CryptoKey).extractable).toBe(false);
     expect(await reopened.open(sealed)).toEqual({ connectionId: 'c1', refreshToken: 'r' });
   });
 
