@@ -1,5 +1,6 @@
 // One seed of the chaos simulation: draw its steps and fault rates, play them in a fresh world, check the
 // invariants before and after every step, then let the world settle without faults and check again.
+import { realDelay } from '../sim/sim-runtime';
 import { createRandom, type Random } from '../sim/prng';
 import { createFaultInjector, type FaultRates } from './faults';
 import { createChecker, type Tally, type Violation } from './invariants';
@@ -78,8 +79,16 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       faults.enabled = step.setup !== true;
       const before = await check(index, 'before');
       if (before) return result(before);
-      await world.perform(step.op);
-      await world.advanceTo(world.clock.now());
+      // An action the person starts must end (Remove all data once waited for ever on a leaked connection).
+      const acted = world.perform(step.op).then(() => world.advanceTo(world.clock.now()));
+      if (!(await finishes(acted))) {
+        return result({
+          invariant: 'every action finishes',
+          detail: `${step.op.kind} did not finish within ${STEP_DEADLINE_MS / 1000} s of real time`,
+          step: index,
+          when: 'after',
+        });
+      }
       const after = await check(index, 'after');
       if (after) return result(after);
     }
@@ -93,6 +102,26 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     return result();
   } finally {
     world.dispose();
+  }
+}
+
+/** Real time an action may take: simulated steps take milliseconds, so this only catches one that hangs. */
+const STEP_DEADLINE_MS = 60_000;
+
+/** Whether `work` settles before the deadline (its rejection counts as finishing: errors are shown, not hung). */
+async function finishes(work: Promise<unknown>): Promise<boolean> {
+  // Real time: the simulation's own timers stand still while an action is awaited.
+  const deadline = realDelay(STEP_DEADLINE_MS);
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      deadline.done.then(() => false),
+    ]);
+  } finally {
+    deadline.cancel();
   }
 }
 

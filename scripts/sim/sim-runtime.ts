@@ -71,6 +71,15 @@ export async function settle(): Promise<void> {
   }
 }
 
+/** Resolves after `ms` of real time, whatever timers the simulation has routed to its clock. */
+export function realDelay(ms: number): { done: Promise<void>; cancel: () => void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<void>((resolve) => {
+    id = realSetTimeout(resolve, ms);
+  });
+  return { done, cancel: () => realClearTimeout(id) };
+}
+
 /** Routes `setTimeout`/`clearTimeout` to `clock` until the returned function is called. */
 export function useVirtualTimeouts(
   clock: VirtualClock,

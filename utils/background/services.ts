@@ -153,6 +153,17 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function buildEngine(): Promise<Engine> {
     const db = await openTokenKeeperDb(dbName);
+    try {
+      return await buildEngineOn(db);
+    } catch (error) {
+      // A start that failed must not keep its connection: the worker keeps connections open against
+      // delete requests, so a leaked one would block Remove all data for ever (chaos seed 61).
+      db.close();
+      throw error;
+    }
+  }
+
+  async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
     const vault = await openVault(db, sessionKeys);
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);

@@ -23,4 +23,8 @@ export const REGRESSIONS: RegressionCase[] = [
     seed: 272,
     found: 'an arm that read the settings before they changed cleared the alarm a cover had set',
   },
+  {
+    seed: 61,
+    found: 'a failed start left its database connection open, so Remove all data waited for ever',
+  },
 ];
