@@ -60,7 +60,10 @@ export interface ReconnectDeadline {
 /** An error as stored and shown: a stable code and a human sentence, never a token. */
 export interface StoredError {
   code: string;
+  /** One sentence: what happened and what to do. */
   message: string;
+  /** The provider's own words (`error_description`), redacted; shown apart, labelled as the provider's. */
+  detail?: string;
 }
 
 /** Failure tracking for a connection whose last refresh failed. */

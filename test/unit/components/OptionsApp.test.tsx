@@ -142,7 +142,11 @@ describe('options App', () => {
 
   it('counts connections needing attention next to Connections', async () => {
     const { client } = fakeWorker(
-      makeSnapshot([makeConnection({ id: 'a' }), makeConnection({ id: 'b', state: 'retrying' })]),
+      makeSnapshot([
+        makeConnection({ id: 'a' }),
+        makeConnection({ id: 'b', state: 'retrying', nextRefreshAt: NOW + 200_000 }),
+        makeConnection({ id: 'c', state: 'retrying' }),
+      ]),
     );
 
     render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
