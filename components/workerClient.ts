@@ -3,6 +3,8 @@ import {
   onMessage,
   sendMessage,
   type ActionResult,
+  type ConnectionEdit,
+  type EditOutcome,
   type ExportFormat,
   type HealthPeriod,
   type HealthReport,
@@ -40,6 +42,7 @@ export interface WorkerClient {
   connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
   disconnect(connectionId: string): Promise<ActionResult>;
   removeConnection(connectionId: string): Promise<ActionResult>;
+  editConnection(connectionId: string, changes: ConnectionEdit): Promise<ActionResult<EditOutcome>>;
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
   wipeAllData(): Promise<ActionResult<{ connections: number }>>;
@@ -80,6 +83,8 @@ export const workerClient: WorkerClient = {
   connect: (connectionId) => sendMessage('connect', { connectionId }),
   disconnect: (connectionId) => sendMessage('disconnect', { connectionId }),
   removeConnection: (connectionId) => sendMessage('removeConnection', { connectionId }),
+  editConnection: (connectionId, changes) =>
+    sendMessage('editConnection', { connectionId, changes }),
   getExternalAccess: (connectionId) => sendMessage('getExternalAccess', { connectionId }),
   setExternalAccess: (connectionId, allowed) =>
     sendMessage('setExternalAccess', { connectionId, allowed }),

@@ -1,5 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { NewConnectionInput } from './connection-input';
+import type { ConnectionEdit, NewConnectionInput } from './connection-input';
 import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
 import type {
@@ -47,6 +47,15 @@ export interface HistoryExport {
   count: number;
 }
 
+/** What editing a connection did. */
+export interface EditOutcome {
+  connection: ConnectionStatus;
+  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
+  reconnect: boolean;
+  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
+  retried?: RefreshOutcome;
+}
+
 /** The outcome of an action that can fail with a user-facing reason. */
 export type ActionResult<T = undefined> =
   { ok: true; value: T } | { ok: false; error: StoredError };
@@ -76,6 +85,15 @@ export interface ProtocolMap {
   connect(data: { connectionId: string }): ActionResult<ConnectionStatus>;
   disconnect(data: { connectionId: string }): ActionResult;
   removeConnection(data: { connectionId: string }): ActionResult;
+  /**
+   * Changes a connection's label, client, secret, scopes or endpoints, keeping its history. Refused for a
+   * managed connection. A new client, scopes or endpoints need Reconnect; a new secret is used from the
+   * next refresh, and at once for a connection that failed for a configuration reason.
+   */
+  editConnection(data: {
+    connectionId: string;
+    changes: ConnectionEdit;
+  }): ActionResult<EditOutcome>;
   /**
    * For this extension's own code that calls an API: a token valid for at least `minValiditySeconds`
    * (default 60), refreshed on demand through the same single flight. Never a refresh token. The popup and
@@ -122,7 +140,7 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
   );
 }
 
-export type { NewConnectionInput };
+export type { ConnectionEdit, NewConnectionInput };
 export type { ExportFormat, HealthPeriod, HealthReport };
 
 /** Typed send/receive for the protocol. */

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionStatus, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
@@ -6,6 +6,7 @@ import type { WorkerClient } from '@/components/workerClient';
 import { AddConnectionForm } from './AddConnectionForm';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
+import { EditConnectionForm } from './EditConnectionForm';
 import { ExternalAccess } from './ExternalAccess';
 import type { RequestOrigins } from './hostPermissions';
 import { ManagedDetails } from './ManagedDetails';
@@ -24,6 +25,7 @@ export interface ConnectionsSectionProps {
     | 'connect'
     | 'disconnect'
     | 'removeConnection'
+    | 'editConnection'
     | 'getExternalAccess'
     | 'setExternalAccess'
   >;
@@ -48,6 +50,9 @@ export function ConnectionsSection({
   policy,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
+  // One edit form at a time; the outcome of a save stays on its card until the next one.
+  const [editing, setEditing] = useState<string | null>(null);
+  const [edited, setEdited] = useState<{ id: string; ok: boolean; text: string } | null>(null);
   // The organisation may keep to its own connections (the worker refuses an add too).
   const addAllowed = policy?.allowUserConnections ?? true;
   useEffect(() => {
@@ -55,6 +60,10 @@ export function ConnectionsSection({
     const card = document.getElementById(`connection-${focusConnectionId}`);
     card?.scrollIntoView?.({ block: 'center' });
     card?.querySelector<HTMLElement>('h3')?.focus();
+    // Sent here because the provider rejected the client ("Open connection settings"): open the fix.
+    const target = connections?.find((c) => c.id === focusConnectionId);
+    if (target?.failure?.kind === 'configuration' && !target.managed) setEditing(target.id);
+    // Only when arriving at a connection, not on every status change.
   }, [loaded, focusConnectionId]);
 
   return (
@@ -81,7 +90,34 @@ export function ConnectionsSection({
                 connection={connection}
                 now={now}
                 onRefresh={client.refreshNow}
-                notices={connection.managed && <ManagedDetails connection={connection} />}
+                {...(connection.managed ? {} : { onEdit: () => setEditing(connection.id) })}
+                notices={
+                  <>
+                    {connection.managed && <ManagedDetails connection={connection} />}
+                    {editing === connection.id && (
+                      <EditConnectionForm
+                        connection={connection}
+                        onSave={client.editConnection}
+                        requestOrigins={requestOrigins}
+                        onClose={(outcome) => {
+                          setEditing(null);
+                          if (outcome) setEdited({ id: connection.id, ...outcome });
+                        }}
+                      />
+                    )}
+                    {!connection.managed && (
+                      <p
+                        class={
+                          edited?.id === connection.id && !edited.ok ? 'outcome error' : 'outcome'
+                        }
+                        role="status"
+                        data-testid="edit-outcome"
+                      >
+                        {edited?.id === connection.id ? edited.text : ''}
+                      </p>
+                    )}
+                  </>
+                }
                 actions={
                   <>
                     <ConnectionControls
@@ -90,6 +126,11 @@ export function ConnectionsSection({
                       onDisconnect={client.disconnect}
                       onRemove={client.removeConnection}
                       requestOrigins={requestOrigins}
+                      onEdit={() => {
+                        setEdited(null);
+                        setEditing(editing === connection.id ? null : connection.id);
+                      }}
+                      editing={editing === connection.id}
                     />
                     <ExternalAccess
                       connectionId={connection.id}

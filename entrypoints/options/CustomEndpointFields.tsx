@@ -5,7 +5,7 @@ import type { ConnectionFormErrors, ConnectionFormValues, EndpointMode } from '.
 
 /** Props for {@link CustomEndpointFields}. */
 export interface CustomEndpointFieldsProps {
-  values: ConnectionFormValues;
+  values: Pick<ConnectionFormValues, 'mode' | 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint'>;
   setMode: (mode: EndpointMode) => void;
   /** An input handler that stores the typed value in `field`. */
   update: (field: 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint') => (event: Event) => void;

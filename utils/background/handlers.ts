@@ -33,6 +33,11 @@ const TokenRequestSchema = v.object({
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
   ),
 });
+const EditRequestSchema = v.object({
+  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  // The changes themselves are checked by the engine's own schema (ConnectionEditSchema).
+  changes: v.unknown(),
+});
 const ExternalAccessSchema = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   allowed: v.array(v.string()),
@@ -104,6 +109,10 @@ export function createHandlers(services: Services): Handlers {
     },
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
+    editConnection: (data) => {
+      const request = parse(EditRequestSchema, data);
+      return services.lifecycle.edit(request.connectionId, request.changes);
+    },
   };
 }
 

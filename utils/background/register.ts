@@ -33,6 +33,7 @@ export function registerHandlers(
     'connect',
     'disconnect',
     'removeConnection',
+    'editConnection',
     'getAccessToken',
     'getExternalAccess',
     'setExternalAccess',

@@ -47,6 +47,7 @@ export function unavailableHandlers(problem: StartupProblem, now: () => number):
     connect: refuse,
     disconnect: refuse,
     removeConnection: refuse,
+    editConnection: refuse,
     getAccessToken: refuse,
     getExternalAccess: refuse,
     setExternalAccess: refuse,

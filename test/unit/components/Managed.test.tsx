@@ -39,6 +39,7 @@ function workerWith(snapshot: StatusSnapshot): WorkerClient {
     connect: vi.fn(),
     disconnect: vi.fn(),
     removeConnection: vi.fn(),
+    editConnection: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [CALLER] })),
     setExternalAccess: vi.fn(),
     wipeAllData: vi.fn(),

@@ -40,6 +40,7 @@ function fakeWorker(snapshot: StatusSnapshot) {
     connect: vi.fn(),
     disconnect: vi.fn(),
     removeConnection: vi.fn(),
+    editConnection: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
     setExternalAccess: vi.fn(),
     wipeAllData: vi.fn(),
