@@ -12,6 +12,8 @@ import {
   type HistoryExport,
   type HistoryPage,
   type HistoryQuery,
+  type ImportPreview,
+  type ImportResult,
   type NewConnectionInput,
 } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
@@ -46,6 +48,9 @@ export interface WorkerClient {
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
   wipeAllData(): Promise<ActionResult<{ connections: number }>>;
+  exportSetups(): Promise<HistoryExport>;
+  previewImport(text: string): Promise<ImportPreview>;
+  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 // @webext-core/messaging allows one listener per message type in a page, so several
@@ -89,6 +94,9 @@ export const workerClient: WorkerClient = {
   setExternalAccess: (connectionId, allowed) =>
     sendMessage('setExternalAccess', { connectionId, allowed }),
   wipeAllData: () => sendMessage('wipeAllData'),
+  exportSetups: () => sendMessage('exportSetups'),
+  previewImport: (text) => sendMessage('previewImport', { text }),
+  importSetups: (text) => sendMessage('importSetups', { text }),
 };
 
 // What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the

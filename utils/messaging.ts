@@ -2,6 +2,7 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { ConnectionEdit, NewConnectionInput } from './connection-input';
 import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
+import type { ImportPreview, ImportResult } from './engine/setups';
 import type {
   ConnectionStatus,
   HistoryEvent,
@@ -107,6 +108,12 @@ export interface ProtocolMap {
   getExternalAccess(data: { connectionId: string }): { extensionId: string; allowed: string[] };
   /** Replaces the allow-list of other extensions for a connection; grants and revocations go to history. */
   setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
+  /** The person's connection set-ups as one JSON file (policy `connections` entries, no secret or token). */
+  exportSetups(): HistoryExport;
+  /** Checks an import file entry by entry and says what it would add; writes nothing. */
+  previewImport(data: { text: string }): ImportPreview;
+  /** Adds every valid, new entry of an import file as a connection ready for Connect. */
+  importSetups(data: { text: string }): ActionResult<ImportResult>;
   /** Revokes what it can and deletes every connection, token, setting and event. */
   wipeAllData(): ActionResult<{ connections: number }>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
@@ -141,7 +148,7 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
 }
 
 export type { ConnectionEdit, NewConnectionInput };
-export type { ExportFormat, HealthPeriod, HealthReport };
+export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -11,6 +11,7 @@ import { ExternalAccess } from './ExternalAccess';
 import type { RequestOrigins } from './hostPermissions';
 import { ManagedDetails } from './ManagedDetails';
 import { PolicyNotice } from './PolicyNotice';
+import { SetupTransfer } from './SetupTransfer';
 
 /** Props for {@link ConnectionsSection}. */
 export interface ConnectionsSectionProps {
@@ -26,6 +27,9 @@ export interface ConnectionsSectionProps {
     | 'disconnect'
     | 'removeConnection'
     | 'editConnection'
+    | 'exportSetups'
+    | 'previewImport'
+    | 'importSetups'
     | 'getExternalAccess'
     | 'setExternalAccess'
   >;
@@ -94,6 +98,14 @@ export function ConnectionsSection({
                 notices={
                   <>
                     {connection.managed && <ManagedDetails connection={connection} />}
+                    {/* An imported Jira or Google set-up arrives without its secret (shared files carry none). */}
+                    {!connection.managed &&
+                      connection.provider !== 'custom' &&
+                      connection.hasClientSecret === false && (
+                        <p class="notice notice-warn" data-testid="needs-secret">
+                          {t('needsSecretNotice')}
+                        </p>
+                      )}
                     {editing === connection.id && (
                       <EditConnectionForm
                         connection={connection}
@@ -144,6 +156,15 @@ export function ConnectionsSection({
             </li>
           ))}
         </ul>
+      )}
+
+      {connections && (
+        <SetupTransfer
+          exportSetups={client.exportSetups}
+          previewImport={client.previewImport}
+          importSetups={client.importSetups}
+          importAllowed={addAllowed}
+        />
       )}
 
       {addAllowed ? (

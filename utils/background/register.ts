@@ -37,6 +37,9 @@ export function registerHandlers(
     'getAccessToken',
     'getExternalAccess',
     'setExternalAccess',
+    'exportSetups',
+    'previewImport',
+    'importSetups',
     'wipeAllData',
   ] as const satisfies readonly (keyof PageRequests)[];
   const dispatch = createDispatcher(handlersFor(startup, now), self);

@@ -51,6 +51,9 @@ export function unavailableHandlers(problem: StartupProblem, now: () => number):
     getAccessToken: refuse,
     getExternalAccess: refuse,
     setExternalAccess: refuse,
+    exportSetups: refuse,
+    previewImport: refuse,
+    importSetups: refuse,
     wipeAllData: refuse,
   };
 }
