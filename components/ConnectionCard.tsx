@@ -23,6 +23,8 @@ export interface ConnectionCardProps {
   onReconnect?: (connectionId: string) => Promise<ActionResult<ConnectionStatus>>;
   /** Opens this connection in the options page; given where the card is shown outside it. */
   onOpenSettings?: (connectionId: string) => void;
+  /** Opens this connection's edit form; given where the card can be edited (the options page). */
+  onEdit?: () => void;
   /** Heading level of the label: 2 under the popup's title, 3 inside an options section. */
   headingLevel?: 2 | 3;
   /** Extra controls placed after "Refresh now" (the options page adds Connect, Remove, …). */
@@ -34,6 +36,9 @@ export interface ConnectionCardProps {
 type RefreshView =
   { phase: 'idle' } | { phase: 'pending' } | { phase: 'done'; ok: boolean; text: string };
 
+/** The reconnect outcome is the card's, not the notice's: it must outlive the notice once healthy. */
+type ReconnectView = RefreshView;
+
 /** One connection at a glance: state, expiry countdown, schedule, the reason when failing, Refresh now. */
 export function ConnectionCard({
   connection,
@@ -41,11 +46,13 @@ export function ConnectionCard({
   onRefresh,
   onReconnect,
   onOpenSettings,
+  onEdit,
   headingLevel = 3,
   actions,
   notices,
 }: ConnectionCardProps) {
   const [refresh, setRefresh] = useState<RefreshView>({ phase: 'idle' });
+  const [reconnectView, setReconnectView] = useState<ReconnectView>({ phase: 'idle' });
   const mounted = useRef(true);
   useEffect(
     () => () => {
@@ -81,6 +88,21 @@ export function ConnectionCard({
       view = { phase: 'done', ok: false, text: describeSendError(error) };
     }
     if (mounted.current) setRefresh(view);
+  }
+
+  async function reconnect() {
+    if (!onReconnect) return;
+    setReconnectView({ phase: 'pending' });
+    let view: ReconnectView;
+    try {
+      const result = await onReconnect(connection.id);
+      view = result.ok
+        ? { phase: 'done', ok: true, text: t('reconnectDone') }
+        : { phase: 'done', ok: false, text: result.error.message };
+    } catch (error) {
+      view = { phase: 'done', ok: false, text: describeSendError(error) };
+    }
+    if (mounted.current) setReconnectView(view);
   }
 
   return (
@@ -149,9 +171,22 @@ export function ConnectionCard({
         <FailureNotice
           connection={connection}
           now={now}
-          {...(onReconnect ? { onReconnect } : {})}
+          {...(onReconnect ? { onReconnect: reconnect } : {})}
+          reconnectPending={reconnectView.phase === 'pending'}
           {...(onOpenSettings ? { onOpenSettings } : {})}
+          {...(onEdit ? { onEdit } : {})}
         />
+      )}
+      {/* Always mounted, so "Reconnected." stays (and is announced) after the notice above has gone. */}
+      {onReconnect && (
+        <p
+          class={reconnectView.phase === 'done' && !reconnectView.ok ? 'outcome error' : 'outcome'}
+          role="status"
+          data-testid="reconnect-outcome"
+        >
+          {reconnectView.phase === 'pending' && t('reconnectPending')}
+          {reconnectView.phase === 'done' && reconnectView.text}
+        </p>
       )}
 
       <div class="actions">

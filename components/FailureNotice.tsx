@@ -1,58 +1,37 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus } from '@/utils/model';
 import { formatRelative } from './format';
 import { t } from './i18n';
-import { describeSendError } from './workerClient';
 
 /** Props for {@link FailureNotice}. */
 export interface FailureNoticeProps {
   connection: Pick<ConnectionStatus, 'id' | 'state' | 'failure' | 'nextRefreshAt'>;
   now: number;
   /** Runs the consent flow again; without it the notice only explains (the page has the button). */
-  onReconnect?: (connectionId: string) => Promise<ActionResult<ConnectionStatus>>;
+  onReconnect?: () => void;
+  /** Whether the reconnect started here is waiting for the person (the card keeps its outcome). */
+  reconnectPending?: boolean;
   /** Opens the connection in the options page; without it, no link is offered. */
   onOpenSettings?: (connectionId: string) => void;
+  /** Opens this connection's edit form (the options page); preferred to `onOpenSettings`. */
+  onEdit?: () => void;
 }
-
-type ReconnectView =
-  { phase: 'idle' } | { phase: 'pending' } | { phase: 'done'; ok: boolean; text: string };
 
 /**
  * What is wrong with a connection and the one thing that fixes it: retrying (nothing to do, when
- * the next attempt is), needs reconnect (Reconnect), bad configuration (check the settings), or
- * never connected (Connect). Renders nothing for a connection that is fine.
+ * the next attempt is), needs reconnect (Reconnect), bad configuration (edit the settings), or
+ * never connected (Connect). Says it once: one sentence of ours, the provider's own words apart and
+ * labelled. Renders nothing for a connection that is fine; outcomes of its buttons live in the card,
+ * so "Reconnected." stays when this notice goes.
  */
 export function FailureNotice({
   connection,
   now,
   onReconnect,
+  reconnectPending = false,
   onOpenSettings,
+  onEdit,
 }: FailureNoticeProps) {
-  const [view, setView] = useState<ReconnectView>({ phase: 'idle' });
-  const mounted = useRef(true);
-  useEffect(
-    () => () => {
-      mounted.current = false;
-    },
-    [],
-  );
   const { failure, state } = connection;
-
-  async function reconnect() {
-    if (!onReconnect) return;
-    setView({ phase: 'pending' });
-    let next: ReconnectView;
-    try {
-      const result = await onReconnect(connection.id);
-      next = result.ok
-        ? { phase: 'done', ok: true, text: t('reconnectDone') }
-        : { phase: 'done', ok: false, text: result.error.message };
-    } catch (error) {
-      next = { phase: 'done', ok: false, text: describeSendError(error) };
-    }
-    if (mounted.current) setView(next);
-  }
 
   if (state === 'new') {
     if (!onOpenSettings) return null;
@@ -70,16 +49,24 @@ export function FailureNotice({
   if (!failure || (state !== 'retrying' && state !== 'needs-reconnect')) return null;
 
   const reason = (
-    <p class="notice-reason" data-testid="failure-reason">
-      {t('noticeReason', failure.lastError.message)}
-    </p>
+    <>
+      <p class="notice-reason" data-testid="failure-reason">
+        {failure.lastError.message}
+      </p>
+      {failure.lastError.detail && (
+        <p class="notice-detail notice-provider" data-testid="provider-detail">
+          <span class="notice-label">{t('noticeProviderSaid')}</span>{' '}
+          <q>{failure.lastError.detail}</q>
+        </p>
+      )}
+    </>
   );
-  const attempts =
-    failure.attempt === 1
-      ? t('noticeOneAttempt', formatRelative(failure.failedAt, now))
-      : t('noticeAttempts', failure.attempt, formatRelative(failure.failedAt, now));
 
   if (state === 'retrying') {
+    const attempts =
+      failure.attempt === 1
+        ? t('noticeOneAttempt', formatRelative(failure.failedAt, now))
+        : t('noticeAttempts', failure.attempt, formatRelative(failure.failedAt, now));
     const next = connection.nextRefreshAt;
     return (
       <div class="notice notice-warn" data-testid="failure-notice" data-kind="retrying">
@@ -108,11 +95,13 @@ export function FailureNotice({
         {configuration ? t('noticeConfigurationTitle') : t('noticeReconnectTitle')}
       </p>
       {reason}
-      <p class="notice-detail">
-        {configuration ? t('noticeConfigurationHint') : t('noticeReconnectHint')}
-      </p>
       <div class="notice-actions">
-        {configuration && onOpenSettings && (
+        {configuration && onEdit && (
+          <button type="button" class="primary" onClick={onEdit}>
+            {t('actionEditConnection')}
+          </button>
+        )}
+        {configuration && !onEdit && onOpenSettings && (
           <button type="button" class="primary" onClick={() => onOpenSettings(connection.id)}>
             {t('actionOpenConnectionSettings')}
           </button>
@@ -121,22 +110,14 @@ export function FailureNotice({
           <button
             type="button"
             class="primary"
-            onClick={reconnect}
-            disabled={view.phase === 'pending'}
-            aria-busy={view.phase === 'pending'}
+            onClick={onReconnect}
+            disabled={reconnectPending}
+            aria-busy={reconnectPending}
           >
             {t('actionReconnect')}
           </button>
         )}
       </div>
-      <p
-        class={view.phase === 'done' && !view.ok ? 'outcome error' : 'outcome'}
-        role="status"
-        data-testid="reconnect-outcome"
-      >
-        {view.phase === 'pending' && t('reconnectPending')}
-        {view.phase === 'done' && view.text}
-      </p>
     </div>
   );
 }

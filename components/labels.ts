@@ -55,6 +55,8 @@ const KIND_KEYS: Record<HistoryKind, MessageKey> = {
   'policy-changed': 'kindPolicyChanged',
   'policy-removed': 'kindPolicyRemoved',
   'policy-invalid': 'kindPolicyInvalid',
+  edited: 'kindEdited',
+  imported: 'kindImported',
 };
 
 /** Every history kind, in the order the filter lists them. */

@@ -1,37 +1,56 @@
-import type { ConnectionStatus } from '@/utils/model';
+import {
+  attentionLevel,
+  needsAttention,
+  type AttentionInput as RuleInput,
+} from '@/utils/attention';
 import { t } from './i18n';
 
-/** The fields that decide whether a connection needs the person. */
-export type AttentionInput = Pick<ConnectionStatus, 'state' | 'expiresAt'>;
+// The rule lives once, in utils/attention.ts (the badge reads it too); this file only words it.
+export { attentionLevel, needsAttention };
 
-/**
- * Whether a connection needs the person's attention: failing, waiting for a reconnect, or connected
- * with an expired token. The same rule as the toolbar badge, so the popup's count matches it.
- */
-export function needsAttention(connection: AttentionInput, now: number): boolean {
-  if (connection.state === 'needs-reconnect' || connection.state === 'retrying') return true;
-  return (
-    connection.state === 'healthy' && connection.expiresAt !== null && connection.expiresAt <= now
-  );
+/** The fields that decide whether a connection needs the person. */
+export type AttentionInput = RuleInput;
+
+/** The popup's tone: red when something needs the person, amber while only retrying, green, or neutral. */
+export type SummaryTone = 'attention' | 'retrying' | 'ok' | 'neutral';
+
+/** The tone of the popup's first line (and its dot). */
+export function summaryTone(connections: readonly AttentionInput[], now: number): SummaryTone {
+  const levels = connections.map((c) => attentionLevel(c, now));
+  if (levels.includes('attention')) return 'attention';
+  if (levels.includes('retrying')) return 'retrying';
+  // Green only when every connection is healthy; "1 not connected" is neither good nor alarming.
+  return connections.every((c) => c.state === 'healthy' || c.state === 'refreshing')
+    ? 'ok'
+    : 'neutral';
 }
 
 /** The popup's one-line answer to "are my connections healthy?". */
 export function summarize(connections: readonly AttentionInput[], now: number): string {
   const total = connections.length;
   if (total === 0) return t('summaryEmpty');
-  const attention = connections.filter((c) => needsAttention(c, now)).length;
-  if (attention > 0) {
-    return attention === 1 ? t('summaryOneNeedsAttention') : t('summaryNeedAttention', attention);
-  }
+  const levels = connections.map((c) => attentionLevel(c, now));
+  const attention = levels.filter((level) => level === 'attention').length;
+  const retrying = levels.filter((level) => level === 'retrying').length;
+  const first =
+    attention === 0
+      ? ''
+      : attention === 1
+        ? t('summaryOneNeedsAttention')
+        : t('summaryNeedAttention', attention);
   const notConnected = connections.filter((c) => c.state === 'new').length;
   const disabled = connections.filter((c) => c.state === 'disabled').length;
-  const healthy = total - notConnected - disabled;
-  if (healthy === total)
+  const healthy = total - attention - retrying - notConnected - disabled;
+  if (attention === 0 && healthy === total)
     return total === 1 ? t('summaryOneHealthy') : t('summaryAllHealthy', total);
+  if (attention > 0 && retrying === 0) return first;
+  // A connection retrying with a valid token is counted apart: nothing is at risk yet.
   const parts = [
-    healthy > 0 ? t('summaryPartHealthy', healthy) : '',
-    notConnected > 0 ? t('summaryPartNotConnected', notConnected) : '',
-    disabled > 0 ? t('summaryPartDisabled', disabled) : '',
+    first,
+    attention === 0 && healthy > 0 ? t('summaryPartHealthy', healthy) : '',
+    retrying > 0 ? t('summaryPartRetrying', retrying) : '',
+    attention === 0 && notConnected > 0 ? t('summaryPartNotConnected', notConnected) : '',
+    attention === 0 && disabled > 0 ? t('summaryPartDisabled', disabled) : '',
   ];
   return parts.filter((part) => part !== '').join(t('listSeparator'));
 }

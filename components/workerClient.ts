@@ -3,6 +3,8 @@ import {
   onMessage,
   sendMessage,
   type ActionResult,
+  type ConnectionEdit,
+  type EditOutcome,
   type ExportFormat,
   type HealthPeriod,
   type HealthReport,
@@ -10,6 +12,8 @@ import {
   type HistoryExport,
   type HistoryPage,
   type HistoryQuery,
+  type ImportPreview,
+  type ImportResult,
   type NewConnectionInput,
 } from '@/utils/messaging';
 import type { ConnectionStatus, LockStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
@@ -40,6 +44,7 @@ export interface WorkerClient {
   connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
   disconnect(connectionId: string): Promise<ActionResult>;
   removeConnection(connectionId: string): Promise<ActionResult>;
+  editConnection(connectionId: string, changes: ConnectionEdit): Promise<ActionResult<EditOutcome>>;
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
   wipeAllData(): Promise<ActionResult<{ connections: number }>>;
@@ -50,6 +55,9 @@ export interface WorkerClient {
   changePassphrase(current: string, next: string): Promise<ActionResult<LockStatus>>;
   removeLock(passphrase: string): Promise<ActionResult<LockStatus>>;
   setAutoLock(minutes: number): Promise<ActionResult<LockStatus>>;
+  exportSetups(): Promise<HistoryExport>;
+  previewImport(text: string): Promise<ImportPreview>;
+  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 // @webext-core/messaging allows one listener per message type in a page, so several
@@ -87,6 +95,8 @@ export const workerClient: WorkerClient = {
   connect: (connectionId) => sendMessage('connect', { connectionId }),
   disconnect: (connectionId) => sendMessage('disconnect', { connectionId }),
   removeConnection: (connectionId) => sendMessage('removeConnection', { connectionId }),
+  editConnection: (connectionId, changes) =>
+    sendMessage('editConnection', { connectionId, changes }),
   getExternalAccess: (connectionId) => sendMessage('getExternalAccess', { connectionId }),
   setExternalAccess: (connectionId, allowed) =>
     sendMessage('setExternalAccess', { connectionId, allowed }),
@@ -98,6 +108,9 @@ export const workerClient: WorkerClient = {
   changePassphrase: (current, next) => sendMessage('changePassphrase', { current, next }),
   removeLock: (passphrase) => sendMessage('removeLock', { passphrase }),
   setAutoLock: (minutes) => sendMessage('setAutoLock', { minutes }),
+  exportSetups: () => sendMessage('exportSetups'),
+  previewImport: (text) => sendMessage('previewImport', { text }),
+  importSetups: (text) => sendMessage('importSetups', { text }),
 };
 
 // What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the

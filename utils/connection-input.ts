@@ -73,3 +73,24 @@ export type NewConnectionInput = v.InferInput<typeof NewConnectionSchema>;
 
 /** A new connection as validated. */
 export type ValidConnectionInput = v.InferOutput<typeof NewConnectionSchema>;
+
+/**
+ * What a person may change on one of their connections (docs/architecture.md, "Editing"): each field by
+ * the same rule as when adding. A client secret given replaces the stored one; absent keeps it.
+ * Endpoints apply to custom providers only (a preset's are built in).
+ */
+export const ConnectionEditSchema = v.strictObject(
+  {
+    label: v.optional(label),
+    clientId: v.optional(clientId),
+    clientSecret: v.optional(secret('Enter the new client secret, or leave it out to keep it.')),
+    scopes: v.optional(scopes),
+    issuer: v.optional(text('Issuer URL', 2000)),
+    authorizationEndpoint: v.optional(text('Authorization endpoint', 2000)),
+    tokenEndpoint: v.optional(text('Token endpoint', 2000)),
+  },
+  'Only the label, client ID, client secret, scopes and endpoints can be edited.',
+);
+
+/** The changes a page sends to edit a connection. */
+export type ConnectionEdit = v.InferInput<typeof ConnectionEditSchema>;

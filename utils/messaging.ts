@@ -1,7 +1,8 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { NewConnectionInput } from './connection-input';
+import type { ConnectionEdit, NewConnectionInput } from './connection-input';
 import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
+import type { ImportPreview, ImportResult } from './engine/setups';
 import type {
   ConnectionStatus,
   HistoryEvent,
@@ -48,6 +49,15 @@ export interface HistoryExport {
   count: number;
 }
 
+/** What editing a connection did. */
+export interface EditOutcome {
+  connection: ConnectionStatus;
+  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
+  reconnect: boolean;
+  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
+  retried?: RefreshOutcome;
+}
+
 /** The outcome of an action that can fail with a user-facing reason. */
 export type ActionResult<T = undefined> =
   { ok: true; value: T } | { ok: false; error: StoredError };
@@ -78,6 +88,15 @@ export interface ProtocolMap {
   disconnect(data: { connectionId: string }): ActionResult;
   removeConnection(data: { connectionId: string }): ActionResult;
   /**
+   * Changes a connection's label, client, secret, scopes or endpoints, keeping its history. Refused for a
+   * managed connection. A new client, scopes or endpoints need Reconnect; a new secret is used from the
+   * next refresh, and at once for a connection that failed for a configuration reason.
+   */
+  editConnection(data: {
+    connectionId: string;
+    changes: ConnectionEdit;
+  }): ActionResult<EditOutcome>;
+  /**
    * For this extension's own code that calls an API: a token valid for at least `minValiditySeconds`
    * (default 60), refreshed on demand through the same single flight. Never a refresh token. The popup and
    * options page never ask for it.
@@ -90,6 +109,12 @@ export interface ProtocolMap {
   getExternalAccess(data: { connectionId: string }): { extensionId: string; allowed: string[] };
   /** Replaces the allow-list of other extensions for a connection; grants and revocations go to history. */
   setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
+  /** The person's connection set-ups as one JSON file (policy `connections` entries, no secret or token). */
+  exportSetups(): HistoryExport;
+  /** Checks an import file entry by entry and says what it would add; writes nothing. */
+  previewImport(data: { text: string }): ImportPreview;
+  /** Adds every valid, new entry of an import file as a connection ready for Connect. */
+  importSetups(data: { text: string }): ActionResult<ImportResult>;
   /** Revokes what it can and deletes every connection, token, setting and event. */
   wipeAllData(): ActionResult<{ connections: number }>;
   /** The passphrase lock (docs/security.md#the-lock): off, locked or unlocked, and its auto-lock. */
@@ -143,8 +168,8 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
   );
 }
 
-export type { NewConnectionInput };
-export type { ExportFormat, HealthPeriod, HealthReport };
+export type { ConnectionEdit, NewConnectionInput };
+export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -60,7 +60,10 @@ export interface ReconnectDeadline {
 /** An error as stored and shown: a stable code and a human sentence, never a token. */
 export interface StoredError {
   code: string;
+  /** One sentence: what happened and what to do. */
   message: string;
+  /** The provider's own words (`error_description`), redacted; shown apart, labelled as the provider's. */
+  detail?: string;
 }
 
 /** Failure tracking for a connection whose last refresh failed. */
@@ -168,7 +171,9 @@ export type HistoryKind =
   | 'policy-added' // the organisation's policy added this connection
   | 'policy-changed' // the policy changed its client, endpoints, scopes or secret
   | 'policy-removed' // the policy no longer lists it: disconnected, revoked where possible, removed
-  | 'policy-invalid'; // an entry of the policy is invalid and ignored (`error` says why)
+  | 'policy-invalid' // an entry of the policy is invalid and ignored (`error` says why)
+  | 'edited' // the person changed the connection's set-up (label, client, scopes, endpoints or secret)
+  | 'imported'; // the person added the connection from an exported set-up
 
 /** What caused a refresh. */
 export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
@@ -203,6 +208,8 @@ export interface ConnectionStatus {
   /** Requested scopes the provider did not grant: the card offers Reconnect to grant them. */
   missingScopes?: string[];
   clientId: string;
+  /** Whether a client secret is stored (never the secret): the edit form says "leave blank to keep it". */
+  hasClientSecret?: boolean;
   scopes: string[];
   endpoints: Endpoints;
   /** Deployed by the organisation: read-only, cannot be removed by the person. */

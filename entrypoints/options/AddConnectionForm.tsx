@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionResult, NewConnectionInput } from '@/utils/messaging';
 import type { ConnectionStatus, ProviderKind } from '@/utils/model';
 import { t, type MessageKey } from '@/components/i18n';
@@ -6,9 +6,12 @@ import { providerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
 import {
   blankConnectionForm,
+  connectionFormErrors,
   EMPTY_CONNECTION_FORM,
   toNewConnectionInput,
   urlsNeedingAccess,
+  type ConnectionFormErrors,
+  type ConnectionFormField,
   type ConnectionFormValues,
   type EndpointMode,
 } from './connectionForm';
@@ -35,11 +38,33 @@ type Submission =
   | { phase: 'idle' }
   | { phase: 'pending' }
   | { phase: 'failed'; message: string }
+  | { phase: 'invalid'; fields: string[] }
   | { phase: 'added'; label: string };
 
 type TextField = Exclude<keyof ConnectionFormValues, 'mode' | 'provider' | 'testingMode'>;
 
 const PROVIDER_CHOICES: readonly ProviderKind[] = ['jira', 'google', 'custom'];
+
+/** The fields in the order they appear, for the summary and the first field to focus. */
+const FIELD_ORDER: readonly ConnectionFormField[] = [
+  'label',
+  'issuer',
+  'authorizationEndpoint',
+  'tokenEndpoint',
+  'clientId',
+  'clientSecret',
+  'scopes',
+];
+
+const FIELD_LABELS: Record<ConnectionFormField, MessageKey> = {
+  label: 'addLabelLabel',
+  issuer: 'issuerLabel',
+  authorizationEndpoint: 'authorizationEndpointLabel',
+  tokenEndpoint: 'tokenEndpointLabel',
+  clientId: 'addClientIdLabel',
+  clientSecret: 'addClientSecretLabel',
+  scopes: 'addScopesLabel',
+};
 
 const SCOPE_HINTS: Record<ProviderKind, MessageKey> = {
   jira: 'addScopesHintJira',
@@ -57,6 +82,15 @@ export function AddConnectionForm({
 }: AddConnectionFormProps) {
   const [values, setValues] = useState(initial);
   const [submission, setSubmission] = useState<Submission>({ phase: 'idle' });
+  // Once a submit found problems, every change re-checks, so an error goes as soon as it is fixed.
+  const [checked, setChecked] = useState(false);
+  const errors: ConnectionFormErrors = checked ? connectionFormErrors(values) : {};
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // After a submit with problems, the first field marked invalid takes the focus.
+    if (submission.phase === 'invalid')
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [submission]);
 
   function update(field: TextField) {
     return (event: Event) => {
@@ -73,10 +107,19 @@ export function AddConnectionForm({
     // Another provider means another app registration: start from its blank form.
     setValues(blankConnectionForm(provider));
     setSubmission({ phase: 'idle' });
+    setChecked(false);
   }
 
   async function submit(event: Event) {
     event.preventDefault();
+    // Every problem at once, beside its field, before anything is sent.
+    const found = connectionFormErrors(values);
+    const invalid = FIELD_ORDER.filter((field) => found[field] !== undefined);
+    if (invalid.length > 0) {
+      setChecked(true);
+      setSubmission({ phase: 'invalid', fields: invalid.map((field) => t(FIELD_LABELS[field])) });
+      return;
+    }
     setSubmission({ phase: 'pending' });
     const input = toNewConnectionInput(values);
     try {
@@ -89,6 +132,7 @@ export function AddConnectionForm({
       const result = await onAdd(input);
       if (result.ok) {
         setValues(blankConnectionForm(values.provider));
+        setChecked(false);
         setSubmission({ phase: 'added', label: result.value.label });
       } else {
         setSubmission({ phase: 'failed', message: result.error.message });
@@ -101,7 +145,13 @@ export function AddConnectionForm({
   const preset = values.provider !== 'custom';
 
   return (
-    <form class="add-form" onSubmit={submit} noValidate data-testid="add-connection-form">
+    <form
+      ref={form}
+      class="add-form"
+      onSubmit={submit}
+      noValidate
+      data-testid="add-connection-form"
+    >
       <h3>{t('addTitle')}</h3>
 
       <fieldset class="field">
@@ -133,10 +183,12 @@ export function AddConnectionForm({
         value={values.label}
         onInput={update('label')}
         autoComplete="off"
+        error={errors.label}
+        required
       />
 
       {values.provider === 'custom' && (
-        <CustomEndpointFields values={values} setMode={setMode} update={update} />
+        <CustomEndpointFields values={values} setMode={setMode} update={update} errors={errors} />
       )}
 
       <TextField
@@ -146,6 +198,8 @@ export function AddConnectionForm({
         onInput={update('clientId')}
         autoComplete="off"
         spellcheck={false}
+        error={errors.clientId}
+        required
       />
 
       <TextField
@@ -164,6 +218,7 @@ export function AddConnectionForm({
         onInput={update('clientSecret')}
         autoComplete="off"
         required={preset}
+        error={errors.clientSecret}
       />
 
       <TextField
@@ -173,6 +228,7 @@ export function AddConnectionForm({
         value={values.scopes}
         onInput={update('scopes')}
         spellcheck={false}
+        error={errors.scopes}
       />
 
       {values.provider === 'custom' && (
@@ -205,6 +261,11 @@ export function AddConnectionForm({
         <button type="submit" class="primary" disabled={submission.phase === 'pending'}>
           {t('addSubmit')}
         </button>
+        {submission.phase === 'invalid' && (
+          <p class="error" role="alert" data-testid="add-connection-error">
+            {t('formFixFields', submission.fields.join(t('listSeparator')))}
+          </p>
+        )}
         {submission.phase === 'failed' && (
           <p class="error" role="alert" data-testid="add-connection-error">
             {submission.message}

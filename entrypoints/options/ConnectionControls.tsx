@@ -14,6 +14,10 @@ export interface ConnectionControlsProps {
   onRemove: (connectionId: string) => Promise<ActionResult>;
   /** Asks for host access to the provider's endpoints before connecting. */
   requestOrigins: RequestOrigins;
+  /** Opens the edit form; absent for a managed connection (the worker refuses an edit too). */
+  onEdit?: () => void;
+  /** Whether the edit form is open (the button then says so to assistive tech). */
+  editing?: boolean;
 }
 
 type Action = 'connect' | 'disconnect' | 'remove';
@@ -36,6 +40,8 @@ export function ConnectionControls({
   onDisconnect,
   onRemove,
   requestOrigins,
+  onEdit,
+  editing = false,
 }: ConnectionControlsProps) {
   const [view, setView] = useState<ControlsView>({ phase: 'idle' });
   const mounted = useRef(true);
@@ -120,6 +126,11 @@ export function ConnectionControls({
           {...(disconnectNote ? { title: disconnectNote } : {})}
         >
           {t('actionDisconnect')}
+        </button>
+      )}
+      {!connection.managed && onEdit && (
+        <button type="button" onClick={onEdit} disabled={pending} aria-expanded={editing}>
+          {t('actionEdit')}
         </button>
       )}
       {/* The organisation deploys a managed connection; only its policy removes it (the worker refuses too). */}

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionStatus, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
@@ -6,10 +6,12 @@ import type { WorkerClient } from '@/components/workerClient';
 import { AddConnectionForm } from './AddConnectionForm';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
+import { EditConnectionForm } from './EditConnectionForm';
 import { ExternalAccess } from './ExternalAccess';
 import type { RequestOrigins } from './hostPermissions';
 import { ManagedDetails } from './ManagedDetails';
 import { PolicyNotice } from './PolicyNotice';
+import { SetupTransfer } from './SetupTransfer';
 
 /** Props for {@link ConnectionsSection}. */
 export interface ConnectionsSectionProps {
@@ -24,6 +26,10 @@ export interface ConnectionsSectionProps {
     | 'connect'
     | 'disconnect'
     | 'removeConnection'
+    | 'editConnection'
+    | 'exportSetups'
+    | 'previewImport'
+    | 'importSetups'
     | 'getExternalAccess'
     | 'setExternalAccess'
   >;
@@ -48,6 +54,9 @@ export function ConnectionsSection({
   policy,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
+  // One edit form at a time; the outcome of a save stays on its card until the next one.
+  const [editing, setEditing] = useState<string | null>(null);
+  const [edited, setEdited] = useState<{ id: string; ok: boolean; text: string } | null>(null);
   // The organisation may keep to its own connections (the worker refuses an add too).
   const addAllowed = policy?.allowUserConnections ?? true;
   useEffect(() => {
@@ -55,6 +64,10 @@ export function ConnectionsSection({
     const card = document.getElementById(`connection-${focusConnectionId}`);
     card?.scrollIntoView?.({ block: 'center' });
     card?.querySelector<HTMLElement>('h3')?.focus();
+    // Sent here because the provider rejected the client ("Open connection settings"): open the fix.
+    const target = connections?.find((c) => c.id === focusConnectionId);
+    if (target?.failure?.kind === 'configuration' && !target.managed) setEditing(target.id);
+    // Only when arriving at a connection, not on every status change.
   }, [loaded, focusConnectionId]);
 
   return (
@@ -81,7 +94,42 @@ export function ConnectionsSection({
                 connection={connection}
                 now={now}
                 onRefresh={client.refreshNow}
-                notices={connection.managed && <ManagedDetails connection={connection} />}
+                {...(connection.managed ? {} : { onEdit: () => setEditing(connection.id) })}
+                notices={
+                  <>
+                    {connection.managed && <ManagedDetails connection={connection} />}
+                    {/* An imported Jira or Google set-up arrives without its secret (shared files carry none). */}
+                    {!connection.managed &&
+                      connection.provider !== 'custom' &&
+                      connection.hasClientSecret === false && (
+                        <p class="notice notice-warn" data-testid="needs-secret">
+                          {t('needsSecretNotice')}
+                        </p>
+                      )}
+                    {editing === connection.id && (
+                      <EditConnectionForm
+                        connection={connection}
+                        onSave={client.editConnection}
+                        requestOrigins={requestOrigins}
+                        onClose={(outcome) => {
+                          setEditing(null);
+                          if (outcome) setEdited({ id: connection.id, ...outcome });
+                        }}
+                      />
+                    )}
+                    {!connection.managed && (
+                      <p
+                        class={
+                          edited?.id === connection.id && !edited.ok ? 'outcome error' : 'outcome'
+                        }
+                        role="status"
+                        data-testid="edit-outcome"
+                      >
+                        {edited?.id === connection.id ? edited.text : ''}
+                      </p>
+                    )}
+                  </>
+                }
                 actions={
                   <>
                     <ConnectionControls
@@ -90,6 +138,11 @@ export function ConnectionsSection({
                       onDisconnect={client.disconnect}
                       onRemove={client.removeConnection}
                       requestOrigins={requestOrigins}
+                      onEdit={() => {
+                        setEdited(null);
+                        setEditing(editing === connection.id ? null : connection.id);
+                      }}
+                      editing={editing === connection.id}
                     />
                     <ExternalAccess
                       connectionId={connection.id}
@@ -103,6 +156,15 @@ export function ConnectionsSection({
             </li>
           ))}
         </ul>
+      )}
+
+      {connections && (
+        <SetupTransfer
+          exportSetups={client.exportSetups}
+          previewImport={client.previewImport}
+          importSetups={client.importSetups}
+          importAllowed={addAllowed}
+        />
       )}
 
       {addAllowed ? (

@@ -1,18 +1,28 @@
 import { t } from '@/components/i18n';
 import { TextField } from './TextField';
 import { tNodes } from '@/components/tNodes';
-import type { ConnectionFormValues, EndpointMode } from './connectionForm';
+import type { ConnectionFormErrors, ConnectionFormValues, EndpointMode } from './connectionForm';
 
 /** Props for {@link CustomEndpointFields}. */
 export interface CustomEndpointFieldsProps {
-  values: ConnectionFormValues;
+  values: Pick<ConnectionFormValues, 'mode' | 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint'>;
   setMode: (mode: EndpointMode) => void;
   /** An input handler that stores the typed value in `field`. */
   update: (field: 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint') => (event: Event) => void;
+  /** Problems to show beside the fields. */
+  errors?: ConnectionFormErrors;
+  /** Prefix of the inputs' ids (the add and edit forms may both be on the page). */
+  idPrefix?: string;
 }
 
 /** A custom provider's endpoints: discovered from the issuer, or typed by hand as a fallback. */
-export function CustomEndpointFields({ values, setMode, update }: CustomEndpointFieldsProps) {
+export function CustomEndpointFields({
+  values,
+  setMode,
+  update,
+  errors = {},
+  idPrefix = 'add',
+}: CustomEndpointFieldsProps) {
   return (
     <>
       <fieldset class="field">
@@ -20,7 +30,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
         <label class="choice">
           <input
             type="radio"
-            name="endpoint-mode"
+            name={`${idPrefix}-endpoint-mode`}
             checked={values.mode === 'discovery'}
             onChange={() => setMode('discovery')}
           />
@@ -29,7 +39,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
         <label class="choice">
           <input
             type="radio"
-            name="endpoint-mode"
+            name={`${idPrefix}-endpoint-mode`}
             checked={values.mode === 'manual'}
             onChange={() => setMode('manual')}
           />
@@ -39,7 +49,7 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
 
       {values.mode === 'discovery' ? (
         <TextField
-          id="add-issuer"
+          id={`${idPrefix}-issuer`}
           label={t('issuerLabel')}
           hint={tNodes(
             'issuerHint',
@@ -49,24 +59,30 @@ export function CustomEndpointFields({ values, setMode, update }: CustomEndpoint
           type="url"
           value={values.issuer}
           onInput={update('issuer')}
+          error={errors.issuer}
+          required
           placeholder="https://auth.example.com"
         />
       ) : (
         <>
           <TextField
-            id="add-authorization-endpoint"
+            id={`${idPrefix}-authorization-endpoint`}
             label={t('authorizationEndpointLabel')}
             type="url"
             value={values.authorizationEndpoint}
             onInput={update('authorizationEndpoint')}
+            error={errors.authorizationEndpoint}
+            required
             placeholder="https://auth.example.com/authorize"
           />
           <TextField
-            id="add-token-endpoint"
+            id={`${idPrefix}-token-endpoint`}
             label={t('tokenEndpointLabel')}
             type="url"
             value={values.tokenEndpoint}
             onInput={update('tokenEndpoint')}
+            error={errors.tokenEndpoint}
+            required
             placeholder="https://auth.example.com/token"
           />
         </>

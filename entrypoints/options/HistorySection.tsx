@@ -317,7 +317,10 @@ export function HistorySection({
 
 /** The detail that matters for the event: the error, the new expiry, or the next attempt. */
 function details(event: HistoryEvent): string {
-  if (event.error) return event.error.message;
+  if (event.error) {
+    const { message, detail } = event.error;
+    return detail ? `${message} ${t('detailProviderSaid', detail)}` : message;
+  }
   if (event.expiresAt === undefined) return '';
   // A retry-scheduled event keeps the next attempt's time in `expiresAt`.
   return event.kind === 'retry-scheduled'

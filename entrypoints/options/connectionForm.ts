@@ -1,4 +1,7 @@
+import * as v from 'valibot';
+import { NewConnectionSchema } from '@/utils/connection-input';
 import type { NewConnectionInput } from '@/utils/messaging';
+import { t } from '@/components/i18n';
 import type { ProviderKind } from '@/utils/model';
 import { presetOf } from '@/utils/providers';
 
@@ -119,3 +122,57 @@ export function urlsNeedingAccess(input: NewConnectionInput): (string | undefine
   if (input.provider !== 'custom') return [];
   return [input.issuer, input.authorizationEndpoint, input.tokenEndpoint];
 }
+
+/** The form's fields that can carry an error of their own. */
+export type ConnectionFormField =
+  | 'label'
+  | 'issuer'
+  | 'authorizationEndpoint'
+  | 'tokenEndpoint'
+  | 'clientId'
+  | 'clientSecret'
+  | 'scopes';
+
+/** Every problem of the form at once, per field (empty when the worker may be asked). */
+export type ConnectionFormErrors = Partial<Record<ConnectionFormField, string>>;
+
+const FORM_FIELDS: readonly string[] = [
+  'label',
+  'issuer',
+  'authorizationEndpoint',
+  'tokenEndpoint',
+  'clientId',
+  'clientSecret',
+  'scopes',
+];
+
+/**
+ * Checks the form with the worker's own schema (utils/connection-input.ts), collecting every issue
+ * instead of the first, plus what the schema leaves to discovery: the issuer or both endpoints.
+ */
+export function connectionFormErrors(values: ConnectionFormValues): ConnectionFormErrors {
+  const errors: ConnectionFormErrors = {};
+  const parsed = v.safeParse(NewConnectionSchema, toNewConnectionInput(values));
+  for (const issue of parsed.issues ?? []) {
+    const field = v.getDotPath(issue)?.split('.')[0];
+    if (field && FORM_FIELDS.includes(field))
+      errors[field as ConnectionFormField] ??= issue.message;
+  }
+  if (values.provider === 'custom') {
+    const urls: [ConnectionFormField, string, MessageKeyOfUrl][] =
+      values.mode === 'discovery'
+        ? [['issuer', values.issuer, 'formIssuerMissing']]
+        : [
+            ['authorizationEndpoint', values.authorizationEndpoint, 'formAuthorizationMissing'],
+            ['tokenEndpoint', values.tokenEndpoint, 'formTokenMissing'],
+          ];
+    for (const [field, value, missing] of urls) {
+      if (errors[field]) continue;
+      if (value.trim() === '') errors[field] = t(missing);
+      else if (!URL.canParse(value.trim())) errors[field] = t('formUrlInvalid');
+    }
+  }
+  return errors;
+}
+
+type MessageKeyOfUrl = 'formIssuerMissing' | 'formAuthorizationMissing' | 'formTokenMissing';

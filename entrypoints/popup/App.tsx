@@ -3,7 +3,7 @@ import { ErrorBanner } from '@/components/ErrorBanner';
 import { StartupBanner } from '@/components/StartupBanner';
 import { UnlockForm } from '@/components/UnlockForm';
 import { t } from '@/components/i18n';
-import { needsAttention, summarize } from '@/components/summary';
+import { attentionLevel, summarize, summaryTone } from '@/components/summary';
 import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
@@ -28,14 +28,19 @@ export function App({ client, openOptions }: AppProps) {
   const status = problem ? null : snapshot;
   const connections = status?.connections ?? [];
   // What needs the person comes first: with fifty connections, a failing one must not hide below the fold.
-  const ordered = [
-    ...connections.filter((c) => needsAttention(c, now)),
-    ...connections.filter((c) => !needsAttention(c, now)),
-  ];
-  const attention = connections.some((c) => needsAttention(c, now));
-  // Green only when every connection is healthy; "1 not connected" is neither good nor alarming.
-  const calm = connections.every((c) => c.state === 'healthy' || c.state === 'refreshing');
-  const tone = attention ? 'summary-attention' : calm ? 'summary-ok' : 'summary-neutral';
+  // Then the ones retrying by themselves with a valid token (amber), then the rest.
+  const rank = { attention: 0, retrying: 1, none: 2 } as const;
+  const ordered = connections
+    .map((connection, index) => ({
+      connection,
+      index,
+      rank: rank[attentionLevel(connection, now)],
+    }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.connection);
+  // Red only when something is at risk; a connection retrying with a valid token is amber (utils/attention.ts).
+  const tone = summaryTone(connections, now);
+  const attention = tone === 'attention';
   // Locked comes first: nothing is refreshed or handed out until the passphrase is given.
   const locked = status?.lock === 'locked';
 
@@ -61,9 +66,10 @@ export function App({ client, openOptions }: AppProps) {
         )}
         {!locked && status && connections.length > 0 && (
           <p
-            class={`summary ${tone}`}
+            class={`summary summary-${tone}`}
             data-testid="summary"
             data-attention={attention ? 'true' : 'false'}
+            data-tone={tone}
           >
             <span class="summary-dot" aria-hidden="true" />
             {summarize(connections, now)}

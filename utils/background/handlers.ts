@@ -10,6 +10,8 @@ import {
   toHistoryFilter,
 } from './report-requests';
 import { buildHealthReport, exportHistory } from './reports';
+import { exportSetups, importSetups, previewImport } from '../engine/setups';
+import { listConnections } from '../store/connections';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -50,6 +52,13 @@ const AutoLockSchema = v.strictObject({
     v.maxValue(MAX_AUTO_LOCK_MIN, `Auto-lock must be at most ${MAX_AUTO_LOCK_MIN} minutes.`),
   ),
 });
+const EditRequestSchema = v.object({
+  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  // The changes themselves are checked by the engine's own schema (ConnectionEditSchema).
+  changes: v.unknown(),
+});
+/** An import file's text; 1 MB is far more than 100 set-ups need. */
+const ImportRequestSchema = v.object({ text: v.pipe(v.string(), v.maxLength(1_000_000)) });
 const ExternalAccessSchema = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   allowed: v.array(v.string()),
@@ -119,6 +128,26 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(ExternalAccessSchema, data);
       return services.access.setAllowed(request.connectionId, request.allowed);
     },
+    exportSetups: async () => exportSetups(await listConnections(services.db)),
+    previewImport: async (data) =>
+      previewImport(parse(ImportRequestSchema, data).text, await listConnections(services.db)),
+    importSetups: async (data) => {
+      const { text } = parse(ImportRequestSchema, data);
+      // Importing adds the person's own connections: refused when the organisation turned that off.
+      if (!services.policy().allowUserConnections)
+        return { ok: false, error: USER_CONNECTIONS_OFF };
+      const result = await importSetups(
+        {
+          db: services.db,
+          clock: services.clock,
+          requestOptions: services.requestOptions,
+          onChange: services.changed,
+        },
+        text,
+      );
+      if (result.ok && result.value.added.length > 0) await services.scheduler.reconcile();
+      return result;
+    },
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
     getLock: () => services.lock.status(),
@@ -131,6 +160,10 @@ export function createHandlers(services: Services): Handlers {
     },
     removeLock: (data) => services.lock.turnOff(parse(PassphraseSchema, data).passphrase),
     setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
+    editConnection: (data) => {
+      const request = parse(EditRequestSchema, data);
+      return services.lifecycle.edit(request.connectionId, request.changes);
+    },
   };
 }
 

@@ -100,6 +100,8 @@ export interface Services {
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
+  /** How requests reach the network (tests: a fake fetch); absent means the browser's. */
+  requestOptions?: RequestOptions | undefined;
   /** The organisation's policy as last read (docs/admin.md). */
   policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
@@ -399,6 +401,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     policy: () => policy,
     applyPolicy: applyPolicyNow,
     extensionId: platform.extensionId ?? '',
+    requestOptions: platform.requestOptions,
     accessToken,
     changed: onChange,
     clock,

@@ -1,26 +1,9 @@
 import type { MessageKey } from '../i18n';
-import type { Connection, ConnectionStatus } from '../model';
+import { tokenAtRisk } from '../attention';
+import type { Connection } from '../model';
 
-/** The part of a connection that decides whether it needs the user's attention. */
-type AttentionInput = Pick<Connection | ConnectionStatus, 'state' | 'expiresAt'>;
-
-/** Whether a connection needs attention: failing, waiting for a reconnect, or connected with an expired token. */
-export function needsAttention(connection: AttentionInput, now: number): boolean {
-  if (connection.state === 'needs-reconnect' || connection.state === 'retrying') return true;
-  return (
-    connection.state === 'healthy' && connection.expiresAt !== null && connection.expiresAt <= now
-  );
-}
-
-/** The toolbar badge: nothing when all is well, else the count — red when a reconnect is needed. */
-export function badgeFor(
-  connections: AttentionInput[],
-  now: number,
-): { text: string; color: string } {
-  const count = connections.filter((connection) => needsAttention(connection, now)).length;
-  const reconnect = connections.some((connection) => connection.state === 'needs-reconnect');
-  return { text: count === 0 ? '' : String(count), color: reconnect ? '#c5221f' : '#b06000' };
-}
+// The rule itself is shared with the pages (utils/attention.ts); re-exported for the engine's callers.
+export { badgeFor, needsAttention, tokenAtRisk } from '../attention';
 
 /**
  * A transient failure streak this old is told about even while the token is still valid: an error no
@@ -77,7 +60,6 @@ export function alertFor(
     };
   }
   const expiresAt = connection.expiresAt;
-  const next = connection.nextRefreshAt;
   if (failure.attempt <= quietAttempts) return undefined;
   if (failure.attempt >= 3 && now - failure.failedAt >= PERSISTENT_FAILURE_MS) {
     return {
@@ -89,7 +71,8 @@ export function alertFor(
     };
   }
   if (expiresAt === null) return undefined;
-  if (expiresAt <= now || (next !== undefined && next >= expiresAt)) {
+  // The same "at risk" as the badge's (utils/attention.ts): expired, or expiring before the next attempt.
+  if (tokenAtRisk(connection, now)) {
     const once = failure.attempt === 1;
     return {
       titleKey: expiresAt <= now ? 'alertTokenExpiredTitle' : 'alertTokenExpiringTitle',

@@ -38,7 +38,11 @@ export interface FailureInput {
 export function planFailure(input: FailureInput): FailurePlan {
   const { connection, error, now } = input;
   const attempt = (connection.failure?.attempt ?? 0) + 1;
-  const stored = { code: error.code, message: error.message };
+  const stored: StoredError = {
+    code: error.code,
+    message: error.message,
+    ...(error.detail === undefined ? {} : { detail: error.detail }),
+  };
   const retryable = error.kind === 'transient';
   const retryTime = retryable
     ? retryAt({

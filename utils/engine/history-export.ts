@@ -23,6 +23,8 @@ export const EXPORT_COLUMNS = [
   'error_message',
   'caller',
   'count',
+  // Appended last so files read by column position keep their meaning.
+  'error_detail',
 ] as const;
 
 /** One exported event: every column, empty where it does not apply. */
@@ -47,6 +49,8 @@ export function toExportRow(event: HistoryEvent, labels: ReadonlyMap<string, str
     caller: event.caller ?? null,
     // Repeated hand-outs to one caller are merged into one row that counts them.
     count: event.kind === 'token-issued' ? (event.count ?? 1) : null,
+    // The provider's own words, kept apart from our sentence (absent in events stored before they were).
+    error_detail: event.error?.detail ? redact(event.error.detail) : null,
   };
 }
 

@@ -1,6 +1,10 @@
 import * as v from 'valibot';
-import { NewConnectionSchema, type ValidConnectionInput } from '../connection-input';
-import type { ActionResult } from '../messaging';
+import {
+  ConnectionEditSchema,
+  NewConnectionSchema,
+  type ValidConnectionInput,
+} from '../connection-input';
+import type { ActionResult, EditOutcome } from '../messaging';
 import type {
   Connection,
   ConnectionStatus,
@@ -38,6 +42,7 @@ import type { Refresher } from './refresher';
 import { withFreshTokens } from './fresh-tokens';
 import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
 import type { SecretKeeper } from './secrets';
+import { applyEdit, grantChanged } from './edit-plan';
 import { toStatus } from './status';
 
 /** Opens the provider's consent page and resolves with the URL it redirected back to. */
@@ -79,7 +84,20 @@ export interface Lifecycle {
    * `includeManaged` (the policy dropped it, or Remove all data): the person cannot remove it.
    */
   remove(connectionId: string, options?: { includeManaged?: boolean }): Promise<ActionResult>;
+  /**
+   * Changes the set-up of a person's connection, keeping its history (a managed one is refused). A new
+   * client, scopes or endpoints revoke the old grant where possible and need Reconnect; a new client
+   * secret is used from the next refresh, and at once when the connection failed for a configuration reason.
+   */
+  edit(connectionId: string, changes: unknown): Promise<ActionResult<EditOutcome>>;
 }
+
+/** Why a connection whose client, scopes or endpoints the person changed needs a new consent. */
+export const EDIT_RECONNECT: StoredError = {
+  code: 'settings_changed',
+  message:
+    'You changed the client ID, scopes or endpoints of this connection: reconnect to approve them.',
+};
 
 /** A new connection's record, not yet connected; `managed` marks one deployed by the policy. */
 export function newConnectionRecord(
@@ -375,6 +393,122 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return { ok: true, value: undefined } as const;
   }
 
+  async function edit(connectionId: string, raw: unknown): Promise<ActionResult<EditOutcome>> {
+    const parsed = v.safeParse(ConnectionEditSchema, raw);
+    if (!parsed.success)
+      return failure('invalid_input', parsed.issues[0]?.message ?? 'Invalid change.');
+    const changes = parsed.output;
+    const before = await getConnection(deps.db, connectionId);
+    if (!before) return failure('not_found', 'This connection no longer exists.');
+    // The organisation owns a managed connection's set-up: refused here, not only hidden (docs/admin.md).
+    if (before.managed) return { ok: false, error: MANAGED_REFUSAL };
+    // A new secret cannot be sealed, nor old tokens read to revoke them, while locked: ask first.
+    if (deps.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
+    const planned = applyEdit(before, changes);
+    if (planned.refused) return failure('invalid_input', planned.refused);
+    // Network (discovery) before the lock and the transaction, never inside them.
+    let setup: ConnectionSetup | undefined;
+    if (planned.resolve) {
+      try {
+        setup = await resolveSetup(planned.input, deps.requestOptions);
+      } catch (error) {
+        return failure('endpoints', errorMessage(error));
+      }
+    }
+    const reconnect = setup !== undefined && grantChanged(before, planned.input, setup);
+    const secret = changes.clientSecret;
+    const outcome = await deps.locks.request(`refresh:${connectionId}`, () =>
+      deps.vault
+        .use(() => editInside())
+        .catch((error: unknown) => {
+          if (isVaultLocked(error)) return { ok: false as const, error: LOCKED_ERROR };
+          throw error;
+        }),
+    );
+    async function editInside() {
+      const current = await getConnection(deps.db, connectionId);
+      if (!current) return failure('not_found', 'This connection no longer exists.');
+      const read = await deps.secrets.read(connectionId);
+      const stored = read.ok ? read.record : undefined;
+      const clientSecret = secret ?? stored?.clientSecret;
+      const now = deps.clock.now();
+      let next: Connection = { ...current, label: planned.input.label, updatedAt: now };
+      const events: HistoryEvent[] = [{ connectionId, at: now, kind: 'edited', ok: true }];
+      if (setup) {
+        const { refreshTokenLifetime: _lifetime, ...unset } = next;
+        next = {
+          ...unset,
+          clientId: planned.input.clientId,
+          endpoints: setup.endpoints,
+          scopes: setup.scopes,
+          ...(setup.refreshTokenLifetime
+            ? { refreshTokenLifetime: setup.refreshTokenLifetime }
+            : {}),
+        };
+      }
+      if (reconnect && current.state !== 'new') {
+        // The grant belongs to the old client, server or scopes: give it back, then ask for a new consent.
+        await revokeQuietly(
+          current,
+          stored?.refreshToken ?? stored?.accessToken,
+          stored?.clientSecret,
+        );
+        const { nextRefreshAt: _unscheduled, missingScopes: _missing, ...rest } = next;
+        next = {
+          ...rest,
+          state: 'needs-reconnect',
+          expiresAt: null,
+          inFlightSince: null,
+          failure: { failedAt: now, attempt: 1, kind: 'permanent', lastError: EDIT_RECONNECT },
+        };
+        events.push({
+          connectionId,
+          at: now,
+          kind: 'needs-reconnect',
+          ok: false,
+          error: EDIT_RECONNECT,
+        });
+      }
+      if (reconnect) {
+        // Keep only the client secret: tokens of the old grant are useless to the new set-up.
+        deps.secrets.forget(connectionId);
+        const secrets = clientSecret ? [await deps.vault.seal({ connectionId, clientSecret })] : [];
+        next.hasClientSecret = secrets.length > 0;
+        await commit(deps.db, {
+          connections: [next],
+          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
+          events,
+        });
+        return { ok: true as const, value: next };
+      }
+      if (secret !== undefined) {
+        // Writing over a record that could not be read would lose its refresh token: refuse instead.
+        if (!read.ok)
+          return failure(
+            'storage',
+            'The stored credentials could not be read just now; nothing was changed. Try again.',
+          );
+        // Rotation first (R5): the tokens stay as they are, the new secret is used from the next refresh.
+        await deps.secrets.persist({ ...(stored ?? {}), connectionId, clientSecret: secret });
+        next.hasClientSecret = true;
+      }
+      await commit(deps.db, { connections: [next], events });
+      return { ok: true as const, value: next };
+    }
+    if (!outcome.ok) return outcome;
+    // A connection that failed for a configuration reason is retried at once with what was fixed.
+    const retry =
+      !reconnect && before.failure?.kind === 'configuration' && before.state === 'needs-reconnect';
+    const retried = retry ? await deps.refresher.refresh(connectionId, 'manual') : undefined;
+    await deps.onScheduleChange();
+    changed();
+    const latest = (await getConnection(deps.db, connectionId)) ?? outcome.value;
+    return {
+      ok: true,
+      value: { connection: toStatus(latest), reconnect, ...(retried ? { retried } : {}) },
+    };
+  }
+
   const disconnect = (connectionId: string) => release(connectionId, false);
   const remove = (connectionId: string, options: { includeManaged?: boolean } = {}) =>
     release(connectionId, true, options.includeManaged);
@@ -418,7 +552,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     }
   }
 
-  return { add, connect, disconnect, remove };
+  return { add, connect, disconnect, remove, edit };
 }
 
 function failure(

@@ -13,6 +13,7 @@ export function toStatus(connection: Connection): ConnectionStatus {
     ...withDeadline(connection),
     ...(connection.missingScopes?.length ? { missingScopes: connection.missingScopes } : {}),
     clientId: connection.clientId,
+    hasClientSecret: connection.hasClientSecret,
     scopes: connection.scopes,
     endpoints: connection.endpoints,
     ...(connection.managed ? { managed: true } : {}),

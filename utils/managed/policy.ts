@@ -155,10 +155,29 @@ function parseConnections(entries: unknown[], problems: PolicyProblem[]) {
   return { connections, heldIds };
 }
 
-/** One entry, by the same rules as a connection the person adds (utils/connection-input.ts). */
-function parseConnection(
+/** A stand-in secret, so a shared set-up without one passes the rules that require it (never stored). */
+const ABSENT_SECRET = 'absent-secret';
+
+/**
+ * One entry, by the same rules as a connection the person adds (utils/connection-input.ts). With
+ * `withoutSecret` (an exported set-up, which never carries one) a missing client secret is allowed and
+ * the result has none; the person enters it with Edit.
+ */
+export function parseConnection(
   entry: Record<string, unknown>,
+  options: { withoutSecret?: boolean } = {},
 ): { ok: true; input: ValidConnectionInput } | { ok: false; message: string } {
+  if (options.withoutSecret) {
+    if (Object.hasOwn(entry, 'clientSecret'))
+      return {
+        ok: false,
+        message: 'A shared set-up carries no client secret: remove clientSecret.',
+      };
+    const checked = parseConnection({ ...entry, clientSecret: ABSENT_SECRET });
+    if (!checked.ok) return checked;
+    const { clientSecret: _placeholder, ...input } = checked.input;
+    return { ok: true, input: input as ValidConnectionInput };
+  }
   const unknown = Object.keys(entry).filter((key) => !CONNECTION_FIELDS.includes(key));
   if (unknown.length > 0) return { ok: false, message: `Unknown field "${unknown[0]}".` };
   const { id: _id, ...fields } = entry;
@@ -261,6 +280,7 @@ function hide(message: string, secret: unknown): string {
     : message;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** Whether a value is a JSON object (not null, not a list). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

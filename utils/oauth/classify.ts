@@ -66,7 +66,10 @@ export function classifyTokenError(error: unknown): ClassifiedError {
     return classifyStatus(error.status, error.response.headers.get('retry-after'));
   }
   if (error instanceof oauth.ResponseBodyError) {
-    const detail = error.error_description ? ` ${redact(error.error_description)}` : '';
+    // The provider's own words stay apart from ours (a labelled detail), never appended to the sentence.
+    const detail = error.error_description
+      ? { detail: redact(error.error_description).slice(0, 500) }
+      : {};
     const retryAfterSec = parseRetryAfter(error.response.headers.get('retry-after'));
     // Own properties only: a code named `toString` or `__proto__` must not match the prototype.
     if (Object.hasOwn(CONFIGURATION_CODES, error.error)) {
@@ -75,6 +78,7 @@ export function classifyTokenError(error: unknown): ClassifiedError {
         code: error.error,
         status: error.status,
         message: CONFIGURATION_CODES[error.error]!,
+        ...detail,
       };
     }
     if (Object.hasOwn(PERMANENT_CODES, error.error)) {
@@ -82,14 +86,16 @@ export function classifyTokenError(error: unknown): ClassifiedError {
         kind: 'permanent',
         code: error.error,
         status: error.status,
-        message: PERMANENT_CODES[error.error]! + detail,
+        message: PERMANENT_CODES[error.error]!,
+        ...detail,
       };
     }
     return {
       kind: 'transient',
       code: error.error,
       status: error.status,
-      message: `The provider answered "${error.error}" (HTTP ${error.status}).${detail}`,
+      message: `The provider answered "${error.error}" (HTTP ${error.status}).`,
+      ...detail,
       ...(retryAfterSec === undefined ? {} : { retryAfterSec }),
     };
   }

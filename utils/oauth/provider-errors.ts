@@ -38,7 +38,7 @@ const JIRA_RULES: Rule[] = [
           kind: 'configuration',
           message:
             'Atlassian rejected the app credentials: check the client secret (developer console → ' +
-            'your app → Settings), then add the connection again with the current secret.',
+            'your app → Settings), then enter it with Edit on this connection.',
         }
       : undefined,
 ];
@@ -82,8 +82,8 @@ const GOOGLE_RULES: Rule[] = [
           kind: 'configuration',
           code: 'client_secret_missing',
           message:
-            'Google needs the client secret for this client (Web application clients always do): add ' +
-            'the connection again with the secret from Google Cloud Console → Credentials.',
+            'Google needs the client secret for this client (Web application clients always do): enter ' +
+            'it with Edit on this connection (Google Cloud Console → Credentials).',
         }
       : undefined,
   (classified) =>
@@ -93,7 +93,7 @@ const GOOGLE_RULES: Rule[] = [
           kind: 'configuration',
           message:
             'Google rejected the client ID or secret: check them in Google Cloud Console → Credentials ' +
-            '(client type "Web application"), then add the connection again.',
+            '(client type "Web application"), then correct them with Edit on this connection.',
         }
       : undefined,
 ];

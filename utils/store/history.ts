@@ -49,6 +49,8 @@ export const OUTCOMES_BY_KIND: Record<HistoryKind, readonly HistoryOutcome[]> = 
   'policy-changed': ['ok'],
   'policy-removed': ['ok', 'failed'],
   'policy-invalid': ['failed'],
+  edited: ['ok'],
+  imported: ['ok'],
 };
 
 type HistoryIndex = 'at' | 'connectionId_at' | 'kind_at' | 'connectionId_kind_at';

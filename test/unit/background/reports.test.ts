@@ -94,13 +94,13 @@ describe('history export', () => {
       count: 4,
     });
     expect(lines[0]).toBe(
-      'time,connection_id,connection,kind,trigger,outcome,duration_ms,expires_at,retry_at,error_code,error_message,caller,count',
+      'time,connection_id,connection,kind,trigger,outcome,duration_ms,expires_at,retry_at,error_code,error_message,caller,count,error_detail',
     );
     expect(lines.slice(1)).toEqual([
-      '"2026-11-22T11:59:00.000Z","gone",,"refreshed","manual","ok",250,"2026-11-22T12:59:00.000Z",,,,,',
-      '"2026-11-22T10:59:00.000Z","c1","Jira, ""work""","retry-scheduled","alarm","failed",,,"2026-11-22T10:59:30.000Z",,,,',
-      `"2026-11-22T10:59:00.000Z","c1","Jira, ""work""","refresh-failed","alarm","failed",12,,,"http_503","'=HYPERLINK(""x"") token=[redacted]",,`,
-      '"2026-11-22T10:00:00.000Z","c1","Jira, ""work""","connected",,"ok",,"2026-11-22T11:00:00.000Z",,,,,',
+      '"2026-11-22T11:59:00.000Z","gone",,"refreshed","manual","ok",250,"2026-11-22T12:59:00.000Z",,,,,,',
+      '"2026-11-22T10:59:00.000Z","c1","Jira, ""work""","retry-scheduled","alarm","failed",,,"2026-11-22T10:59:30.000Z",,,,,',
+      `"2026-11-22T10:59:00.000Z","c1","Jira, ""work""","refresh-failed","alarm","failed",12,,,"http_503","'=HYPERLINK(""x"") token=[redacted]",,,`,
+      '"2026-11-22T10:00:00.000Z","c1","Jira, ""work""","connected",,"ok",,"2026-11-22T11:00:00.000Z",,,,,,',
       '',
     ]);
   });

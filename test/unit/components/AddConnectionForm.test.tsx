@@ -146,7 +146,7 @@ describe('AddConnectionForm', () => {
     render(
       <AddConnectionForm
         initial={connectionFormFromQuery(
-          '?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com%2Foauth2',
+          '?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com%2Foauth2&clientId=okta-cid',
         )}
         redirectUrl={REDIRECT}
         onAdd={onAdd}
@@ -165,7 +165,9 @@ describe('AddConnectionForm', () => {
     const onAdd = vi.fn<OnAdd>();
     render(
       <AddConnectionForm
-        initial={connectionFormFromQuery('?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com')}
+        initial={connectionFormFromQuery(
+          '?label=Okta&issuer=https%3A%2F%2Fdev-1.okta.com&clientId=okta-cid',
+        )}
         redirectUrl={REDIRECT}
         onAdd={onAdd}
         requestOrigins={async () => false}
@@ -226,22 +228,79 @@ describe('AddConnectionForm', () => {
     });
   });
 
-  it("shows the worker's reason when a preset lacks its client secret", async () => {
-    const onAdd: OnAdd = async () => ({
-      ok: false,
-      error: {
-        code: 'invalid_input',
-        message: 'Jira Cloud needs the secret from the Atlassian developer console.',
-      },
-    });
+  it("says beside the field why a preset needs its client secret (the worker's own rule)", async () => {
+    const onAdd = vi.fn<OnAdd>();
     render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
 
     type('Client ID', 'jira-cid');
     await submit();
 
-    expect(screen.getByRole('alert').textContent).toBe(
+    expect(screen.getByTestId('add-client-secret-error').textContent).toBe(
       'Jira Cloud needs the secret from the Atlassian developer console.',
     );
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Check the fields marked below: Client secret.',
+    );
     expect(valueOf('Client ID')).toBe('jira-cid');
+    expect(onAdd).not.toHaveBeenCalled();
+  });
+});
+
+describe('AddConnectionForm errors', () => {
+  afterEach(() => {
+    cleanup();
+  });
+
+  it('marks the required fields', () => {
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={vi.fn()} />);
+
+    const required = ['Label', 'Client ID', 'Client secret'].map(
+      (label) => screen.getByLabelText<HTMLInputElement>(label).required,
+    );
+
+    expect(required).toEqual([true, true, true]);
+    expect(screen.getAllByText('required')).toHaveLength(3);
+  });
+
+  it('shows every error at once, each beside its field, and sends nothing', async () => {
+    const onAdd = vi.fn<OnAdd>();
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={onAdd} />);
+
+    fireEvent.click(screen.getByLabelText('Custom OAuth 2.0 / OpenID Connect'));
+    fireEvent.click(screen.getByLabelText('Enter the endpoints by hand'));
+    type('Label', '');
+    type('Token endpoint', 'not a url');
+    await submit();
+
+    const errorOf = (label: string) => {
+      const input = screen.getByLabelText(label);
+      const id = input.getAttribute('aria-describedby')?.split(' ')[0];
+      return [input.getAttribute('aria-invalid'), id && document.getElementById(id)?.textContent];
+    };
+    expect(onAdd).not.toHaveBeenCalled();
+    expect(errorOf('Label')).toEqual(['true', 'Give the connection a label.']);
+    expect(errorOf('Authorization endpoint')).toEqual([
+      'true',
+      'Enter the authorization endpoint.',
+    ]);
+    expect(errorOf('Token endpoint')).toEqual([
+      'true',
+      'Enter a full URL, such as https://auth.example.com.',
+    ]);
+    expect(errorOf('Client ID')).toEqual(['true', 'Enter the client ID from the provider.']);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Check the fields marked below: Label · Authorization endpoint · Token endpoint · Client ID.',
+    );
+    expect(document.activeElement).toBe(screen.getByLabelText('Label'));
+  });
+
+  it('takes an error away as soon as its field is fixed', async () => {
+    render(<AddConnectionForm requestOrigins={grantAll} redirectUrl={REDIRECT} onAdd={vi.fn()} />);
+    await submit();
+
+    type('Client ID', 'cid');
+
+    expect(screen.getByLabelText('Client ID').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.getByLabelText('Client secret').getAttribute('aria-invalid')).toBe('true');
   });
 });

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionState, RefreshOutcome } from '@/utils/model';
+import type { ActionResult } from '@/utils/messaging';
+import type { ConnectionState, ConnectionStatus, RefreshOutcome } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { formatDateTime } from '@/components/format';
 import { deferred, makeConnection, NOW, settle } from './fixtures';
@@ -137,9 +138,7 @@ describe('ConnectionCard', () => {
 
     render(<ConnectionCard connection={connection} now={NOW} onRefresh={neverCalled} />);
 
-    expect(screen.getByTestId('failure-reason').textContent).toBe(
-      'Reason: The refresh token was revoked.',
-    );
+    expect(screen.getByTestId('failure-reason').textContent).toBe('The refresh token was revoked.');
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Refresh now' }).disabled).toBe(
       true,
     );
@@ -230,5 +229,80 @@ describe('ConnectionCard', () => {
     const names = screen.getAllByRole('button').map((button) => button.textContent);
     expect(names).toEqual(['Refresh now', 'Remove']);
     expect(screen.getByTestId('extra-notice').textContent).toBe('Reconnect within 3 days');
+  });
+});
+
+describe('ConnectionCard reconnect outcome', () => {
+  afterEach(() => {
+    cleanup();
+  });
+
+  it('keeps "Reconnected." visible and announced after the card turns healthy', async () => {
+    const reply = deferred<ActionResult<ConnectionStatus>>();
+    const failing = makeConnection({
+      state: 'needs-reconnect',
+      failure: {
+        failedAt: NOW,
+        attempt: 1,
+        kind: 'permanent',
+        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
+      },
+    });
+    const view = render(
+      <ConnectionCard
+        connection={failing}
+        now={NOW}
+        onRefresh={neverCalled}
+        onReconnect={() => reply.promise}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    const whileWaiting = screen.getByTestId('reconnect-outcome').textContent;
+    reply.resolve({ ok: true, value: makeConnection() });
+    await settle();
+    view.rerender(
+      <ConnectionCard
+        connection={makeConnection()}
+        now={NOW}
+        onRefresh={neverCalled}
+        onReconnect={() => reply.promise}
+      />,
+    );
+
+    const outcome = screen.getByTestId('reconnect-outcome');
+    expect(whileWaiting).toBe("Waiting for you to approve in the provider's window…");
+    expect(screen.queryByTestId('failure-notice')).toBeNull();
+    expect([outcome.textContent, outcome.getAttribute('role')]).toEqual(['Reconnected.', 'status']);
+  });
+
+  it('says why a reconnect failed', async () => {
+    const failing = makeConnection({
+      state: 'needs-reconnect',
+      failure: {
+        failedAt: NOW,
+        attempt: 1,
+        kind: 'permanent',
+        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
+      },
+    });
+    render(
+      <ConnectionCard
+        connection={failing}
+        now={NOW}
+        onRefresh={neverCalled}
+        onReconnect={async () => ({
+          ok: false,
+          error: { code: 'connect_failed', message: 'Could not connect: access_denied' },
+        })}
+      />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await settle();
+
+    const outcome = screen.getByTestId('reconnect-outcome');
+    expect(outcome.textContent).toBe('Could not connect: access_denied');
+    expect(outcome.classList.contains('error')).toBe(true);
   });
 });

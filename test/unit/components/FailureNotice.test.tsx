@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ActionResult } from '@/utils/messaging';
-import type { ConnectionStatus, FailureInfo } from '@/utils/model';
+import type { FailureInfo } from '@/utils/model';
 import { FailureNotice } from '@/components/FailureNotice';
-import { deferred, makeConnection, NOW, settle } from './fixtures';
+import { makeConnection, NOW } from './fixtures';
 
 function failure(kind: FailureInfo['kind'], attempt = 1): FailureInfo {
   return {
@@ -33,43 +32,52 @@ describe('FailureNotice', () => {
     expect(notice.dataset.kind).toBe('retrying');
     expect(notice.textContent).toBe(
       'Having trouble refreshing — retrying automatically' +
-        'Reason: The token endpoint answered 503.' +
+        'The token endpoint answered 503.' +
         '2 failed attempts, the first 3 min ago. Next attempt in 45 s.',
     );
     expect(screen.queryByRole('button')).toBeNull();
   });
 
-  it('offers Reconnect after a permanent failure and shows the outcome', async () => {
-    const reply = deferred<ActionResult<ConnectionStatus>>();
-    const onReconnect = vi.fn(() => reply.promise);
-    const connection = makeConnection({ state: 'needs-reconnect', failure: failure('permanent') });
+  it("says it once: our sentence, the provider's own words apart and labelled, one action", () => {
+    const onReconnect = vi.fn();
+    const connection = makeConnection({
+      state: 'needs-reconnect',
+      failure: {
+        ...failure('permanent'),
+        lastError: {
+          code: 'invalid_grant',
+          message: 'The provider no longer accepts the refresh token (invalid_grant): reconnect.',
+          detail: 'grant request is invalid',
+        },
+      },
+    });
     render(<FailureNotice connection={connection} now={NOW} onReconnect={onReconnect} />);
 
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
-    const whileWaiting = screen.getByTestId('reconnect-outcome').textContent;
-    reply.resolve({ ok: true, value: makeConnection() });
-    await settle();
 
-    expect(onReconnect).toHaveBeenCalledWith('c1');
     expect(screen.getByTestId('failure-notice').dataset.kind).toBe('reconnect');
-    expect(whileWaiting).toBe("Waiting for you to approve in the provider's window…");
-    expect(screen.getByTestId('reconnect-outcome').textContent).toBe('Reconnected.');
+    expect(screen.getByTestId('failure-reason').textContent).toBe(
+      'The provider no longer accepts the refresh token (invalid_grant): reconnect.',
+    );
+    expect(screen.getByTestId('provider-detail').textContent).toBe(
+      'The provider said: grant request is invalid',
+    );
+    expect(
+      screen.getByTestId('failure-notice').textContent!.match(/no longer accepts/g),
+    ).toHaveLength(1);
+    expect(onReconnect).toHaveBeenCalledTimes(1);
   });
 
-  it('shows why a reconnect failed', async () => {
-    const onReconnect = async (): Promise<ActionResult<ConnectionStatus>> => ({
-      ok: false,
-      error: { code: 'connect_failed', message: 'Could not connect: access_denied' },
-    });
+  it('shows the reconnect as busy while it waits', () => {
     const connection = makeConnection({ state: 'needs-reconnect', failure: failure('permanent') });
-    render(<FailureNotice connection={connection} now={NOW} onReconnect={onReconnect} />);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
-    await settle();
+    render(
+      <FailureNotice connection={connection} now={NOW} onReconnect={vi.fn()} reconnectPending />,
+    );
 
-    const outcome = screen.getByTestId('reconnect-outcome');
-    expect(outcome.textContent).toBe('Could not connect: access_denied');
-    expect(outcome.classList.contains('error')).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Reconnect' }).disabled).toBe(
+      true,
+    );
   });
 
   it('sends a configuration error to the connection settings instead of Reconnect', () => {
@@ -89,8 +97,8 @@ describe('FailureNotice', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Open connection settings' }));
 
-    expect(screen.getByTestId('failure-notice').textContent).toContain(
-      'check the client ID and client secret',
+    expect(screen.getByTestId('failure-reason').textContent).toBe(
+      'The token endpoint answered 503.',
     );
     expect(screen.queryByRole('button', { name: 'Reconnect' })).toBeNull();
     expect(onOpenSettings).toHaveBeenCalledWith('c1');

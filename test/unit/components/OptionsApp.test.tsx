@@ -41,6 +41,10 @@ function fakeWorker(snapshot: StatusSnapshot) {
     connect: vi.fn(),
     disconnect: vi.fn(),
     removeConnection: vi.fn(),
+    editConnection: vi.fn(),
+    exportSetups: vi.fn(),
+    previewImport: vi.fn(),
+    importSetups: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
     setExternalAccess: vi.fn(),
     wipeAllData: vi.fn(),
@@ -150,7 +154,11 @@ describe('options App', () => {
 
   it('counts connections needing attention next to Connections', async () => {
     const { client } = fakeWorker(
-      makeSnapshot([makeConnection({ id: 'a' }), makeConnection({ id: 'b', state: 'retrying' })]),
+      makeSnapshot([
+        makeConnection({ id: 'a' }),
+        makeConnection({ id: 'b', state: 'retrying', nextRefreshAt: NOW + 200_000 }),
+        makeConnection({ id: 'c', state: 'retrying' }),
+      ]),
     );
 
     render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);

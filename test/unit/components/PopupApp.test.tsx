@@ -64,10 +64,11 @@ describe('popup App', () => {
     expect(screen.getByTestId('summary').dataset.attention).toBe('true');
   });
 
-  it('puts the connections that need attention first, the rest in their order', async () => {
+  it('puts the connections that need attention first, then calm retries, the rest in their order', async () => {
     const snapshot = makeSnapshot([
       makeConnection({ id: 'a' }),
-      makeConnection({ id: 'b', state: 'retrying' }),
+      makeConnection({ id: 'e', state: 'retrying' }),
+      makeConnection({ id: 'b', state: 'retrying', nextRefreshAt: NOW + 200_000 }),
       makeConnection({ id: 'c' }),
       makeConnection({ id: 'd', state: 'needs-reconnect' }),
     ]);
@@ -75,7 +76,26 @@ describe('popup App', () => {
     await renderPopup(snapshot);
 
     const order = screen.getAllByTestId('connection-card').map((card) => card.dataset.connectionId);
-    expect(order).toEqual(['b', 'd', 'a', 'c']);
+    expect(order).toEqual(['b', 'd', 'e', 'a', 'c']);
+  });
+
+  it('stays calm (amber, no count) while a retrying connection keeps a valid token, red once it is at risk', async () => {
+    // The token is valid for 43 s more and the next attempt comes first: nothing is at risk yet.
+    const calm = makeConnection({
+      state: 'retrying',
+      expiresAt: NOW + 43_000,
+      nextRefreshAt: NOW + 30_000,
+    });
+
+    await renderPopup(makeSnapshot([calm, makeConnection({ id: 'h' })]));
+    const before = screen.getByTestId('summary');
+    const calmView = [before.textContent, before.dataset.tone, before.dataset.attention];
+    cleanup();
+    await renderPopup(makeSnapshot([{ ...calm, nextRefreshAt: NOW + 43_000 }]));
+    const after = screen.getByTestId('summary');
+
+    expect(calmView).toEqual(['1 healthy · 1 retrying', 'retrying', 'false']);
+    expect([after.textContent, after.dataset.tone]).toEqual(['1 needs attention', 'attention']);
   });
 
   it('reconnects from the card when the provider no longer accepts the grant', async () => {

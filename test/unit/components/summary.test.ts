@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '@/utils/model';
-import { badgeFor } from '@/utils/engine/attention';
-import { needsAttention, summarize, type AttentionInput } from '@/components/summary';
+import { badgeFor } from '@/utils/attention';
+import { needsAttention, summarize, summaryTone, type AttentionInput } from '@/components/summary';
 import { NOW } from './fixtures';
 
 const FRESH = NOW + 60_000;
@@ -14,7 +14,11 @@ describe('summarize', () => {
     { states: ['healthy', 'healthy', 'healthy'], expected: 'All 3 connections healthy' },
     { states: ['healthy', 'refreshing'], expected: 'All 2 connections healthy' },
     { states: ['healthy', 'needs-reconnect'], expected: '1 needs attention' },
-    { states: ['retrying', 'needs-reconnect', 'healthy'], expected: '2 need attention' },
+    {
+      states: ['retrying', 'needs-reconnect', 'healthy'],
+      expected: '1 needs attention · 1 retrying',
+    },
+    { states: ['retrying', 'healthy'], expected: '1 healthy · 1 retrying' },
     { states: ['healthy', 'new'], expected: '1 healthy · 1 not connected' },
     { states: ['healthy', 'disabled'], expected: '1 healthy · 1 disabled' },
     { states: ['new'], expected: '1 not connected' },
@@ -24,6 +28,17 @@ describe('summarize', () => {
     const actual = summarize(input, NOW);
 
     expect(actual).toBe(expected);
+  });
+
+  it('counts a retrying connection as needing attention once its token is at risk', () => {
+    const calm = { state: 'retrying' as const, expiresAt: FRESH, nextRefreshAt: NOW + 30_000 };
+    const atRisk = { ...calm, nextRefreshAt: FRESH + 1 };
+
+    expect([summarize([calm], NOW), summaryTone([calm], NOW)]).toEqual(['1 retrying', 'retrying']);
+    expect([summarize([atRisk], NOW), summaryTone([atRisk], NOW)]).toEqual([
+      '1 needs attention',
+      'attention',
+    ]);
   });
 
   it('counts a healthy connection whose token has expired as needing attention', () => {
@@ -39,7 +54,8 @@ describe('needsAttention', () => {
     { input: { state: 'healthy', expiresAt: FRESH }, expected: false },
     { input: { state: 'healthy', expiresAt: EXPIRED }, expected: true },
     { input: { state: 'refreshing', expiresAt: FRESH }, expected: false },
-    { input: { state: 'retrying', expiresAt: FRESH }, expected: true },
+    { input: { state: 'retrying', expiresAt: FRESH, nextRefreshAt: NOW + 1000 }, expected: false },
+    { input: { state: 'retrying', expiresAt: FRESH, nextRefreshAt: FRESH }, expected: true },
     { input: { state: 'needs-reconnect', expiresAt: null }, expected: true },
     { input: { state: 'disabled', expiresAt: null }, expected: false },
   ];

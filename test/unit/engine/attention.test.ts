@@ -40,7 +40,6 @@ describe('needsAttention and badgeFor', () => {
   it.each([
     { state: 'healthy' as const, expiresAt: NOW + 1, expected: false },
     { state: 'healthy' as const, expiresAt: NOW, expected: true },
-    { state: 'retrying' as const, expiresAt: NOW + 1, expected: true },
     { state: 'needs-reconnect' as const, expiresAt: null, expected: true },
     { state: 'new' as const, expiresAt: null, expected: false },
     { state: 'disabled' as const, expiresAt: null, expected: false },
@@ -48,14 +47,53 @@ describe('needsAttention and badgeFor', () => {
     expect(needsAttention({ state, expiresAt }, NOW)).toBe(expected);
   });
 
-  it('shows nothing when all is healthy, else the count, red when a reconnect is needed', () => {
+  it.each([
+    {
+      name: 'valid, next attempt well before expiry',
+      expiresAt: NOW + 43_000,
+      next: NOW + 30_000,
+      expected: false,
+    },
+    {
+      name: 'valid, next attempt at expiry',
+      expiresAt: NOW + 43_000,
+      next: NOW + 43_000,
+      expected: true,
+    },
+    {
+      name: 'valid, next attempt after expiry',
+      expiresAt: NOW + 43_000,
+      next: NOW + 60_000,
+      expected: true,
+    },
+    { name: 'expired', expiresAt: NOW, next: NOW + 30_000, expected: true },
+    { name: 'no token', expiresAt: null, next: NOW + 30_000, expected: true },
+  ])('retrying, $name → needs attention: $expected', ({ expiresAt, next, expected }) => {
+    const input = { state: 'retrying' as const, expiresAt, nextRefreshAt: next };
+
+    const actual = needsAttention(input, NOW);
+
+    expect(actual).toBe(expected);
+  });
+
+  it('shows nothing while nothing is at risk, else the count, red when a reconnect is needed', () => {
     const healthy = { state: 'healthy' as const, expiresAt: NOW + 1000 };
-    const retrying = { state: 'retrying' as const, expiresAt: NOW + 1000 };
+    const calm = {
+      state: 'retrying' as const,
+      expiresAt: NOW + 43_000,
+      nextRefreshAt: NOW + 30_000,
+    };
+    const atRisk = {
+      state: 'retrying' as const,
+      expiresAt: NOW + 1000,
+      nextRefreshAt: NOW + 30_000,
+    };
     const dead = { state: 'needs-reconnect' as const, expiresAt: null };
 
     expect(badgeFor([healthy, healthy], NOW)).toEqual({ text: '', color: '#b06000' });
-    expect(badgeFor([healthy, retrying], NOW)).toEqual({ text: '1', color: '#b06000' });
-    expect(badgeFor([retrying, dead], NOW)).toEqual({ text: '2', color: '#c5221f' });
+    expect(badgeFor([healthy, calm], NOW)).toEqual({ text: '', color: '#b06000' });
+    expect(badgeFor([healthy, atRisk], NOW)).toEqual({ text: '1', color: '#b06000' });
+    expect(badgeFor([atRisk, dead, calm], NOW)).toEqual({ text: '2', color: '#c5221f' });
   });
 });
 

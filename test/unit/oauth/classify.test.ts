@@ -205,3 +205,27 @@ describe('parseRetryAfter', () => {
     expect(actual).toBe(expected);
   });
 });
+
+describe("the provider's own words", () => {
+  it('are kept apart from our sentence, redacted, never appended to it', () => {
+    const body = {
+      error: 'invalid_grant',
+      error_description: 'grant request is invalid token=abcdefghijklmnopqrstuvwxyz0123456789',
+    };
+    const error = new oauth.ResponseBodyError(
+      'server responded with an error in the response body',
+      {
+        cause: body,
+        response: new Response(JSON.stringify(body), { status: 400 }),
+      },
+    );
+
+    const actual = classifyTokenError(error);
+
+    expect(actual.message).toBe(
+      'The provider no longer accepts the refresh token (invalid_grant): reconnect.',
+    );
+    expect(actual.detail).toMatch(/^grant request is invalid /);
+    expect(actual.detail).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
+  });
+});
