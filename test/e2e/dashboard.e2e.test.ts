@@ -170,7 +170,7 @@ describe('dashboard in Chromium', () => {
     expect(all).toBe(3); // two connects, one manual refresh
     expect(csvDownload.suggestedFilename()).toMatch(/^token-keeper-history-.*\.csv$/);
     expect(csv[0]).toBe(
-      'time,connection_id,connection,kind,trigger,outcome,duration_ms,expires_at,retry_at,error_code,error_message,caller,count',
+      'time,connection_id,connection,kind,trigger,outcome,duration_ms,expires_at,retry_at,error_code,error_message,caller,count,error_detail',
     );
     expect(csv.slice(1, -1).map((line) => line.split(',').slice(1, 4))).toEqual([
       [`"${backupId}"`, '"Backup"', '"connected"'],
