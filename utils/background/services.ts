@@ -303,8 +303,6 @@ export async function createServices(platform: Platform): Promise<Services> {
     await engine.scheduler.wakeSoon().catch(() => undefined);
     await storeSettings(engine.db, personSettingsAfter(result.settings, before, policy));
     // The sweep period and the enabled switch both shape the alarms.
-    // Nothing may still speak of a connection that is gone.
-    await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
     onChange();
     return result;

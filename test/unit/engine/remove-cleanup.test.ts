@@ -70,6 +70,16 @@ describe('cleaning up after a removed connection', () => {
     expect(clearedAll).toBe(1);
   });
 
+  it('leaves notifications alone when settings are saved', async () => {
+    const services = await servicesWithCleanup();
+    await seedConnectionIn(services, { id: 'a', endpoints: at('one.example.com') });
+
+    const saved = await services.saveSettings({ quickRetries: 2 });
+
+    expect(saved.ok).toBe(true);
+    expect(clearedAll).toBe(0);
+  });
+
   it('never gives back what the manifest requires', async () => {
     const services = await servicesWithCleanup();
     await seedConnectionIn(services, {
