@@ -33,11 +33,9 @@ export interface ConnectionCardProps {
   notices?: ComponentChildren;
 }
 
-type RefreshView =
+/** A button's outcome on the card (Refresh now, Reconnect): busy, then what happened. */
+type ActionView =
   { phase: 'idle' } | { phase: 'pending' } | { phase: 'done'; ok: boolean; text: string };
-
-/** The reconnect outcome is the card's, not the notice's: it must outlive the notice once healthy. */
-type ReconnectView = RefreshView;
 
 /** One connection at a glance: state, expiry countdown, schedule, the reason when failing, Refresh now. */
 export function ConnectionCard({
@@ -51,8 +49,8 @@ export function ConnectionCard({
   actions,
   notices,
 }: ConnectionCardProps) {
-  const [refresh, setRefresh] = useState<RefreshView>({ phase: 'idle' });
-  const [reconnectView, setReconnectView] = useState<ReconnectView>({ phase: 'idle' });
+  const [refresh, setRefresh] = useState<ActionView>({ phase: 'idle' });
+  const [reconnectView, setReconnectView] = useState<ActionView>({ phase: 'idle' });
   const mounted = useRef(true);
   useEffect(
     () => () => {
@@ -75,34 +73,37 @@ export function ConnectionCard({
     connection.reconnectBy !== undefined ||
     connection.missingScopes !== undefined;
 
-  async function refreshNow() {
-    setRefresh({ phase: 'pending' });
+  /** Shows `work` busy, then its outcome, or why the worker did not answer. */
+  async function track(show: (view: ActionView) => void, work: () => Promise<ActionView>) {
+    show({ phase: 'pending' });
+    let view: ActionView;
+    try {
+      view = await work();
+    } catch (error) {
+      view = { phase: 'done', ok: false, text: describeSendError(error) };
+    }
+    // A removed connection's card is gone by the next snapshot; nothing left to update then.
+    if (mounted.current) show(view);
+  }
+
+  function refreshNow() {
     // `now` is this render's worker time; carry it forward by the time the request took.
     const clickedAt = Date.now();
     const workerNow = now;
-    let view: RefreshView;
-    try {
-      const outcome = await onRefresh(connection.id);
-      view = describeOutcome(outcome, workerNow + (Date.now() - clickedAt));
-    } catch (error) {
-      view = { phase: 'done', ok: false, text: describeSendError(error) };
-    }
-    if (mounted.current) setRefresh(view);
+    return track(setRefresh, async () =>
+      describeOutcome(await onRefresh(connection.id), workerNow + (Date.now() - clickedAt)),
+    );
   }
 
-  async function reconnect() {
+  // The reconnect outcome is the card's, not the notice's: it must outlive the notice once healthy.
+  function reconnect() {
     if (!onReconnect) return;
-    setReconnectView({ phase: 'pending' });
-    let view: ReconnectView;
-    try {
+    return track(setReconnectView, async () => {
       const result = await onReconnect(connection.id);
-      view = result.ok
+      return result.ok
         ? { phase: 'done', ok: true, text: t('reconnectDone') }
         : { phase: 'done', ok: false, text: result.error.message };
-    } catch (error) {
-      view = { phase: 'done', ok: false, text: describeSendError(error) };
-    }
-    if (mounted.current) setReconnectView(view);
+    });
   }
 
   return (
@@ -225,7 +226,7 @@ function describeNextRefresh(nextRefreshAt: number | null, now: number): string 
   return formatRelative(nextRefreshAt, now);
 }
 
-function describeOutcome(outcome: RefreshOutcome, now: number): RefreshView {
+function describeOutcome(outcome: RefreshOutcome, now: number): ActionView {
   if (!outcome.ok) return { phase: 'done', ok: false, text: outcome.error.message };
   const expires = outcome.expiresAt > now ? formatClock(outcome.expiresAt - now) : null;
   // `refreshed: false` means the token was still fresh or another caller just refreshed it (R4).

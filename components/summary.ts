@@ -1,15 +1,7 @@
-import {
-  attentionLevel,
-  needsAttention,
-  type AttentionInput as RuleInput,
-} from '@/utils/attention';
+import { attentionLevel, type AttentionInput } from '@/utils/attention';
 import { t } from './i18n';
 
 // The rule lives once, in utils/attention.ts (the badge reads it too); this file only words it.
-export { attentionLevel, needsAttention };
-
-/** The fields that decide whether a connection needs the person. */
-export type AttentionInput = RuleInput;
 
 /** The popup's tone: red when something needs the person, amber while only retrying, green, or neutral. */
 export type SummaryTone = 'attention' | 'retrying' | 'ok' | 'neutral';

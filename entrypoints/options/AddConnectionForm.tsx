@@ -6,8 +6,10 @@ import { providerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
 import {
   blankConnectionForm,
+  CONNECTION_FORM_FIELDS,
   connectionFormErrors,
   EMPTY_CONNECTION_FORM,
+  PROVIDER_KINDS,
   toNewConnectionInput,
   urlsNeedingAccess,
   type ConnectionFormErrors,
@@ -40,21 +42,6 @@ type Submission =
   | { phase: 'failed'; message: string }
   | { phase: 'invalid'; fields: string[] }
   | { phase: 'added'; label: string };
-
-type TextField = Exclude<keyof ConnectionFormValues, 'mode' | 'provider' | 'testingMode'>;
-
-const PROVIDER_CHOICES: readonly ProviderKind[] = ['jira', 'google', 'custom'];
-
-/** The fields in the order they appear, for the summary and the first field to focus. */
-const FIELD_ORDER: readonly ConnectionFormField[] = [
-  'label',
-  'issuer',
-  'authorizationEndpoint',
-  'tokenEndpoint',
-  'clientId',
-  'clientSecret',
-  'scopes',
-];
 
 const FIELD_LABELS: Record<ConnectionFormField, MessageKey> = {
   label: 'addLabelLabel',
@@ -92,10 +79,17 @@ export function AddConnectionForm({
       form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [submission]);
 
-  function update(field: TextField) {
+  function update(field: ConnectionFormField) {
     return (event: Event) => {
       const value = (event.currentTarget as HTMLInputElement).value;
       setValues((current) => ({ ...current, [field]: value }));
+    };
+  }
+
+  function toggle(field: 'promptConsent' | 'testingMode') {
+    return (event: Event) => {
+      const checked = (event.currentTarget as HTMLInputElement).checked;
+      setValues((current) => ({ ...current, [field]: checked }));
     };
   }
 
@@ -114,7 +108,7 @@ export function AddConnectionForm({
     event.preventDefault();
     // Every problem at once, beside its field, before anything is sent.
     const found = connectionFormErrors(values);
-    const invalid = FIELD_ORDER.filter((field) => found[field] !== undefined);
+    const invalid = CONNECTION_FORM_FIELDS.filter((field) => found[field] !== undefined);
     if (invalid.length > 0) {
       setChecked(true);
       setSubmission({ phase: 'invalid', fields: invalid.map((field) => t(FIELD_LABELS[field])) });
@@ -156,7 +150,7 @@ export function AddConnectionForm({
 
       <fieldset class="field">
         <legend>{t('addProviderLegend')}</legend>
-        {PROVIDER_CHOICES.map((provider) => (
+        {PROVIDER_KINDS.map((provider) => (
           <label class="choice" key={provider}>
             <input
               type="radio"
@@ -236,9 +230,7 @@ export function AddConnectionForm({
           <input
             type="checkbox"
             checked={values.promptConsent}
-            onChange={(event) =>
-              setValues((current) => ({ ...current, promptConsent: event.currentTarget.checked }))
-            }
+            onChange={toggle('promptConsent')}
           />
           {t('addPromptConsent')}
         </label>
@@ -246,13 +238,7 @@ export function AddConnectionForm({
 
       {values.provider === 'google' && (
         <label class="choice">
-          <input
-            type="checkbox"
-            checked={values.testingMode}
-            onChange={(event) =>
-              setValues((current) => ({ ...current, testingMode: event.currentTarget.checked }))
-            }
-          />
+          <input type="checkbox" checked={values.testingMode} onChange={toggle('testingMode')} />
           {t('addTestingMode')}
         </label>
       )}

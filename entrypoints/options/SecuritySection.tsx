@@ -4,6 +4,7 @@ import { UnlockForm } from '@/components/UnlockForm';
 import { describeSendError, type WorkerClient } from '@/components/workerClient';
 import type { ActionResult } from '@/utils/messaging';
 import type { LockMode, LockStatus } from '@/utils/model';
+import { TextField } from './TextField';
 
 /** Props for {@link SecuritySection}. */
 export interface SecuritySectionProps {
@@ -311,6 +312,7 @@ function RemoveForm({
   );
 }
 
+/** A passphrase in the page's one field shape (TextField); a new one is marked `new-password`. */
 function PasswordField({
   id,
   label,
@@ -323,15 +325,13 @@ function PasswordField({
   onInput: (value: string) => void;
 }) {
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        type="password"
-        autocomplete={id === 'lock-new' || id.endsWith('-new') ? 'new-password' : 'off'}
-        value={value}
-        onInput={(event) => onInput(event.currentTarget.value)}
-      />
-    </div>
+    <TextField
+      id={id}
+      label={label}
+      type="password"
+      autocomplete={id.endsWith('-new') ? 'new-password' : 'off'}
+      value={value}
+      onInput={(event) => onInput(event.currentTarget.value)}
+    />
   );
 }

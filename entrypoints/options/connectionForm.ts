@@ -59,7 +59,8 @@ const PREFILL_KEYS = [
   'scopes',
 ] as const;
 
-const PROVIDERS: readonly ProviderKind[] = ['jira', 'google', 'custom'];
+/** The providers the form offers, in the order it lists them. */
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['jira', 'google', 'custom'];
 
 /**
  * The form prefilled from a page query string such as `?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555`.
@@ -68,7 +69,7 @@ const PROVIDERS: readonly ProviderKind[] = ['jira', 'google', 'custom'];
 export function connectionFormFromQuery(search: string): ConnectionFormValues {
   const params = new URLSearchParams(search);
   const givesEndpoints = params.has('authorizationEndpoint') || params.has('tokenEndpoint');
-  const named = PROVIDERS.find((kind) => kind === params.get('provider'));
+  const named = PROVIDER_KINDS.find((kind) => kind === params.get('provider'));
   const provider = named ?? (givesEndpoints || params.has('issuer') ? 'custom' : 'jira');
   const values = blankConnectionForm(provider);
   for (const key of PREFILL_KEYS) {
@@ -88,7 +89,7 @@ export function toNewConnectionInput(values: ConnectionFormValues): NewConnectio
   const common = {
     label: values.label.trim(),
     clientId: values.clientId.trim(),
-    scopes: values.scopes.split(/\s+/).filter((scope) => scope !== ''),
+    scopes: splitScopes(values.scopes),
   };
   // A secret may legitimately contain spaces at the ends; send it exactly as typed.
   switch (values.provider) {
@@ -123,20 +124,8 @@ export function urlsNeedingAccess(input: NewConnectionInput): (string | undefine
   return [input.issuer, input.authorizationEndpoint, input.tokenEndpoint];
 }
 
-/** The form's fields that can carry an error of their own. */
-export type ConnectionFormField =
-  | 'label'
-  | 'issuer'
-  | 'authorizationEndpoint'
-  | 'tokenEndpoint'
-  | 'clientId'
-  | 'clientSecret'
-  | 'scopes';
-
-/** Every problem of the form at once, per field (empty when the worker may be asked). */
-export type ConnectionFormErrors = Partial<Record<ConnectionFormField, string>>;
-
-const FORM_FIELDS: readonly string[] = [
+/** The form's fields that can carry an error of their own, in the order they appear. */
+export const CONNECTION_FORM_FIELDS = [
   'label',
   'issuer',
   'authorizationEndpoint',
@@ -144,20 +133,38 @@ const FORM_FIELDS: readonly string[] = [
   'clientId',
   'clientSecret',
   'scopes',
-];
+] as const;
+
+/** One of {@link CONNECTION_FORM_FIELDS}. */
+export type ConnectionFormField = (typeof CONNECTION_FORM_FIELDS)[number];
+
+/** Every problem of the form at once, per field (empty when the worker may be asked). */
+export type ConnectionFormErrors = Partial<Record<ConnectionFormField, string>>;
+
+/** Scopes as typed, split on whitespace (the add and the edit form alike). */
+export function splitScopes(text: string): string[] {
+  return text.split(/\s+/).filter((scope) => scope !== '');
+}
+
+/** The first message of each form field among a schema's issues (the worker's own rules, R8). */
+export function fieldErrors(
+  issues: readonly v.BaseIssue<unknown>[] | undefined,
+): ConnectionFormErrors {
+  const fields: readonly string[] = CONNECTION_FORM_FIELDS;
+  const errors: ConnectionFormErrors = {};
+  for (const issue of issues ?? []) {
+    const field = v.getDotPath(issue)?.split('.')[0];
+    if (field && fields.includes(field)) errors[field as ConnectionFormField] ??= issue.message;
+  }
+  return errors;
+}
 
 /**
  * Checks the form with the worker's own schema (utils/connection-input.ts), collecting every issue
  * instead of the first, plus what the schema leaves to discovery: the issuer or both endpoints.
  */
 export function connectionFormErrors(values: ConnectionFormValues): ConnectionFormErrors {
-  const errors: ConnectionFormErrors = {};
-  const parsed = v.safeParse(NewConnectionSchema, toNewConnectionInput(values));
-  for (const issue of parsed.issues ?? []) {
-    const field = v.getDotPath(issue)?.split('.')[0];
-    if (field && FORM_FIELDS.includes(field))
-      errors[field as ConnectionFormField] ??= issue.message;
-  }
+  const errors = fieldErrors(v.safeParse(NewConnectionSchema, toNewConnectionInput(values)).issues);
   if (values.provider === 'custom') {
     const urls: [ConnectionFormField, string, MessageKeyOfUrl][] =
       values.mode === 'discovery'

@@ -3,20 +3,22 @@ import { ConnectionEditSchema } from '@/utils/connection-input';
 import type { ConnectionEdit } from '@/utils/messaging';
 import type { ConnectionStatus } from '@/utils/model';
 import { t } from '@/components/i18n';
-import type { ConnectionFormErrors, ConnectionFormField, EndpointMode } from './connectionForm';
+import {
+  fieldErrors,
+  splitScopes,
+  type ConnectionFormErrors,
+  type ConnectionFormField,
+  type ConnectionFormValues,
+} from './connectionForm';
 
-/** The edit form as typed (text fields are strings, so inputs stay controlled). */
-export interface EditFormValues {
-  label: string;
-  mode: EndpointMode;
-  issuer: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  clientId: string;
-  /** A new secret; blank keeps the stored one. */
-  clientSecret: string;
-  scopes: string;
-}
+/**
+ * The edit form as typed: the add form's fields without the provider (fixed) and its add-time choices.
+ * `clientSecret` is a new secret; blank keeps the stored one.
+ */
+export type EditFormValues = Omit<
+  ConnectionFormValues,
+  'provider' | 'testingMode' | 'promptConsent'
+>;
 
 /** The form's starting values from what the page knows of the connection (never its secret). */
 export function editFormOf(connection: ConnectionStatus): EditFormValues {
@@ -32,8 +34,6 @@ export function editFormOf(connection: ConnectionStatus): EditFormValues {
     scopes: connection.scopes.join(' '),
   };
 }
-
-const splitScopes = (text: string) => text.split(/\s+/).filter((scope) => scope !== '');
 
 /** Only what changed, shaped for `editConnection` (the worker validates it again, R8). */
 export function editChanges(before: EditFormValues, after: EditFormValues): ConnectionEdit {
@@ -71,18 +71,13 @@ export function needsNewConsent(before: EditFormValues, after: EditFormValues): 
 
 /** Every problem at once, per field, by the worker's own rules (ConnectionEditSchema). */
 export function editFormErrors(values: EditFormValues): ConnectionFormErrors {
-  const errors: ConnectionFormErrors = {};
   const everything = {
     label: values.label,
     clientId: values.clientId,
     scopes: splitScopes(values.scopes),
     ...(values.clientSecret === '' ? {} : { clientSecret: values.clientSecret }),
   };
-  const parsed = v.safeParse(ConnectionEditSchema, everything);
-  for (const issue of parsed.issues ?? []) {
-    const field = v.getDotPath(issue)?.split('.')[0] as ConnectionFormField | undefined;
-    if (field) errors[field] ??= issue.message;
-  }
+  const errors = fieldErrors(v.safeParse(ConnectionEditSchema, everything).issues);
   const urls: [ConnectionFormField, string][] =
     values.mode === 'discovery'
       ? [['issuer', values.issuer]]

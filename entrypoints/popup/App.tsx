@@ -3,10 +3,11 @@ import { ErrorBanner } from '@/components/ErrorBanner';
 import { StartupBanner } from '@/components/StartupBanner';
 import { UnlockForm } from '@/components/UnlockForm';
 import { t } from '@/components/i18n';
-import { attentionLevel, summarize, summaryTone } from '@/components/summary';
+import { summarize, summaryTone } from '@/components/summary';
 import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
+import { attentionLevel } from '@/utils/attention';
 
 /** Props for the popup {@link App}. */
 export interface AppProps {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '@/utils/model';
-import { badgeFor } from '@/utils/attention';
-import { needsAttention, summarize, summaryTone, type AttentionInput } from '@/components/summary';
+import { badgeFor, needsAttention, type AttentionInput } from '@/utils/attention';
+import { summarize, summaryTone } from '@/components/summary';
 import { NOW } from './fixtures';
 
 const FRESH = NOW + 60_000;
