@@ -4,6 +4,7 @@ import {
   NewConnectionSchema,
   type ValidConnectionInput,
 } from '../connection-input';
+import { errorMessage, errorName } from '../error-text';
 import type { ActionResult, EditOutcome } from '../messaging';
 import type {
   Connection,
@@ -562,10 +563,6 @@ function failure(
   return { ok: false, error: { code, message: redact(message) } };
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Removing a connection while locked: its tokens cannot be read to revoke them, say so. */
 const LOCKED_NOT_REVOKED = {
   ok: false,
@@ -585,7 +582,3 @@ const UNREADABLE_NOT_REVOKED = {
       'Not revoked at the provider: the stored credentials could not be read. Remove the app from your account at the provider; nothing is kept here.',
   },
 } as const;
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}

@@ -1,4 +1,5 @@
 import type { Clock, Locks } from '../engine/deps';
+import { errorMessage } from '../error-text';
 import { newConnectionRecord, type Lifecycle } from '../engine/lifecycle';
 import type { SecretKeeper } from '../engine/secrets';
 import type { Connection, HistoryEvent, PolicyProblem, StoredError } from '../model';
@@ -63,7 +64,7 @@ export async function applyPolicy(
     } catch (error) {
       problems.push({
         where: `connections "${spec.policyId}"`,
-        message: redact(`Could not be set up now (tried again later): ${messageOf(error)}`),
+        message: redact(`Could not be set up now (tried again later): ${errorMessage(error)}`),
         connectionId: managedConnectionId(spec.policyId),
       });
       return undefined;
@@ -307,8 +308,4 @@ async function recordProblems(deps: PolicyApplyDeps, problems: PolicyProblem[]):
     }))
     .filter((event) => !known.has(`${event.connectionId}\n${event.error!.message}`));
   await appendHistory(deps.db, events);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
