@@ -32,7 +32,7 @@ import {
 import { redact } from '../oauth/redact';
 import { salvagedRefreshToken } from '../oauth/salvage';
 import type { Settings } from '../settings';
-import { commit } from '../store/commit';
+import { commit, type Commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { appendHistory } from '../store/history';
@@ -130,6 +130,20 @@ export function newConnectionRecord(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * The secrets part of a commit that keeps only `clientSecret` (sealed again) and drops any tokens: the
+ * connection has no grant now (disconnected, or its client, server or scopes changed). Inside the vault's use.
+ */
+export async function clientSecretOnly(
+  vault: Vault,
+  connectionId: string,
+  clientSecret: string | undefined,
+): Promise<Pick<Commit, 'secrets' | 'deleteSecrets'>> {
+  return clientSecret
+    ? { secrets: [await vault.seal({ connectionId, clientSecret })] }
+    : { deleteSecrets: [connectionId] };
 }
 
 /** Why a person cannot remove a managed connection (the worker refuses, not only the page). */
@@ -383,12 +397,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       updatedAt: now,
     };
     // Keep only the client secret: the person configured it once and may reconnect.
-    const secrets = stored?.clientSecret
-      ? [await deps.vault.seal({ connectionId, clientSecret: stored.clientSecret })]
-      : [];
     await commit(deps.db, {
       connections: [next],
-      ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
+      ...(await clientSecretOnly(deps.vault, connectionId, stored?.clientSecret)),
     });
     await appendHistory(deps.db, [event]);
     return { ok: true, value: undefined } as const;
@@ -473,13 +484,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       if (reconnect) {
         // Keep only the client secret: tokens of the old grant are useless to the new set-up.
         deps.secrets.forget(connectionId);
-        const secrets = clientSecret ? [await deps.vault.seal({ connectionId, clientSecret })] : [];
-        next.hasClientSecret = secrets.length > 0;
-        await commit(deps.db, {
-          connections: [next],
-          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
-          events,
-        });
+        const kept = await clientSecretOnly(deps.vault, connectionId, clientSecret);
+        next.hasClientSecret = kept.secrets !== undefined;
+        await commit(deps.db, { connections: [next], ...kept, events });
         return { ok: true as const, value: next };
       }
       if (secret !== undefined) {

@@ -1,6 +1,6 @@
 import type { Clock, Locks } from '../engine/deps';
 import { errorMessage } from '../error-text';
-import { newConnectionRecord, type Lifecycle } from '../engine/lifecycle';
+import { clientSecretOnly, newConnectionRecord, type Lifecycle } from '../engine/lifecycle';
 import type { SecretKeeper } from '../engine/secrets';
 import type { Connection, HistoryEvent, PolicyProblem, StoredError } from '../model';
 import { revokeToken, type RequestOptions } from '../oauth/client';
@@ -125,9 +125,7 @@ async function create(
     deps.vault.use(async () => {
       if (await getConnection(deps.db, id)) return false;
       // Sealed like any client secret the person types (docs/security.md); never in the record or history.
-      const secrets = spec.input.clientSecret
-        ? [await deps.vault.seal({ connectionId: id, clientSecret: spec.input.clientSecret })]
-        : [];
+      const secrets = await clientSecretOnly(deps.vault, id, spec.input.clientSecret);
       const event = (kind: HistoryEvent['kind'], caller?: string): HistoryEvent => ({
         connectionId: id,
         at: now,
@@ -137,8 +135,7 @@ async function create(
       });
       await commit(deps.db, {
         connections: [connection],
-        secrets,
-        ...(secrets.length === 0 ? { deleteSecrets: [id] } : {}),
+        ...secrets,
         events: [
           event('policy-added'),
           ...allowed.map((caller) => event('access-granted', caller)),
@@ -203,15 +200,9 @@ async function change(
       deps.secrets.forget(id);
       const reconnecting = updated;
       await deps.vault.use(async () => {
-        const secrets = input.clientSecret
-          ? [await deps.vault.seal({ connectionId: id, clientSecret: input.clientSecret })]
-          : [];
-        reconnecting.hasClientSecret = secrets.length > 0;
-        await commit(deps.db, {
-          connections: [reconnecting],
-          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [id] }),
-          events,
-        });
+        const kept = await clientSecretOnly(deps.vault, id, input.clientSecret);
+        reconnecting.hasClientSecret = kept.secrets !== undefined;
+        await commit(deps.db, { connections: [reconnecting], ...kept, events });
       });
       return true;
     }
