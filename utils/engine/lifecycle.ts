@@ -229,14 +229,11 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     // Network before the lock and the transaction (never inside them).
     const identity = await lookupIdentity(target, tokens, deps.requestOptions);
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
-    const kept = await deps.locks.request(`refresh:${connectionId}`, () =>
-      deps.vault
-        .use(() => keep())
-        .catch((error: unknown) => {
-          // Locked while the consent window was open: nothing is stored, the grant is given back below.
-          if (isVaultLocked(error)) return { kept: false, reason: 'locked' } as const;
-          throw error;
-        }),
+    // Locked while the consent window was open: nothing is stored, the grant is given back below.
+    const kept = await withKey(
+      connectionId,
+      keep,
+      () => ({ kept: false, reason: 'locked' }) as const,
     );
     async function keep() {
       // Removed (or all data wiped) while the consent window was open: it must not come back.
@@ -318,6 +315,23 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return { ok: true, value: toStatus(updated) };
   }
 
+  /**
+   * Runs `work` inside the connection's refresh lock, then the vault's use (the refresher's order, R4), so
+   * the key cannot change between a read or seal and its commit; `whenLocked` answers when the lock is closed.
+   */
+  function withKey<T, L>(
+    connectionId: string,
+    work: () => Promise<T>,
+    whenLocked: () => L | Promise<L>,
+  ): Promise<T | L> {
+    return deps.locks.request(`refresh:${connectionId}`, () =>
+      deps.vault.use<T | L>(work).catch((error: unknown) => {
+        if (isVaultLocked(error)) return whenLocked();
+        throw error;
+      }),
+    );
+  }
+
   /** A connection's secrets, or none when they cannot be read (connect and disconnect must still work). */
   async function readQuietly(connectionId: string): Promise<SecretRecord | undefined> {
     const read = await deps.secrets.read(connectionId);
@@ -330,17 +344,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     remove: boolean,
     includeManaged = false,
   ): Promise<ActionResult> {
-    const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
-      try {
-        return await deps.vault.use(() => releaseInside(connectionId, remove, includeManaged));
-      } catch (error) {
-        if (!isVaultLocked(error)) throw error;
-        // Locked: Remove needs no decryption (nothing is revoked, and history says so); Disconnect
-        // keeps the client secret, which it cannot re-seal now.
-        if (!remove) return { ok: false, error: LOCKED_ERROR } as const;
-        return releaseInside(connectionId, remove, includeManaged);
-      }
-    });
+    const inside = () => releaseInside(connectionId, remove, includeManaged);
+    // Locked: Remove needs no decryption (nothing is revoked, and history says so); Disconnect keeps the
+    // client secret, which it cannot re-seal now.
+    const outcome = await withKey(connectionId, inside, () =>
+      remove ? inside() : ({ ok: false, error: LOCKED_ERROR } as const),
+    );
     await deps.onScheduleChange();
     changed();
     return outcome;
@@ -429,14 +438,10 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     }
     const reconnect = setup !== undefined && grantChanged(before, planned.input, setup);
     const secret = changes.clientSecret;
-    const outcome = await deps.locks.request(`refresh:${connectionId}`, () =>
-      deps.vault
-        .use(() => editInside())
-        .catch((error: unknown) => {
-          if (isVaultLocked(error)) return { ok: false as const, error: LOCKED_ERROR };
-          throw error;
-        }),
-    );
+    const outcome = await withKey(connectionId, editInside, () => ({
+      ok: false as const,
+      error: LOCKED_ERROR,
+    }));
     async function editInside() {
       const current = await getConnection(deps.db, connectionId);
       if (!current) return failure('not_found', 'This connection no longer exists.');
