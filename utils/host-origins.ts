@@ -3,7 +3,14 @@ import type { Endpoints } from './model';
 // Which host permissions a connection needs (pure): the options page asks for them before adding or
 // connecting, the worker gives them back when no connection needs them any more (docs/security.md).
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * Whether a URL points at this machine; only such URLs may use plain http. Here, not in utils/oauth, so
+ * the pages' host permissions and the worker's https rule share one list (pages never import utils/oauth).
+ */
+export function isLoopback(url: string | URL): boolean {
+  const { hostname } = typeof url === 'string' ? new URL(url) : url;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
 
 /** Match patterns for the https origins among `urls`; loopback is the manifest's, bad URLs are skipped. */
 export function originPatterns(urls: readonly (string | undefined)[]): string[] {
@@ -16,7 +23,7 @@ export function originPatterns(urls: readonly (string | undefined)[]): string[] 
     } catch {
       continue;
     }
-    if (parsed.protocol !== 'https:' || LOOPBACK_HOSTS.has(parsed.hostname)) continue;
+    if (parsed.protocol !== 'https:' || isLoopback(parsed)) continue;
     patterns.add(`https://${parsed.hostname}/*`);
   }
   return [...patterns];

@@ -7,7 +7,7 @@ import {
   personSettingsAfter,
   policySummary,
 } from '../managed/merge';
-import { NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
+import { isPlainObject, NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
@@ -295,7 +295,7 @@ export async function createServices(platform: Platform): Promise<Services> {
   async function saveSettings(change: unknown): Promise<SettingsResult> {
     const before = await personSettings();
     // A fixed setting may come back unchanged (the form sends every field), never changed (docs/admin.md).
-    const fixed = isRecord(change) ? fixedSettingErrors(change, policy) : [];
+    const fixed = isPlainObject(change) ? fixedSettingErrors(change, policy) : [];
     if (fixed.length > 0) return { ok: false, errors: fixed };
     const result = validateSettings(effectiveSettings(before, policy), change);
     if (!result.ok) return result;
@@ -408,8 +408,4 @@ export async function createServices(platform: Platform): Promise<Services> {
     getSettings,
     saveSettings,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

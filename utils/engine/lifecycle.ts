@@ -4,6 +4,7 @@ import {
   NewConnectionSchema,
   type ValidConnectionInput,
 } from '../connection-input';
+import { errorMessage, errorName } from '../error-text';
 import type { ActionResult, EditOutcome } from '../messaging';
 import type {
   Connection,
@@ -31,7 +32,7 @@ import {
 import { redact } from '../oauth/redact';
 import { salvagedRefreshToken } from '../oauth/salvage';
 import type { Settings } from '../settings';
-import { commit } from '../store/commit';
+import { commit, type Commit } from '../store/commit';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { appendHistory } from '../store/history';
@@ -131,6 +132,20 @@ export function newConnectionRecord(
   };
 }
 
+/**
+ * The secrets part of a commit that keeps only `clientSecret` (sealed again) and drops any tokens: the
+ * connection has no grant now (disconnected, or its client, server or scopes changed). Inside the vault's use.
+ */
+export async function clientSecretOnly(
+  vault: Vault,
+  connectionId: string,
+  clientSecret: string | undefined,
+): Promise<Pick<Commit, 'secrets' | 'deleteSecrets'>> {
+  return clientSecret
+    ? { secrets: [await vault.seal({ connectionId, clientSecret })] }
+    : { deleteSecrets: [connectionId] };
+}
+
 /** Why a person cannot remove a managed connection (the worker refuses, not only the page). */
 export const MANAGED_REFUSAL: StoredError = {
   code: 'managed',
@@ -214,14 +229,11 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     // Network before the lock and the transaction (never inside them).
     const identity = await lookupIdentity(target, tokens, deps.requestOptions);
     // The consent flow replaces any old grant: take the refresh lock so no refresh overlaps the swap.
-    const kept = await deps.locks.request(`refresh:${connectionId}`, () =>
-      deps.vault
-        .use(() => keep())
-        .catch((error: unknown) => {
-          // Locked while the consent window was open: nothing is stored, the grant is given back below.
-          if (isVaultLocked(error)) return { kept: false, reason: 'locked' } as const;
-          throw error;
-        }),
+    // Locked while the consent window was open: nothing is stored, the grant is given back below.
+    const kept = await withKey(
+      connectionId,
+      keep,
+      () => ({ kept: false, reason: 'locked' }) as const,
     );
     async function keep() {
       // Removed (or all data wiped) while the consent window was open: it must not come back.
@@ -303,6 +315,23 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     return { ok: true, value: toStatus(updated) };
   }
 
+  /**
+   * Runs `work` inside the connection's refresh lock, then the vault's use (the refresher's order, R4), so
+   * the key cannot change between a read or seal and its commit; `whenLocked` answers when the lock is closed.
+   */
+  function withKey<T, L>(
+    connectionId: string,
+    work: () => Promise<T>,
+    whenLocked: () => L | Promise<L>,
+  ): Promise<T | L> {
+    return deps.locks.request(`refresh:${connectionId}`, () =>
+      deps.vault.use<T | L>(work).catch((error: unknown) => {
+        if (isVaultLocked(error)) return whenLocked();
+        throw error;
+      }),
+    );
+  }
+
   /** A connection's secrets, or none when they cannot be read (connect and disconnect must still work). */
   async function readQuietly(connectionId: string): Promise<SecretRecord | undefined> {
     const read = await deps.secrets.read(connectionId);
@@ -315,17 +344,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     remove: boolean,
     includeManaged = false,
   ): Promise<ActionResult> {
-    const outcome = await deps.locks.request(`refresh:${connectionId}`, async () => {
-      try {
-        return await deps.vault.use(() => releaseInside(connectionId, remove, includeManaged));
-      } catch (error) {
-        if (!isVaultLocked(error)) throw error;
-        // Locked: Remove needs no decryption (nothing is revoked, and history says so); Disconnect
-        // keeps the client secret, which it cannot re-seal now.
-        if (!remove) return { ok: false, error: LOCKED_ERROR } as const;
-        return releaseInside(connectionId, remove, includeManaged);
-      }
-    });
+    const inside = () => releaseInside(connectionId, remove, includeManaged);
+    // Locked: Remove needs no decryption (nothing is revoked, and history says so); Disconnect keeps the
+    // client secret, which it cannot re-seal now.
+    const outcome = await withKey(connectionId, inside, () =>
+      remove ? inside() : ({ ok: false, error: LOCKED_ERROR } as const),
+    );
     await deps.onScheduleChange();
     changed();
     return outcome;
@@ -382,12 +406,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       updatedAt: now,
     };
     // Keep only the client secret: the person configured it once and may reconnect.
-    const secrets = stored?.clientSecret
-      ? [await deps.vault.seal({ connectionId, clientSecret: stored.clientSecret })]
-      : [];
     await commit(deps.db, {
       connections: [next],
-      ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
+      ...(await clientSecretOnly(deps.vault, connectionId, stored?.clientSecret)),
     });
     await appendHistory(deps.db, [event]);
     return { ok: true, value: undefined } as const;
@@ -417,14 +438,10 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     }
     const reconnect = setup !== undefined && grantChanged(before, planned.input, setup);
     const secret = changes.clientSecret;
-    const outcome = await deps.locks.request(`refresh:${connectionId}`, () =>
-      deps.vault
-        .use(() => editInside())
-        .catch((error: unknown) => {
-          if (isVaultLocked(error)) return { ok: false as const, error: LOCKED_ERROR };
-          throw error;
-        }),
-    );
+    const outcome = await withKey(connectionId, editInside, () => ({
+      ok: false as const,
+      error: LOCKED_ERROR,
+    }));
     async function editInside() {
       const current = await getConnection(deps.db, connectionId);
       if (!current) return failure('not_found', 'This connection no longer exists.');
@@ -472,13 +489,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       if (reconnect) {
         // Keep only the client secret: tokens of the old grant are useless to the new set-up.
         deps.secrets.forget(connectionId);
-        const secrets = clientSecret ? [await deps.vault.seal({ connectionId, clientSecret })] : [];
-        next.hasClientSecret = secrets.length > 0;
-        await commit(deps.db, {
-          connections: [next],
-          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [connectionId] }),
-          events,
-        });
+        const kept = await clientSecretOnly(deps.vault, connectionId, clientSecret);
+        next.hasClientSecret = kept.secrets !== undefined;
+        await commit(deps.db, { connections: [next], ...kept, events });
         return { ok: true as const, value: next };
       }
       if (secret !== undefined) {
@@ -562,10 +575,6 @@ function failure(
   return { ok: false, error: { code, message: redact(message) } };
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Removing a connection while locked: its tokens cannot be read to revoke them, say so. */
 const LOCKED_NOT_REVOKED = {
   ok: false,
@@ -585,7 +594,3 @@ const UNREADABLE_NOT_REVOKED = {
       'Not revoked at the provider: the stored credentials could not be read. Remove the app from your account at the provider; nothing is kept here.',
   },
 } as const;
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}

@@ -5,6 +5,7 @@ import type {
   RefreshTrigger,
   SecretRecord,
 } from '../model';
+import { errorMessage, errorName } from '../error-text';
 import { classifyTokenError, type ClassifiedError } from '../oauth/classify';
 import { describeForProvider } from '../oauth/provider-errors';
 import {
@@ -472,14 +473,6 @@ function storageTrouble(connection: Connection): RefreshOutcome {
     'Token Keeper could not use its storage just now; it will try again.',
     connection.state,
   );
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function needed(

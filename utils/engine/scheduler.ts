@@ -153,20 +153,19 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return arming;
   }
 
-  async function refreshDue(trigger: RefreshTrigger, includeInterrupted: boolean): Promise<void> {
+  /** Refreshes what is due; `settings` are the ones the caller just read (one read per pass). */
+  async function refreshDue(
+    trigger: RefreshTrigger,
+    includeInterrupted: boolean,
+    settings: Settings,
+  ): Promise<void> {
     // Paused while locked: no request, no state change; nothing is lost (refresh tokens outlive days).
     if (locked()) return;
     // A clock that went back makes every expiry look later than it is: they are expired first, so due.
     await deps.refresher.clockGuard.check();
-    const settings = await deps.getSettings();
     const now = deps.clock.now();
     const due = settings.enabled ? await dueConnections(deps.db, now + 1_000) : [];
     const ids = new Set(due.map((connection) => connection.id));
-    // A marker older than any request can take was left by a worker that died or could not write its
-    // outcome: settle it (even when disabled), whatever woke us.
-    for (const connection of await inFlightSince(deps.db, now - STALE_MARKER_MS)) {
-      ids.add(connection.id);
-    }
     if (includeInterrupted) {
       for (const connection of await listConnections(deps.db)) {
         // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
@@ -174,14 +173,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         // Unreadable secrets are looked at again: a storage hiccup heals, real damage is found again.
         if (connection.failure?.lastError.code === UNREADABLE_ERROR.code) ids.add(connection.id);
       }
+    } else {
+      // A marker older than any request can take was left by a worker that died or could not write its
+      // outcome: settle it (even when disabled), whatever woke us. (The full pass above takes every marker.)
+      for (const connection of await inFlightSince(deps.db, now - STALE_MARKER_MS)) {
+        ids.add(connection.id);
+      }
     }
     await runLimited([...ids], CATCH_UP_CONCURRENCY, (id) => deps.refresher.refresh(id, trigger));
   }
 
   async function reconcile(): Promise<void> {
     try {
-      await ensureSweep(await deps.getSettings());
-      await refreshDue('startup', true);
+      const settings = await deps.getSettings();
+      await ensureSweep(settings);
+      await refreshDue('startup', true, settings);
     } catch (error) {
       // Storage failed part-way: the alarm below brings the worker back to finish the job.
       await wakeSoon();
@@ -198,12 +204,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     await wakeSoon();
     try {
       if (alarm.name === REFRESH_ALARM) {
-        await refreshDue('alarm', false);
+        await refreshDue('alarm', false, await deps.getSettings());
       } else {
         const settings = await deps.getSettings();
         await ensureSweep(settings);
         await deps.refresher.secrets.flush();
-        await refreshDue('sweep', true);
+        await refreshDue('sweep', true, settings);
         await pruneHistory(deps.db, deps.clock.now() - settings.historyRetentionDays * 86_400_000);
         await capHistory(deps.db);
       }

@@ -1,4 +1,5 @@
 import type { ValidConnectionInput } from '../connection-input';
+import { errorMessage } from '../error-text';
 import { isPlainObject, parseConnection, PolicyIdSchema } from '../managed/policy';
 import type { ActionResult } from '../messaging';
 import type { Connection, ConnectionStatus, ProviderKind } from '../model';
@@ -174,7 +175,7 @@ export async function importSetups(
       skipped.push({
         index: entry.index,
         ok: false,
-        message: redact(error instanceof Error ? error.message : String(error)),
+        message: redact(errorMessage(error)),
       });
     }
   }

@@ -1,3 +1,4 @@
+import { errorName } from '../error-text';
 import type { TokenKeeperDb } from '../store/db';
 import type { AlarmsApi, Locks } from './deps';
 import type { Lifecycle } from './lifecycle';
@@ -34,8 +35,4 @@ export async function wipeAllData(deps: WipeDeps): Promise<{ connections: number
     await deps.replaceDatabase();
     return { connections: connections.length };
   });
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

@@ -1,5 +1,6 @@
 import type { Clock, Locks } from '../engine/deps';
-import { newConnectionRecord, type Lifecycle } from '../engine/lifecycle';
+import { errorMessage } from '../error-text';
+import { clientSecretOnly, newConnectionRecord, type Lifecycle } from '../engine/lifecycle';
 import type { SecretKeeper } from '../engine/secrets';
 import type { Connection, HistoryEvent, PolicyProblem, StoredError } from '../model';
 import { revokeToken, type RequestOptions } from '../oauth/client';
@@ -63,7 +64,7 @@ export async function applyPolicy(
     } catch (error) {
       problems.push({
         where: `connections "${spec.policyId}"`,
-        message: redact(`Could not be set up now (tried again later): ${messageOf(error)}`),
+        message: redact(`Could not be set up now (tried again later): ${errorMessage(error)}`),
         connectionId: managedConnectionId(spec.policyId),
       });
       return undefined;
@@ -124,9 +125,7 @@ async function create(
     deps.vault.use(async () => {
       if (await getConnection(deps.db, id)) return false;
       // Sealed like any client secret the person types (docs/security.md); never in the record or history.
-      const secrets = spec.input.clientSecret
-        ? [await deps.vault.seal({ connectionId: id, clientSecret: spec.input.clientSecret })]
-        : [];
+      const secrets = await clientSecretOnly(deps.vault, id, spec.input.clientSecret);
       const event = (kind: HistoryEvent['kind'], caller?: string): HistoryEvent => ({
         connectionId: id,
         at: now,
@@ -136,8 +135,7 @@ async function create(
       });
       await commit(deps.db, {
         connections: [connection],
-        secrets,
-        ...(secrets.length === 0 ? { deleteSecrets: [id] } : {}),
+        ...secrets,
         events: [
           event('policy-added'),
           ...allowed.map((caller) => event('access-granted', caller)),
@@ -202,15 +200,9 @@ async function change(
       deps.secrets.forget(id);
       const reconnecting = updated;
       await deps.vault.use(async () => {
-        const secrets = input.clientSecret
-          ? [await deps.vault.seal({ connectionId: id, clientSecret: input.clientSecret })]
-          : [];
-        reconnecting.hasClientSecret = secrets.length > 0;
-        await commit(deps.db, {
-          connections: [reconnecting],
-          ...(secrets.length > 0 ? { secrets } : { deleteSecrets: [id] }),
-          events,
-        });
+        const kept = await clientSecretOnly(deps.vault, id, input.clientSecret);
+        reconnecting.hasClientSecret = kept.secrets !== undefined;
+        await commit(deps.db, { connections: [reconnecting], ...kept, events });
       });
       return true;
     }
@@ -307,8 +299,4 @@ async function recordProblems(deps: PolicyApplyDeps, problems: PolicyProblem[]):
     }))
     .filter((event) => !known.has(`${event.connectionId}\n${event.error!.message}`));
   await appendHistory(deps.db, events);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

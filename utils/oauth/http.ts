@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { isLoopback } from './loopback';
+import { isLoopback } from '../host-origins';
 
 /** Network options for every request to the authorization server. */
 export interface RequestOptions {

@@ -1,8 +1,4 @@
-/** Whether a URL points at this machine; only such URLs may use plain http. */
-export function isLoopback(url: string | URL): boolean {
-  const { hostname } = typeof url === 'string' ? new URL(url) : url;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
+import { isLoopback } from '../host-origins';
 
 /** Rejects non-https URLs except on loopback, with a message a person can act on. */
 export function assertSecureUrl(url: string, what: string): URL {

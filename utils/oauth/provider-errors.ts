@@ -48,6 +48,11 @@ const GOOGLE_ADMIN_POLICY =
   "Your organisation's Google Workspace administrator does not allow this app (admin_policy_enforced): " +
   'ask them to allow its client ID in the Admin console (Security → API controls → App access control), then reconnect.';
 
+/** The one Google refusal whose advice holds at consent and at refresh alike (no rule renames the code). */
+function isGoogleAdminPolicy(kind: ProviderKind, code: string): boolean {
+  return kind === 'google' && code === 'admin_policy_enforced';
+}
+
 const GOOGLE_RULES: Rule[] = [
   (classified) =>
     classified.code === 'admin_policy_enforced'
@@ -125,14 +130,14 @@ export function describeForProvider(
 export function describeConnectFailure(kind: ProviderKind, error: unknown): string {
   if (error instanceof oauth.AuthorizationResponseError) {
     if (error.error === 'access_denied') return "Access was declined in the provider's window.";
-    if (kind === 'google' && error.error === 'admin_policy_enforced') return GOOGLE_ADMIN_POLICY;
+    if (isGoogleAdminPolicy(kind, error.error)) return GOOGLE_ADMIN_POLICY;
     const detail = error.error_description ? `: ${redact(error.error_description)}` : '';
     return `The provider refused the authorization (${error.error})${detail}.`;
   }
   if (isTokenEndpointFailure(error)) {
     const described = describeForProvider(kind, classifyTokenError(error), error);
     // Refresh-token wording ("reconnect") would mislead at the code exchange: only these carry over.
-    if (described.kind === 'configuration' || described.message === GOOGLE_ADMIN_POLICY) {
+    if (described.kind === 'configuration' || isGoogleAdminPolicy(kind, described.code)) {
       return described.message;
     }
     if (error instanceof oauth.ResponseBodyError) {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { errorMessage } from '../error-text';
 import { resolveLifetime } from './lifetime';
 import { redact } from './redact';
 import type { TokenSet } from './client';
@@ -14,8 +15,9 @@ export class UnusableTokenResponseError extends Error {
   readonly refreshToken: string | undefined;
 
   constructor(cause: unknown, refreshToken: string | undefined) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(redact(`The token endpoint sent an unusable response: ${reason}`), { cause });
+    super(redact(`The token endpoint sent an unusable response: ${errorMessage(cause)}`), {
+      cause,
+    });
     this.refreshToken = refreshToken;
   }
 }

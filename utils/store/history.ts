@@ -1,4 +1,5 @@
 import type { IDBPCursorWithValue, IDBPTransaction } from 'idb';
+import { errorName } from '../error-text';
 import type { HistoryEvent, HistoryKind } from '../model';
 import type { TokenKeeperDb, TokenKeeperSchema } from './db';
 
@@ -286,10 +287,6 @@ export async function appendHistory(db: TokenKeeperDb, events: HistoryEvent[]): 
     console.warn('History events not recorded', errorName(error));
     return false;
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }
 
 /** Hand-outs to one caller this close together share a history row (a polling caller must not flood it). */

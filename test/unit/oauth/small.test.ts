@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIFETIME_SEC, resolveLifetime } from '@/utils/oauth/lifetime';
-import { assertSecureUrl, isLoopback } from '@/utils/oauth/loopback';
+import { isLoopback } from '@/utils/host-origins';
+import { assertSecureUrl } from '@/utils/oauth/loopback';
 import { redact } from '@/utils/oauth/redact';
 
 describe('resolveLifetime', () => {
