@@ -1,5 +1,7 @@
+import type { StoreNames } from 'idb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createServices, type Platform, type Services } from '@/utils/background/services';
+import type { TokenKeeperSchema } from '@/utils/store/db';
 import { fakeGrant, manualClock } from './engine-fixture';
 
 /**
@@ -17,4 +19,22 @@ export function offlineServices(platform: Partial<Platform> = {}): Promise<Servi
     sleep: async () => undefined,
     ...platform,
   });
+}
+
+/**
+ * The named stores, byte for byte (binary as byte arrays, a CryptoKey by its algorithm), so a test can
+ * say "unchanged" exactly.
+ */
+export async function dumpStores(
+  services: Services,
+  stores: readonly StoreNames<TokenKeeperSchema>[],
+): Promise<string> {
+  const all = await Promise.all(stores.map((store) => services.db.getAll(store)));
+  return JSON.stringify(all, (_key, value: unknown) =>
+    value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+      ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer))
+      : value instanceof CryptoKey
+        ? `key:${value.algorithm.name}`
+        : value,
+  );
 }
