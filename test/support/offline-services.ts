@@ -1,6 +1,8 @@
 import type { StoreNames } from 'idb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createServices, type Platform, type Services } from '@/utils/background/services';
+import type { Connection } from '@/utils/model';
+import { getConnection } from '@/utils/store/connections';
 import type { TokenKeeperSchema } from '@/utils/store/db';
 import { fakeGrant, manualClock } from './engine-fixture';
 
@@ -37,4 +39,29 @@ export async function dumpStores(
         ? `key:${value.algorithm.name}`
         : value,
   );
+}
+
+/**
+ * Makes connection `id` look as a consent leaves it: tokens `at-1`/`rt-1` stored beside its client
+ * secret, the row healthy for an hour. No history, no network.
+ */
+export async function markConnected(services: Services, id: string): Promise<Connection> {
+  const now = services.clock.now();
+  const read = await services.refresher.secrets.read(id);
+  await services.refresher.secrets.persist({
+    ...(read.ok ? read.record : undefined),
+    connectionId: id,
+    accessToken: 'at-1',
+    refreshToken: 'rt-1',
+  });
+  const connected: Connection = {
+    ...(await getConnection(services.db, id))!,
+    state: 'healthy',
+    expiresAt: now + 3_600_000,
+    lifetimeSec: 3600,
+    nextRefreshAt: now + 3_000_000,
+    lastRefreshAt: now,
+  };
+  await services.db.put('connections', connected);
+  return connected;
 }

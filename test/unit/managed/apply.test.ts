@@ -3,10 +3,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/utils/background/handlers';
 import type { Services } from '@/utils/background/services';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
-import type { Connection, HistoryEvent } from '@/utils/model';
+import type { HistoryEvent } from '@/utils/model';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import { getConnection } from '@/utils/store/connections';
-import { offlineServices } from '../../support/offline-services';
+import { markConnected, offlineServices } from '../../support/offline-services';
 
 const CALLER = 'abcdefghijklmnopabcdefghijklmnop';
 const SECRET = 'policy-client-secret-value';
@@ -49,29 +49,6 @@ async function managedServices(initial: unknown) {
 
 async function events(services: Services): Promise<HistoryEvent[]> {
   return services.db.getAll('history');
-}
-
-/** Makes the managed connection look connected, with tokens stored as a consent would. */
-async function connect(services: Services, id = ID): Promise<Connection> {
-  const now = services.clock.now();
-  const current = (await getConnection(services.db, id))!;
-  const read = await services.refresher.secrets.read(id);
-  await services.refresher.secrets.persist({
-    ...(read.ok ? read.record : undefined),
-    connectionId: id,
-    accessToken: 'at-1',
-    refreshToken: 'rt-1',
-  });
-  const connected: Connection = {
-    ...current,
-    state: 'healthy',
-    expiresAt: now + 3_600_000,
-    lifetimeSec: 3600,
-    nextRefreshAt: now + 3_000_000,
-    lastRefreshAt: now,
-  };
-  await services.db.put('connections', connected);
-  return connected;
 }
 
 describe('applying the organisation’s policy', () => {
@@ -119,7 +96,7 @@ describe('applying the organisation’s policy', () => {
 
   it('lets the person disconnect a managed connection: the tokens are theirs', async () => {
     const { services, handlers } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     const actual = await handlers.disconnect({ connectionId: ID });
 
@@ -213,7 +190,7 @@ describe('applying the organisation’s policy', () => {
 
   it('asks for a reconnect when the client id changes, revoking the old grant', async () => {
     const { services, set, revoked } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, clientId: 'tk2' }] });
 
@@ -236,7 +213,7 @@ describe('applying the organisation’s policy', () => {
 
   it('renames without a reconnect', async () => {
     const { services, set } = await managedServices({ connections: [entry] });
-    const before = await connect(services);
+    const before = await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, label: 'Acme SSO' }] });
 
@@ -249,7 +226,7 @@ describe('applying the organisation’s policy', () => {
 
   it('uses a changed client secret from the next refresh, keeping the tokens', async () => {
     const { services, set } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, clientSecret: 'rotated-secret' }] });
 
@@ -270,7 +247,7 @@ describe('applying the organisation’s policy', () => {
 
   it('disconnects, revokes and removes a connection the policy drops, and says so', async () => {
     const { services, set, revoked } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [] });
 
@@ -305,7 +282,7 @@ describe('applying the organisation’s policy', () => {
 
   it('brings the managed connections back after Remove all data', async () => {
     const { services } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await services.wipe();
 
