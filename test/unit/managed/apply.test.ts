@@ -22,6 +22,15 @@ const entry = {
   scopes: ['openid', 'offline_access'],
 };
 const ID = 'managed:idp';
+/** A connection the person adds of their own, beside the organisation's. */
+const OWN = {
+  provider: 'custom',
+  label: 'Mine',
+  clientId: 'x',
+  scopes: [],
+  authorizationEndpoint: 'https://as.test/a',
+  tokenEndpoint: 'https://as.test/t',
+};
 
 /** The real services reading a policy the test can change, as Chrome's storage.managed would. */
 async function managedServices(initial: unknown) {
@@ -105,19 +114,11 @@ describe('applying the organisation’s policy', () => {
   });
 
   it('refuses to add a connection of the person’s own when the policy turns that off', async () => {
-    const own = {
-      provider: 'custom',
-      label: 'Mine',
-      clientId: 'x',
-      scopes: [],
-      authorizationEndpoint: 'https://as.test/a',
-      tokenEndpoint: 'https://as.test/t',
-    };
     const { services, handlers, set } = await managedServices({ allowUserConnections: false });
 
-    const refused = await handlers.addConnection(own);
+    const refused = await handlers.addConnection(OWN);
     await set({ allowUserConnections: true });
-    const accepted = await handlers.addConnection(own);
+    const accepted = await handlers.addConnection(OWN);
 
     expect(refused).toMatchObject({ ok: false, error: { code: 'managed' } });
     expect(accepted).toMatchObject({ ok: true });
@@ -262,14 +263,7 @@ describe('applying the organisation’s policy', () => {
 
   it('keeps a connection whose entry became invalid, and never touches the person’s own', async () => {
     const { services, handlers, set } = await managedServices({ connections: [entry] });
-    await handlers.addConnection({
-      provider: 'custom',
-      label: 'Mine',
-      clientId: 'x',
-      scopes: [],
-      authorizationEndpoint: 'https://as.test/a',
-      tokenEndpoint: 'https://as.test/t',
-    });
+    await handlers.addConnection(OWN);
 
     await set({ connections: [{ ...entry, tokenEndpoint: 'http://idp.acme.test/token' }] });
     const afterTypo = (await services.snapshot()).connections.map((c) => c.label).sort();
