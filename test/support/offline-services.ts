@@ -65,3 +65,23 @@ export async function markConnected(services: Services, id: string): Promise<Con
   await services.db.put('connections', connected);
   return connected;
 }
+
+/**
+ * A `requestOptions` whose fetch answers 200 to everything and records each request as "url body" in
+ * `sent`: for tests where only revocation reaches the network (the grant is faked).
+ */
+export function recordingRevocations(): {
+  sent: string[];
+  requestOptions: NonNullable<Platform['requestOptions']>;
+} {
+  const sent: string[] = [];
+  return {
+    sent,
+    requestOptions: {
+      fetch: async (url: string | URL | Request, init?: RequestInit) => {
+        sent.push(`${String(url)} ${String(init?.body)}`);
+        return new Response(null, { status: 200 });
+      },
+    },
+  };
+}

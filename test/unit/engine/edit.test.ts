@@ -7,7 +7,11 @@ import { EDIT_RECONNECT, MANAGED_REFUSAL } from '@/utils/engine/lifecycle';
 import type { Connection } from '@/utils/model';
 import type { RefreshGrant } from '@/utils/engine/refresher';
 import { getConnection } from '@/utils/store/connections';
-import { markConnected, offlineServices } from '../../support/offline-services';
+import {
+  markConnected,
+  offlineServices,
+  recordingRevocations,
+} from '../../support/offline-services';
 
 const RIGHT = 'the-right-client-secret';
 const WRONG = 'a-wrong-client-secret';
@@ -40,17 +44,12 @@ function checkingGrant() {
 }
 
 async function setup(policy?: unknown) {
-  const revoked: string[] = [];
+  const { sent: revoked, requestOptions } = recordingRevocations();
   const checking = checkingGrant();
   const services = await offlineServices({
     grant: checking.grant,
     ...(policy ? { readPolicy: async () => policy } : {}),
-    requestOptions: {
-      fetch: async (url: string | URL | Request, init?: RequestInit) => {
-        revoked.push(`${String(url)} ${String(init?.body)}`);
-        return new Response(null, { status: 200 });
-      },
-    },
+    requestOptions,
   });
   if (policy) await services.applyPolicy();
   return { services, handlers: createHandlers(services), revoked, seen: checking.seen };

@@ -6,7 +6,11 @@ import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import type { HistoryEvent } from '@/utils/model';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import { getConnection } from '@/utils/store/connections';
-import { markConnected, offlineServices } from '../../support/offline-services';
+import {
+  markConnected,
+  offlineServices,
+  recordingRevocations,
+} from '../../support/offline-services';
 
 const CALLER = 'abcdefghijklmnopabcdefghijklmnop';
 const SECRET = 'policy-client-secret-value';
@@ -35,17 +39,8 @@ const OWN = {
 /** The real services reading a policy the test can change, as Chrome's storage.managed would. */
 async function managedServices(initial: unknown) {
   let policy = initial;
-  const revoked: string[] = [];
-  const services = await offlineServices({
-    readPolicy: async () => policy,
-    // Only revocation reaches the network here (the grant is faked); record it instead.
-    requestOptions: {
-      fetch: async (url: string | URL | Request, init?: RequestInit) => {
-        revoked.push(`${String(url)} ${String(init?.body)}`);
-        return new Response(null, { status: 200 });
-      },
-    },
-  });
+  const { sent: revoked, requestOptions } = recordingRevocations();
+  const services = await offlineServices({ readPolicy: async () => policy, requestOptions });
   // As entrypoints/background.ts does on every worker start.
   await services.scheduler.reconcile();
   await services.applyPolicy();
