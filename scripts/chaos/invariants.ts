@@ -84,6 +84,7 @@ export function createChecker(world: World): Checker {
           continue;
         }
         const held = successors(server, reuse.token).find(ours);
+        const lost = lostAt(server, reuse.token);
         if (held) {
           violations.push({
             invariant: 'no reuse of a rotated refresh token caused by us',
@@ -91,13 +92,13 @@ export function createChecker(world: World): Checker {
           });
         } else if (
           server.policy.reuseLeewayMs > 0 &&
-          lostAt(server, reuse.token) !== undefined &&
-          world.upAndEnabled(lostAt(server, reuse.token)!, reuse.at)
+          lost !== undefined &&
+          world.upAndEnabled(lost, reuse.at)
         ) {
           // With a leeway, a lost answer is settled by the next start or the watchdog, within minutes.
           violations.push({
             invariant: 'with a reuse leeway, no single fault loses a grant',
-            detail: `${entry.id} reused refresh token #${reuse.token.index} ${Math.round((reuse.at - lostAt(server, reuse.token)!) / 60_000)} min after its answer was lost, with the browser open all along`,
+            detail: `${entry.id} reused refresh token #${reuse.token.index} ${Math.round((reuse.at - lost) / 60_000)} min after its answer was lost, with the browser open all along`,
           });
         } else {
           tally.unavoidable[entry.policy] = (tally.unavoidable[entry.policy] ?? 0) + 1;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { DEMO_REDIRECT_URI, startAuthServer, type AuthServerHandle } from '../support/auth-server';
-import { connectedServices } from '../support/connected-services';
-import { walkConsentPages } from '../support/headless-consent';
+import { startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { connectedServices, consentAsAda } from '../support/connected-services';
 
 // A consent window stays open for as long as the person likes; what they remove meanwhile must stay
 // removed (issue 10: a removed connection came back, healthy, with its old client secret).
@@ -31,7 +30,7 @@ describe('removing while a consent window is open', () => {
     const authorize = async (url: string) => {
       opened();
       await released;
-      return (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href;
+      return consentAsAda(url);
     };
     return { authorize, open, finish };
   }
@@ -42,10 +41,7 @@ describe('removing while a consent window is open', () => {
       let held = false;
       const { services, connectionId } = await connectedServices(server, {
         platform: {
-          authorize: async (url) =>
-            held
-              ? consent.authorize(url)
-              : (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href,
+          authorize: (url) => (held ? consent.authorize(url) : consentAsAda(url)),
         },
       });
       held = true;

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createServices, type Services } from '@/utils/background/services';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_REDIRECT_URI,
-  startAuthServer,
-  type AuthServerHandle,
-} from '../support/auth-server';
-import { walkConsentPages } from '../support/headless-consent';
+import type { Services } from '@/utils/background/services';
+import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { consentAsAda, demoServices } from '../support/connected-services';
 
 // oidc-provider follows OpenID Connect Core §11: offline_access (and so a refresh token) only with
 // prompt=consent. A connect that yields no refresh token must fail at once, saying what to change.
@@ -27,15 +22,11 @@ describe('a connect that yields no refresh token', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
     authorizeUrls.length = 0;
-    services = await createServices({
-      alarms: fakeBrowser.alarms,
-      authorize: async (url) => {
+    services = await demoServices({
+      authorize: (url) => {
         authorizeUrls.push(new URL(url));
-        return (await walkConsentPages(new URL(url), DEMO_REDIRECT_URI, 'ada')).href;
+        return consentAsAda(url);
       },
-      redirectUri: DEMO_REDIRECT_URI,
-      broadcast: () => undefined,
-      sleep: async () => undefined,
     });
     server.resetRecords();
   });

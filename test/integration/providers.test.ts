@@ -60,7 +60,7 @@ describe('built-in providers against their emulators', () => {
   }
 
   describe('Jira Cloud', () => {
-    async function connectJira() {
+    async function connectJira(emulator: AtlassianEmulator = atlassian) {
       const added = await addPointedAt(
         {
           provider: 'jira',
@@ -69,7 +69,7 @@ describe('built-in providers against their emulators', () => {
           clientSecret: ATLASSIAN_CLIENT.secret,
           scopes: ['read:jira-work'],
         },
-        atlassian.endpoints,
+        emulator.endpoints,
       );
       const connected = await services.lifecycle.connect(added.id);
       if (!connected.ok) throw new Error(connected.error.message);
@@ -129,24 +129,15 @@ describe('built-in providers against their emulators', () => {
       let offsetMs = 0;
       const emulator = await startAtlassianEmulator({ now: () => Date.now() + offsetMs });
       try {
-        const added = await addPointedAt(
-          {
-            provider: 'jira',
-            label: 'Jira',
-            clientId: ATLASSIAN_CLIENT.id,
-            clientSecret: ATLASSIAN_CLIENT.secret,
-            scopes: ['read:jira-work'],
-          },
-          emulator.endpoints,
-        );
-        const connected = await services.lifecycle.connect(added.id);
-        if (!connected.ok) throw new Error(connected.error.message);
+        const connected = await connectJira(emulator);
         const siteList = (token: string) =>
           fetch(emulator.endpoints.resources!, { headers: { authorization: `Bearer ${token}` } });
-        const old = (await services.refresher.readSecrets(added.id))!.accessToken!;
+        const old = (await services.refresher.readSecrets(connected.id))!.accessToken!;
 
-        await services.refresher.refresh(added.id, 'manual');
-        const newest = await createHandlers(services).getAccessToken({ connectionId: added.id });
+        await services.refresher.refresh(connected.id, 'manual');
+        const newest = await createHandlers(services).getAccessToken({
+          connectionId: connected.id,
+        });
         const oldRightAfter = (await siteList(old)).status;
         offsetMs = 10 * 60_000 + 1000;
         const oldLater = (await siteList(old)).status;
@@ -207,7 +198,8 @@ describe('built-in providers against their emulators', () => {
   });
 
   describe('Google', () => {
-    async function connectGoogle() {
+    /** Connects a Google preset at `emulator`; an app in Testing unless `testingMode` is false. */
+    async function connectGoogle(emulator: GoogleEmulator = google, testingMode = true) {
       const added = await addPointedAt(
         {
           provider: 'google',
@@ -215,9 +207,9 @@ describe('built-in providers against their emulators', () => {
           clientId: GOOGLE_CLIENT.id,
           clientSecret: GOOGLE_CLIENT.secret,
           scopes: ['openid', 'email', 'https://www.googleapis.com/auth/calendar.readonly'],
-          testingMode: true,
+          ...(testingMode ? { testingMode } : {}),
         },
-        google.endpoints,
+        emulator.endpoints,
       );
       const connected = await services.lifecycle.connect(added.id);
       if (!connected.ok) throw new Error(connected.error.message);
@@ -259,21 +251,7 @@ describe('built-in providers against their emulators', () => {
         await limited.close();
       });
 
-      async function connectLimited() {
-        const added = await addPointedAt(
-          {
-            provider: 'google',
-            label: 'Google',
-            clientId: GOOGLE_CLIENT.id,
-            clientSecret: GOOGLE_CLIENT.secret,
-            scopes: ['openid', 'email', CALENDAR],
-          },
-          limited.endpoints,
-        );
-        const connected = await services.lifecycle.connect(added.id);
-        if (!connected.ok) throw new Error(connected.error.message);
-        return connected.value;
-      }
+      const connectLimited = () => connectGoogle(limited, false);
 
       it('shows the scopes the person unticked and offers to consent again', async () => {
         const connected = await connectLimited();

@@ -7,7 +7,11 @@ import { EDIT_RECONNECT, MANAGED_REFUSAL } from '@/utils/engine/lifecycle';
 import type { Connection } from '@/utils/model';
 import type { RefreshGrant } from '@/utils/engine/refresher';
 import { getConnection } from '@/utils/store/connections';
-import { offlineServices } from '../../support/offline-services';
+import {
+  markConnected,
+  offlineServices,
+  recordingRevocations,
+} from '../../support/offline-services';
 
 const RIGHT = 'the-right-client-secret';
 const WRONG = 'a-wrong-client-secret';
@@ -40,17 +44,12 @@ function checkingGrant() {
 }
 
 async function setup(policy?: unknown) {
-  const revoked: string[] = [];
+  const { sent: revoked, requestOptions } = recordingRevocations();
   const checking = checkingGrant();
   const services = await offlineServices({
     grant: checking.grant,
     ...(policy ? { readPolicy: async () => policy } : {}),
-    requestOptions: {
-      fetch: async (url: string | URL | Request, init?: RequestInit) => {
-        revoked.push(`${String(url)} ${String(init?.body)}`);
-        return new Response(null, { status: 200 });
-      },
-    },
+    requestOptions,
   });
   if (policy) await services.applyPolicy();
   return { services, handlers: createHandlers(services), revoked, seen: checking.seen };
@@ -69,28 +68,13 @@ async function addConnected(services: Services, secret: string): Promise<Connect
     scopes: ['openid', 'offline_access'],
   });
   if (!added.ok) throw new Error(added.error.message);
-  return markConnected(services, added.value.id);
-}
-
-async function markConnected(services: Services, id: string): Promise<Connection> {
-  const now = services.clock.now();
-  const read = await services.refresher.secrets.read(id);
-  await services.refresher.secrets.persist({
-    ...(read.ok ? read.record : undefined),
-    connectionId: id,
-    accessToken: 'at-1',
-    refreshToken: 'rt-1',
+  const connected = await markConnected(services, added.value.id);
+  await services.db.add('history', {
+    connectionId: connected.id,
+    at: services.clock.now(),
+    kind: 'connected',
+    ok: true,
   });
-  const connected: Connection = {
-    ...(await getConnection(services.db, id))!,
-    state: 'healthy',
-    expiresAt: now + 3_600_000,
-    lifetimeSec: 3600,
-    nextRefreshAt: now + 3_000_000,
-    lastRefreshAt: now,
-  };
-  await services.db.put('connections', connected);
-  await services.db.add('history', { connectionId: id, at: now, kind: 'connected', ok: true });
   return connected;
 }
 

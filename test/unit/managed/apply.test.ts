@@ -3,10 +3,14 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/utils/background/handlers';
 import type { Services } from '@/utils/background/services';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
-import type { Connection, HistoryEvent } from '@/utils/model';
+import type { HistoryEvent } from '@/utils/model';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import { getConnection } from '@/utils/store/connections';
-import { offlineServices } from '../../support/offline-services';
+import {
+  markConnected,
+  offlineServices,
+  recordingRevocations,
+} from '../../support/offline-services';
 
 const CALLER = 'abcdefghijklmnopabcdefghijklmnop';
 const SECRET = 'policy-client-secret-value';
@@ -22,21 +26,21 @@ const entry = {
   scopes: ['openid', 'offline_access'],
 };
 const ID = 'managed:idp';
+/** A connection the person adds of their own, beside the organisation's. */
+const OWN = {
+  provider: 'custom',
+  label: 'Mine',
+  clientId: 'x',
+  scopes: [],
+  authorizationEndpoint: 'https://as.test/a',
+  tokenEndpoint: 'https://as.test/t',
+};
 
 /** The real services reading a policy the test can change, as Chrome's storage.managed would. */
 async function managedServices(initial: unknown) {
   let policy = initial;
-  const revoked: string[] = [];
-  const services = await offlineServices({
-    readPolicy: async () => policy,
-    // Only revocation reaches the network here (the grant is faked); record it instead.
-    requestOptions: {
-      fetch: async (url: string | URL | Request, init?: RequestInit) => {
-        revoked.push(`${String(url)} ${String(init?.body)}`);
-        return new Response(null, { status: 200 });
-      },
-    },
-  });
+  const { sent: revoked, requestOptions } = recordingRevocations();
+  const services = await offlineServices({ readPolicy: async () => policy, requestOptions });
   // As entrypoints/background.ts does on every worker start.
   await services.scheduler.reconcile();
   await services.applyPolicy();
@@ -49,29 +53,6 @@ async function managedServices(initial: unknown) {
 
 async function events(services: Services): Promise<HistoryEvent[]> {
   return services.db.getAll('history');
-}
-
-/** Makes the managed connection look connected, with tokens stored as a consent would. */
-async function connect(services: Services, id = ID): Promise<Connection> {
-  const now = services.clock.now();
-  const current = (await getConnection(services.db, id))!;
-  const read = await services.refresher.secrets.read(id);
-  await services.refresher.secrets.persist({
-    ...(read.ok ? read.record : undefined),
-    connectionId: id,
-    accessToken: 'at-1',
-    refreshToken: 'rt-1',
-  });
-  const connected: Connection = {
-    ...current,
-    state: 'healthy',
-    expiresAt: now + 3_600_000,
-    lifetimeSec: 3600,
-    nextRefreshAt: now + 3_000_000,
-    lastRefreshAt: now,
-  };
-  await services.db.put('connections', connected);
-  return connected;
 }
 
 describe('applying the organisation’s policy', () => {
@@ -119,7 +100,7 @@ describe('applying the organisation’s policy', () => {
 
   it('lets the person disconnect a managed connection: the tokens are theirs', async () => {
     const { services, handlers } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     const actual = await handlers.disconnect({ connectionId: ID });
 
@@ -128,19 +109,11 @@ describe('applying the organisation’s policy', () => {
   });
 
   it('refuses to add a connection of the person’s own when the policy turns that off', async () => {
-    const own = {
-      provider: 'custom',
-      label: 'Mine',
-      clientId: 'x',
-      scopes: [],
-      authorizationEndpoint: 'https://as.test/a',
-      tokenEndpoint: 'https://as.test/t',
-    };
     const { services, handlers, set } = await managedServices({ allowUserConnections: false });
 
-    const refused = await handlers.addConnection(own);
+    const refused = await handlers.addConnection(OWN);
     await set({ allowUserConnections: true });
-    const accepted = await handlers.addConnection(own);
+    const accepted = await handlers.addConnection(OWN);
 
     expect(refused).toMatchObject({ ok: false, error: { code: 'managed' } });
     expect(accepted).toMatchObject({ ok: true });
@@ -213,7 +186,7 @@ describe('applying the organisation’s policy', () => {
 
   it('asks for a reconnect when the client id changes, revoking the old grant', async () => {
     const { services, set, revoked } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, clientId: 'tk2' }] });
 
@@ -236,7 +209,7 @@ describe('applying the organisation’s policy', () => {
 
   it('renames without a reconnect', async () => {
     const { services, set } = await managedServices({ connections: [entry] });
-    const before = await connect(services);
+    const before = await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, label: 'Acme SSO' }] });
 
@@ -249,7 +222,7 @@ describe('applying the organisation’s policy', () => {
 
   it('uses a changed client secret from the next refresh, keeping the tokens', async () => {
     const { services, set } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [{ ...entry, clientSecret: 'rotated-secret' }] });
 
@@ -270,7 +243,7 @@ describe('applying the organisation’s policy', () => {
 
   it('disconnects, revokes and removes a connection the policy drops, and says so', async () => {
     const { services, set, revoked } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await set({ connections: [] });
 
@@ -285,14 +258,7 @@ describe('applying the organisation’s policy', () => {
 
   it('keeps a connection whose entry became invalid, and never touches the person’s own', async () => {
     const { services, handlers, set } = await managedServices({ connections: [entry] });
-    await handlers.addConnection({
-      provider: 'custom',
-      label: 'Mine',
-      clientId: 'x',
-      scopes: [],
-      authorizationEndpoint: 'https://as.test/a',
-      tokenEndpoint: 'https://as.test/t',
-    });
+    await handlers.addConnection(OWN);
 
     await set({ connections: [{ ...entry, tokenEndpoint: 'http://idp.acme.test/token' }] });
     const afterTypo = (await services.snapshot()).connections.map((c) => c.label).sort();
@@ -305,7 +271,7 @@ describe('applying the organisation’s policy', () => {
 
   it('brings the managed connections back after Remove all data', async () => {
     const { services } = await managedServices({ connections: [entry] });
-    await connect(services);
+    await markConnected(services, ID);
 
     await services.wipe();
 

@@ -6,7 +6,7 @@ import type { Services } from '@/utils/background/services';
 import { CALLER_BURST } from '@/utils/engine/caller-limit';
 import { queryHistory } from '@/utils/store/history';
 import { seedConnectionIn } from '../../support/engine-fixture';
-import { offlineServices } from '../../support/offline-services';
+import { dumpStores, offlineServices } from '../../support/offline-services';
 
 const OWN_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
 const FRIEND = 'abcdefghijklmnopabcdefghijklmnop';
@@ -16,15 +16,8 @@ const STRANGER = 'ponmlkjihgfedcbaponmlkjihgfedcba';
 const ownServices = () =>
   offlineServices({ redirectUri: `https://${OWN_ID}.chromiumapp.org/`, extensionId: OWN_ID });
 
-async function dumpDb(services: Services): Promise<string> {
-  const stores = ['connections', 'secrets', 'history', 'settings'] as const;
-  const all = await Promise.all(stores.map((store) => services.db.getAll(store)));
-  return JSON.stringify(all, (_key, value: unknown) =>
-    value instanceof ArrayBuffer || ArrayBuffer.isView(value)
-      ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer))
-      : value,
-  );
-}
+const dumpDb = (services: Services) =>
+  dumpStores(services, ['connections', 'secrets', 'history', 'settings']);
 
 describe('token access for other extensions', () => {
   let services: Services;

@@ -27,7 +27,7 @@ import {
   type FakeGrant,
   type ManualClock,
 } from '../../support/engine-fixture';
-import { offlineServices } from '../../support/offline-services';
+import { dumpStores, offlineServices } from '../../support/offline-services';
 import { quietConsole } from '../../support/quiet-console';
 
 quietConsole();
@@ -60,15 +60,8 @@ async function world(
 }
 
 /** Everything stored but history, byte for byte. */
-async function dump(services: Services): Promise<string> {
-  const stores = ['connections', 'secrets', 'keys', 'settings'] as const;
-  const all = await Promise.all(stores.map((store) => services.db.getAll(store)));
-  return JSON.stringify(all, (_key, value: unknown) =>
-    value instanceof ArrayBuffer || ArrayBuffer.isView(value)
-      ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer))
-      : value,
-  );
-}
+const dump = (services: Services) =>
+  dumpStores(services, ['connections', 'secrets', 'keys', 'settings']);
 
 /** The refresh token stored for `c1`, read through the engine (needs the key). */
 async function storedRefreshToken(services: Services): Promise<string | undefined> {

@@ -8,6 +8,7 @@ import { refreshAccessToken } from '@/utils/oauth/client';
 import { DEFAULT_SETTINGS, SettingsSchema, validateSettings } from '@/utils/settings';
 import * as v from 'valibot';
 import { manualClock, seedConnectionIn } from '../../support/engine-fixture';
+import { dumpStores } from '../../support/offline-services';
 
 const TARGET = {
   endpoints: {
@@ -19,17 +20,8 @@ const TARGET = {
 };
 
 /** Bytes of every store, so "unchanged" means byte-for-byte. */
-async function dumpDb(services: Services): Promise<string> {
-  const stores = ['connections', 'secrets', 'history', 'settings', 'keys'] as const;
-  const all = await Promise.all(stores.map((store) => services.db.getAll(store)));
-  return JSON.stringify(all, (_key, value: unknown) =>
-    value instanceof ArrayBuffer || ArrayBuffer.isView(value)
-      ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer))
-      : value instanceof CryptoKey
-        ? `key:${value.algorithm.name}`
-        : value,
-  );
-}
+const dumpDb = (services: Services) =>
+  dumpStores(services, ['connections', 'secrets', 'history', 'settings', 'keys']);
 
 /** The refresh token a 2xx answer carries, which must be kept even when the rest is unusable. */
 function deliveredRefreshToken(status: number, body: string): string | undefined {
