@@ -45,11 +45,6 @@ export function needsAttention(connection: AttentionInput, now: number): boolean
   return attentionLevel(connection, now) === 'attention';
 }
 
-/** Whether a connection is retrying by itself with a token still safe (amber, counted apart, no badge). */
-export function isCalmlyRetrying(connection: AttentionInput, now: number): boolean {
-  return attentionLevel(connection, now) === 'retrying';
-}
-
 /** The toolbar badge's colours: red when a reconnect is needed, amber otherwise. */
 export const BADGE_RED = '#c5221f';
 export const BADGE_AMBER = '#b06000';
