@@ -132,6 +132,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     when === undefined
       ? Promise.resolve()
       : (deps.cover?.(when) ?? Promise.resolve()).catch(() => undefined);
+  // Storage steps before the request are retried in place like those after it: a hiccup must not cost an
+  // alarm interval, which a lost answer inside a provider's reuse leeway cannot spare (docs/reliability.md).
+  const steadily = <T>(work: () => Promise<T>) => retrying(work, { ...STORAGE_RETRIES, sleep });
   const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
   const clockGuard =
     deps.clockGuard ?? createClockGuard(deps.db, deps.clock, () => coverBy(deps.clock.now()));
@@ -179,8 +182,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     onAttempt: () => void,
   ): Promise<RefreshOutcome> {
     // After a jump back no stored expiry is trusted: they are all marked expired before anything is read.
-    await clockGuard.check();
-    const seen = await getConnection(deps.db, connectionId);
+    await steadily(() => clockGuard.check());
+    const seen = await steadily(() => getConnection(deps.db, connectionId));
     // A caller whose stored token is valid long enough never waits behind a refresh in flight.
     if (
       trigger === 'on-demand' &&
@@ -194,7 +197,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     const seenRefreshAt = seen?.lastRefreshAt ?? null;
     return deps.locks.request(`refresh:${connectionId}`, async () => {
       // Inside the lock, re-read: whoever held it before us may have done the work already.
-      const connection = await getConnection(deps.db, connectionId);
+      const connection = await steadily(() => getConnection(deps.db, connectionId));
       if (!connection) {
         return notPossible('not_found', 'This connection no longer exists.', 'disabled');
       }
@@ -236,7 +239,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     connection: Connection,
     trigger: RefreshTrigger,
   ): Promise<RefreshOutcome> {
-    const settings = await deps.getSettings();
+    const settings = await steadily(() => deps.getSettings());
     // An on-demand caller is waiting: one attempt, then the schedule's retries.
     const quickRetries = trigger === 'on-demand' ? 0 : settings.quickRetries;
     let current = connection;
@@ -301,11 +304,13 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     await coverBy(startedAt + STALE_MARKER_MS);
     // R5: the marker is durable before the request leaves, so a killed worker is noticed on wake-up.
     try {
-      await deps.db.put('connections', {
-        ...connection,
-        inFlightSince: startedAt,
-        updatedAt: startedAt,
-      });
+      await steadily(() =>
+        deps.db.put('connections', {
+          ...connection,
+          inFlightSince: startedAt,
+          updatedAt: startedAt,
+        }),
+      );
     } catch {
       // Nothing has left yet: no request without the marker, and the plan stays as it was.
       return { outcome: storageTrouble(connection), retryQuickly: false };
@@ -437,7 +442,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   async function saveState(connection: Connection, events: HistoryEvent[]): Promise<void> {
     await coverBy(connection.nextRefreshAt);
     try {
-      await retrying(() => deps.db.put('connections', connection), { ...STORAGE_RETRIES, sleep });
+      await steadily(() => deps.db.put('connections', connection));
     } catch (error) {
       console.error('Connection state not stored', errorName(error));
       changed();

@@ -122,6 +122,36 @@ describe('a rotated refresh token is never dropped after the provider answered',
   });
 });
 
+describe('a storage hiccup before the request', () => {
+  it('is retried in place: a lost answer inside a reuse leeway cannot wait an alarm (chaos seed 226)', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    // The first of every kind of storage step fails once: reads, the clock guard, the in-flight marker.
+    const failed = new Set<string>();
+    injectFaults((op) => {
+      const kind = `${op.method} ${op.stores.join()} ${op.write}`;
+      if (failed.has(kind)) return undefined;
+      failed.add(kind);
+      return op.write ? 'abort' : 'unknown';
+    }).arm();
+    let settingsReads = 0;
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant, {
+      getSettings: async () => {
+        settingsReads += 1;
+        if (settingsReads === 1) throw new DOMException('read failed', 'UnknownError');
+        return fixture.getSettings();
+      },
+    });
+
+    const outcome = await refresher.refresh('c1', 'alarm');
+
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect(server.calls.map((call) => call.refreshToken)).toEqual(['rt-0']);
+    expect(failed.size).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('a 200 answer with a new refresh token is never thrown away whole', () => {
   it('accepts a Bearer token whose expires_in is negative, with a conservative lifetime', async () => {
     const fixture = await engineFixture();
