@@ -129,6 +129,7 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             requestOrigins={requestOrigins}
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
             {...(status?.policy ? { policy: status.policy } : {})}
+            lockMode={status?.lock ?? 'off'}
           />
         )}
         {section === 'settings' && (
@@ -139,7 +140,11 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
               connections={connections ?? []}
               fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
-            <SecuritySection client={client} lockMode={status?.lock ?? 'off'} />
+            <SecuritySection
+              client={client}
+              lockMode={status?.lock ?? 'off'}
+              required={status?.policy?.requireLock ?? false}
+            />
             <RemoveAllData wipeAllData={client.wipeAllData} />
           </>
         )}

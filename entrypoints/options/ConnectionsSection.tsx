@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionStatus, PolicySummary } from '@/utils/model';
+import type { ConnectionStatus, LockMode, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
 import type { WorkerClient } from '@/components/workerClient';
@@ -40,6 +40,8 @@ export interface ConnectionsSectionProps {
   focusConnectionId?: string;
   /** The organisation's managed configuration, when there is one. */
   policy?: PolicySummary;
+  /** The passphrase lock now (the policy may require one). */
+  lockMode: LockMode;
 }
 
 /** The options page's connection list with per-connection controls, and the add form. */
@@ -52,6 +54,7 @@ export function ConnectionsSection({
   requestOrigins,
   focusConnectionId,
   policy,
+  lockMode,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
   // One edit form at a time; the outcome of a save stays on its card until the next one.
@@ -75,7 +78,7 @@ export function ConnectionsSection({
       <h2 id="connections-heading" tabIndex={-1}>
         {t('sectionConnections')}
       </h2>
-      {policy && <PolicyNotice policy={policy} />}
+      {policy && <PolicyNotice policy={policy} lockMode={lockMode} />}
 
       {connections === null && <p class="muted">{t('loading')}</p>}
       {connections?.length === 0 && addAllowed && (

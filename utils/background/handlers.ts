@@ -12,6 +12,7 @@ import {
 import { buildHealthReport, exportHistory } from './reports';
 import { exportSetups, importSetups, previewImport } from '../engine/setups';
 import { listConnections } from '../store/connections';
+import { LOCK_KEPT } from '../managed/require-lock';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -114,7 +115,12 @@ export function createHandlers(services: Services): Handlers {
       services.policy().allowUserConnections
         ? services.lifecycle.add(data)
         : { ok: false, error: USER_CONNECTIONS_OFF },
-    connect: (data) => services.lifecycle.connect(parse(ConnectionRef, data).connectionId),
+    connect: async (data) => {
+      const { connectionId } = parse(ConnectionRef, data);
+      // The organisation's requireLock: no new grant until a passphrase protects it (docs/admin.md).
+      const required = services.lockRequired();
+      return required ? { ok: false, error: required } : services.lifecycle.connect(connectionId);
+    },
     disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
     getAccessToken: async (data) => {
       const request = parse(TokenRequestSchema, data);
@@ -158,7 +164,11 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(ChangePassphraseSchema, data);
       return services.lock.changePassphrase(request.current, request.next);
     },
-    removeLock: (data) => services.lock.turnOff(parse(PassphraseSchema, data).passphrase),
+    removeLock: async (data) => {
+      const { passphrase } = parse(PassphraseSchema, data);
+      if (services.policy().requireLock) return { ok: false, error: LOCK_KEPT };
+      return services.lock.turnOff(passphrase);
+    },
     setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
     editConnection: (data) => {
       const request = parse(EditRequestSchema, data);

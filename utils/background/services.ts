@@ -1,5 +1,5 @@
 import type { ActionResult } from '../messaging';
-import type { PolicyProblem, StatusSnapshot } from '../model';
+import type { PolicyProblem, StatusSnapshot, StoredError } from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
   effectiveSettings,
@@ -8,6 +8,7 @@ import {
   policySummary,
 } from '../managed/merge';
 import { isPlainObject, NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
+import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
@@ -106,6 +107,8 @@ export interface Services {
   policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
   applyPolicy(): Promise<void>;
+  /** Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set. */
+  lockRequired(): StoredError | undefined;
 }
 
 /** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
@@ -308,11 +311,15 @@ export async function createServices(platform: Platform): Promise<Services> {
     return result;
   }
 
+  const lockRequired = () => lockRequirement(policy, engine.vault.mode());
+
   async function accessToken(
     connectionId: string,
     minValiditySec: number,
   ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>> {
     await replacing;
+    const required = lockRequired();
+    if (required) return { ok: false, error: required };
     // Locked: no token is handed out, not even one still valid (docs/security.md#the-lock).
     if (engine.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const outcome = await engine.refresher.refresh(connectionId, 'on-demand', { minValiditySec });
@@ -398,6 +405,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     wipe,
     policy: () => policy,
     applyPolicy: applyPolicyNow,
+    lockRequired,
     extensionId: platform.extensionId ?? '',
     requestOptions: platform.requestOptions,
     accessToken,

@@ -29,6 +29,7 @@ export const REGRESSIONS: RegressionCase[] = [
   },
   {
     seed: 226,
-    found: 'a lost answer inside the reuse leeway waited out 11 min of one failing read per attempt',
+    found:
+      'a lost answer inside the reuse leeway waited out 11 min of one failing read per attempt',
   },
 ];

@@ -40,7 +40,11 @@ const OWN = {
 async function managedServices(initial: unknown) {
   let policy = initial;
   const { sent: revoked, requestOptions } = recordingRevocations();
-  const services = await offlineServices({ readPolicy: async () => policy, requestOptions });
+  const services = await offlineServices({
+    readPolicy: async () => policy,
+    requestOptions,
+    lockIterations: 1_000,
+  });
   // As entrypoints/background.ts does on every worker start.
   await services.scheduler.reconcile();
   await services.applyPolicy();
@@ -106,6 +110,29 @@ describe('applying the organisation’s policy', () => {
 
     expect(actual).toEqual({ ok: true, value: undefined });
     expect(await getConnection(services.db, ID)).toMatchObject({ state: 'new' });
+  });
+
+  it('requires a passphrase before Connect or a hand-out, and keeps it on (requireLock)', async () => {
+    const { services, handlers, set } = await managedServices({
+      requireLock: true,
+      connections: [entry],
+    });
+    await markConnected(services, ID);
+    const passphrase = 'correct horse battery';
+
+    const connect = await handlers.connect({ connectionId: ID });
+    const before = await handlers.getAccessToken({ connectionId: ID });
+    await handlers.turnOnLock({ passphrase });
+    const after = await handlers.getAccessToken({ connectionId: ID });
+    const kept = await handlers.removeLock({ passphrase });
+    await set({ connections: [entry] });
+    const removed = await handlers.removeLock({ passphrase });
+
+    expect(connect).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(before).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(after).toMatchObject({ ok: true, value: { accessToken: 'at-1' } });
+    expect(kept).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(removed).toMatchObject({ ok: true, value: { mode: 'off' } });
   });
 
   it('refuses to add a connection of the person’s own when the policy turns that off', async () => {
