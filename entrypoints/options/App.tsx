@@ -129,6 +129,9 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             requestOrigins={requestOrigins}
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
             {...(status?.policy ? { policy: status.policy } : {})}
+            {...(status
+              ? { accessRequests: { count: status.accessRequests ?? 0, refreshKey: status.now } }
+              : {})}
           />
         )}
         {section === 'settings' && (

@@ -3,6 +3,7 @@ import type { ConnectionStatus, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
 import type { WorkerClient } from '@/components/workerClient';
+import { AccessRequests } from './AccessRequests';
 import { AddConnectionForm } from './AddConnectionForm';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
@@ -32,6 +33,8 @@ export interface ConnectionsSectionProps {
     | 'importSetups'
     | 'getExternalAccess'
     | 'setExternalAccess'
+    | 'getAccessRequests'
+    | 'decideAccessRequest'
   >;
   redirectUrl: string | null;
   prefill: ConnectionFormValues;
@@ -40,6 +43,8 @@ export interface ConnectionsSectionProps {
   focusConnectionId?: string;
   /** The organisation's managed configuration, when there is one. */
   policy?: PolicySummary;
+  /** Other extensions' requests waiting, and the status's time (the list is read again at each change). */
+  accessRequests?: { count: number; refreshKey: number };
 }
 
 /** The options page's connection list with per-connection controls, and the add form. */
@@ -52,6 +57,7 @@ export function ConnectionsSection({
   requestOrigins,
   focusConnectionId,
   policy,
+  accessRequests,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
   // One edit form at a time; the outcome of a save stays on its card until the next one.
@@ -76,6 +82,14 @@ export function ConnectionsSection({
         {t('sectionConnections')}
       </h2>
       {policy && <PolicyNotice policy={policy} />}
+      {connections && accessRequests && (
+        <AccessRequests
+          {...accessRequests}
+          connections={connections}
+          load={client.getAccessRequests}
+          decide={client.decideAccessRequest}
+        />
+      )}
 
       {connections === null && <p class="muted">{t('loading')}</p>}
       {connections?.length === 0 && addAllowed && (
