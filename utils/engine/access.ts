@@ -90,7 +90,7 @@ export function createAccess(deps: AccessDeps): Access {
   /** Rewrites one connection's allow-list from its current one; grants and revocations go to history. */
   function change(
     connectionId: string,
-    next: (before: string[]) => string[],
+    next: (before: string[]) => string[] | StoredError,
   ): Promise<ActionResult<string[]>> {
     // The refresher rewrites whole connection records under this lock: take it to lose no update.
     return deps.locks.request(`refresh:${connectionId}`, async () => {
@@ -100,6 +100,7 @@ export function createAccess(deps: AccessDeps): Access {
       if (connection.managed) return { ok: false as const, error: MANAGED_REFUSAL };
       const before = connection.allowedExtensions ?? [];
       const wanted = next(before);
+      if (!Array.isArray(wanted)) return { ok: false as const, error: wanted };
       if (wanted.length > MAX_ALLOWED_EXTENSIONS)
         return failure('invalid_input', `At most ${MAX_ALLOWED_EXTENSIONS} extensions.`);
       const now = deps.clock.now();
@@ -124,7 +125,7 @@ export function createAccess(deps: AccessDeps): Access {
   async function setAllowed(connectionId: string, extensionIds: unknown) {
     const parsed = v.safeParse(
       v.pipe(
-        v.array(ExtensionIdSchema),
+        v.array(v.pipe(v.string('An extension id must be text.'), v.trim(), v.maxLength(255))),
         v.maxLength(MAX_ALLOWED_EXTENSIONS, `At most ${MAX_ALLOWED_EXTENSIONS} extensions.`),
       ),
       extensionIds,
@@ -132,7 +133,16 @@ export function createAccess(deps: AccessDeps): Access {
     if (!parsed.success)
       return failure('invalid_input', parsed.issues[0]?.message ?? 'Invalid list.');
     const wanted = [...new Set(parsed.output)];
-    return change(connectionId, () => wanted);
+    return change(connectionId, (before) => {
+      // A typed id must look like one; an id already listed came from the browser (an accepted request,
+      // which may be a Firefox id) and may stay.
+      for (const id of wanted.filter((id) => !before.includes(id))) {
+        const typed = v.safeParse(ExtensionIdSchema, id);
+        if (!typed.success)
+          return { code: 'invalid_input', message: typed.issues[0]?.message ?? 'Invalid id.' };
+      }
+      return wanted;
+    });
   }
 
   async function grant(extensionId: string, connectionIds: string[]) {

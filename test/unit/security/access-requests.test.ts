@@ -214,6 +214,20 @@ describe('access requests from other extensions', () => {
     expect(await services.access.requests.pending()).toHaveLength(1);
   });
 
+  it('lets the person take off, or keep, an extension the browser named in Firefox form', async () => {
+    const firefoxId = 'issue-helper@example.org';
+    await ask(services, firefoxId, {});
+    await services.access.requests.decide(firefoxId, { allow: ['google'] });
+
+    const kept = await services.access.setAllowed('google', [firefoxId, FRIEND]);
+    const typed = await services.access.setAllowed('google', [firefoxId, 'typed@example.org']);
+    const removed = await services.access.setAllowed('google', [FRIEND]);
+
+    expect(kept).toEqual({ ok: true, value: [firefoxId, FRIEND] });
+    expect(typed).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(removed).toEqual({ ok: true, value: [FRIEND] });
+  });
+
   it('answers a request only once', async () => {
     await ask(services, FRIEND, {});
     await services.access.requests.decide(FRIEND, { allow: ['google'] });
