@@ -134,7 +134,7 @@ export function isAccessRequestNotification(id: string): boolean {
 /**
  * A notification per access request: the id the browser reported, the name only as claimed (plain text:
  * notifications render no markup). No buttons: the person decides in the options page, where the whole
- * request and the connections are (docs/security.md#other-extensions).
+ * request and the connections are (docs/security.md#against-whom).
  */
 export function createAccessRequestAlerts(
   notifications: NotificationsApi,
