@@ -1,7 +1,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import {
+  createAccessRequestAlerts,
   createNotificationAlerts,
+  isAccessRequestNotification,
   paintBadge,
   parseNotificationId,
 } from '@/utils/background/alerts';
@@ -9,7 +11,11 @@ import { browserFeatures } from '@/utils/background/browser-features';
 import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
-import { answerExternal, superviseServices } from '@/utils/background/service-start';
+import {
+  answerExternal,
+  connectExternal,
+  superviseServices,
+} from '@/utils/background/service-start';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
@@ -46,6 +52,10 @@ export default defineBackground(() => {
       browser.runtime.getURL('/icon/128.png'),
       undefined,
       { interactive: features.interactiveNotifications },
+    ),
+    accessAlerts: createAccessRequestAlerts(
+      browser.notifications,
+      browser.runtime.getURL('/icon/128.png'),
     ),
     isOnline: () => navigator.onLine,
     keepAlive,
@@ -87,6 +97,12 @@ export default defineBackground(() => {
   });
   // The notification itself opens the connection's card, where its actions are (Firefox shows no buttons).
   browser.notifications.onClicked.addListener((notificationId) => {
+    // An access request: the list of requests heads the connections section.
+    if (isAccessRequestNotification(notificationId)) {
+      void browser.notifications.clear(notificationId);
+      void browser.tabs.create({ url: browser.runtime.getURL(optionsPath()) });
+      return;
+    }
     const target = parseNotificationId(notificationId);
     if (!target) return;
     void browser.notifications.clear(notificationId);
@@ -103,6 +119,8 @@ export default defineBackground(() => {
   browser.runtime.onMessageExternal.addListener((message, sender) =>
     answerExternal(startup, message, sender.id),
   );
+  // Their event ports: only for extensions allowed a connection, and only its events (docs/integration.md#events).
+  browser.runtime.onConnectExternal.addListener((port) => void connectExternal(startup, port));
   startup.whenReady(async (services) => {
     const lock = await services.lock.status();
     if (lock.autoLockMin > 0)

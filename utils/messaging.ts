@@ -3,7 +3,9 @@ import type { ConnectionEdit, NewConnectionInput } from './connection-input';
 import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
 import type { ImportPreview, ImportResult } from './engine/setups';
+import type { AccessDecision } from './engine/access-requests';
 import type {
+  AccessRequest,
   ConnectionStatus,
   HistoryEvent,
   HistoryKind,
@@ -109,6 +111,13 @@ export interface ProtocolMap {
   getExternalAccess(data: { connectionId: string }): { extensionId: string; allowed: string[] };
   /** Replaces the allow-list of other extensions for a connection; grants and revocations go to history. */
   setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
+  /** Other extensions' requests waiting for the person (their names and reasons are claimed, untrusted). */
+  getAccessRequests(): AccessRequest[];
+  /**
+   * Allows the requesting extension for the chosen connections (not managed ones), or declines it: a
+   * declined extension's requests are refused quietly for a day.
+   */
+  decideAccessRequest(data: { extensionId: string; decision: AccessDecision }): ActionResult;
   /** The person's connection set-ups as one JSON file (policy `connections` entries, no secret or token). */
   exportSetups(): HistoryExport;
   /** Checks an import file entry by entry and says what it would add; writes nothing. */
@@ -168,7 +177,7 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
   );
 }
 
-export type { ConnectionEdit, NewConnectionInput };
+export type { AccessDecision, ConnectionEdit, NewConnectionInput };
 export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */

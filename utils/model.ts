@@ -165,7 +165,9 @@ export type HistoryKind =
   | 'needs-reconnect'
   | 'disconnected'
   | 'recovered'
+  | 'access-requested' // another extension asked for access (`caller`); the request waits for the person
   | 'access-granted' // the user allowed another extension to get this connection's token
+  | 'access-denied' // the person declined a request (`caller`); it is refused quietly for a while
   | 'access-revoked'
   | 'token-issued' // a token was handed to another extension (`caller`); never the token itself
   | 'policy-added' // the organisation's policy added this connection
@@ -189,10 +191,34 @@ export interface HistoryEvent {
   durationMs?: number;
   expiresAt?: number;
   error?: StoredError;
-  /** The other extension involved (access-granted, access-revoked, token-issued). */
+  /** The other extension involved (access-requested, -granted, -denied, -revoked, token-issued). */
   caller?: string;
   /** token-issued: how many hand-outs to this caller the row stands for (merged; absent means one). */
   count?: number;
+}
+
+/**
+ * The history rows of an access request that names no existing connection use this id (never one the
+ * engine gives a connection: those are UUIDs or `managed:…`).
+ */
+export const ANY_CONNECTION = 'extensions';
+
+/**
+ * Another extension's request to get tokens (IndexedDB `accessRequests`, one per extension id). Its name
+ * and reason are what it claims: untrusted, cleaned of control characters and length-limited, shown as claimed.
+ */
+export interface AccessRequest {
+  /** The sender's id as the browser reports it (not claimed). */
+  extensionId: string;
+  claimedName: string;
+  reason: string;
+  /** The connection it named, when it named one (it may not exist). */
+  connectionId?: string;
+  provider?: ProviderKind;
+  requestedAt: number;
+  /** Waiting for the person, or declined (then kept only until its cool-down ends). */
+  status: 'pending' | 'denied';
+  deniedAt?: number;
 }
 
 /** What a page sees of a connection: metadata and schedule, no secrets. */
@@ -290,6 +316,8 @@ export interface StatusSnapshot {
   policy?: PolicySummary;
   /** Where the data key is; `locked` pauses every refresh until the passphrase is given (absent: `off`). */
   lock?: LockMode;
+  /** How many other extensions wait for the person to allow or deny their access request (absent: none). */
+  accessRequests?: number;
 }
 
 /** The result of a refresh request. */

@@ -130,6 +130,9 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
             {...(status?.policy ? { policy: status.policy } : {})}
             lockMode={status?.lock ?? 'off'}
+            {...(status
+              ? { accessRequests: { count: status.accessRequests ?? 0, refreshKey: status.now } }
+              : {})}
           />
         )}
         {section === 'settings' && (

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR } from '../support/build';
-import { askFromCaller, CALLER_DIR, CALLER_ID, callerWorker } from '../support/caller';
+import { askFromCaller, CALLER_ID, callerWorker, launchWithCaller } from '../support/caller';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
 import {
   addConnection,
@@ -23,11 +23,7 @@ describe('secrets stay secret (Chromium)', () => {
 
   beforeAll(async () => {
     server = await startAuthServer({ accessTokenTtlSec: 300 });
-    browser = await launchExtension({
-      extensionDir: CHROME_BUILD_DIR,
-      headless: true,
-      alsoLoad: [CALLER_DIR],
-    });
+    browser = await launchWithCaller();
     options = await openOptions(browser, {
       label: 'Guarded',
       issuer: server.issuer,

@@ -64,6 +64,22 @@ const ExternalAccessSchema = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   allowed: v.array(v.string()),
 });
+const DecideAccessSchema = v.strictObject({
+  extensionId: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+  decision: v.union(
+    [
+      v.strictObject({
+        allow: v.pipe(
+          v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+          v.minLength(1, 'Choose at least one connection.'),
+          v.maxLength(100),
+        ),
+      }),
+      v.strictObject({ deny: v.literal(true) }),
+    ],
+    'Allow some connections or deny.',
+  ),
+});
 
 /** Why a page may not add a connection: the organisation's policy turned that off. */
 export const USER_CONNECTIONS_OFF = {
@@ -133,6 +149,11 @@ export function createHandlers(services: Services): Handlers {
     setExternalAccess: async (data) => {
       const request = parse(ExternalAccessSchema, data);
       return services.access.setAllowed(request.connectionId, request.allowed);
+    },
+    getAccessRequests: () => services.access.requests.pending(),
+    decideAccessRequest: async (data) => {
+      const request = parse(DecideAccessSchema, data);
+      return services.access.requests.decide(request.extensionId, request.decision);
     },
     exportSetups: async () => exportSetups(await listConnections(services.db)),
     previewImport: async (data) =>

@@ -2,6 +2,7 @@ import type { ExternalResponse } from '../engine/access';
 import { WORKER_UNAVAILABLE, WorkerUnavailableError } from '../messaging';
 import type { StartupProblem, StatusSnapshot } from '../model';
 import { createHandlers, type Handlers } from './handlers';
+import type { EventPort } from './push-hub';
 import type { Services } from './services';
 import { superviseStart, type Startup, type StartupDeps } from './startup';
 
@@ -51,6 +52,8 @@ export function unavailableHandlers(problem: StartupProblem, now: () => number):
     getAccessToken: refuse,
     getExternalAccess: refuse,
     setExternalAccess: refuse,
+    getAccessRequests: refuse,
+    decideAccessRequest: refuse,
     exportSetups: refuse,
     previewImport: refuse,
     importSetups: refuse,
@@ -101,4 +104,12 @@ export async function answerExternal(
   const state = await startup.settled();
   if (state.phase === 'failing') return EXTERNAL_UNAVAILABLE;
   return state.services.access.answerExternal(message, callerId);
+}
+
+/** Takes another extension's event port once the start's state is known; while it fails, closes it. */
+export async function connectExternal(startup: Startup<Services>, port: EventPort): Promise<void> {
+  const state = await startup.settled();
+  // Closed without a word: the caller reconnects later, as after any worker restart.
+  if (state.phase === 'failing') return port.disconnect();
+  return state.services.push.attach(port);
 }

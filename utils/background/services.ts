@@ -22,6 +22,7 @@ import {
   type Vault,
 } from '../store/vault';
 import { createAccess, type Access } from '../engine/access';
+import type { AccessRequestAlerts } from '../engine/access-requests';
 import { wipeAllData } from '../engine/wipe';
 import { unneededOrigins } from '../host-origins';
 import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
@@ -37,6 +38,7 @@ import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { timerSleep } from '../engine/retrying';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
+import { createPushHub, type PushHub } from './push-hub';
 
 /** What the worker gets from the browser; tests pass fakes. */
 export interface Platform {
@@ -56,6 +58,8 @@ export interface Platform {
   random?: () => number;
   isOnline?: () => boolean;
   alerts?: AlertSink;
+  /** Tells the person that another extension asks for access (a notification). */
+  accessAlerts?: AccessRequestAlerts;
   keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** This extension's id (shown to the user for allow-listing by other extensions). */
   extensionId?: string;
@@ -95,6 +99,8 @@ export interface Services {
   changed(): void;
   /** Who may get tokens from outside (R7), and the answering of their requests. */
   access: Access;
+  /** Other extensions' event ports (docs/integration.md#events). */
+  push: PushHub;
   /** The optional passphrase lock of the data key (docs/security.md#the-lock). */
   lock: PassphraseLock;
   /** "Remove all data". */
@@ -139,8 +145,17 @@ export async function createServices(platform: Platform): Promise<Services> {
       void snapshot().then(platform.broadcast, (error: unknown) =>
         console.error('Status snapshot failed', error),
       );
+      void push.check();
     }, 50);
   };
+  // Bound late like the engine: it reads whichever database is current.
+  const push = createPushHub({
+    connections: async () => {
+      await replacing;
+      return listConnections(engine.db);
+    },
+    clock,
+  });
 
   // The policy as last read; storage.managed is its source, read again on every start and change.
   let policy = await readPolicy();
@@ -236,7 +251,14 @@ export async function createServices(platform: Platform): Promise<Services> {
         if (origins.length > 0) await platform.releaseOrigins(origins);
       },
     });
-    const access = createAccess({ db, clock, locks, accessToken, onChange });
+    const access = createAccess({
+      db,
+      clock,
+      locks,
+      accessToken,
+      alerts: platform.accessAlerts,
+      onChange,
+    });
     const managed = {
       db,
       vault,
@@ -280,7 +302,11 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function snapshot(): Promise<StatusSnapshot> {
     await replacing;
-    const [connections, settings] = await Promise.all([listConnections(engine.db), getSettings()]);
+    const [connections, settings, requests] = await Promise.all([
+      listConnections(engine.db),
+      getSettings(),
+      engine.access.requests.pending(),
+    ]);
     const summary = policySummary(policy);
     const lock = engine.vault.mode();
     return {
@@ -292,6 +318,7 @@ export async function createServices(platform: Platform): Promise<Services> {
         : {}),
       // Absent means off: a snapshot without the lock reads as it always did.
       ...(lock === 'off' ? {} : { lock }),
+      ...(requests.length > 0 ? { accessRequests: requests.length } : {}),
     };
   }
 
@@ -402,6 +429,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     get lock() {
       return engine.lock;
     },
+    push,
     wipe,
     policy: () => policy,
     applyPolicy: applyPolicyNow,

@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Connection, HistoryEvent } from '../model';
+import type { AccessRequest, Connection, HistoryEvent } from '../model';
 import type { Settings } from '../settings';
 import type { WrappedKey } from './key-wrap';
 
@@ -54,13 +54,15 @@ export interface TokenKeeperSchema extends DBSchema {
    * `'lock'`, the lock's failed unlock attempts and auto-lock choice (no schema change: a new key only).
    */
   meta: { key: 'clock' | 'lock'; value: { seenAt: number } | LockMeta };
+  /** v4: other extensions' access requests, pending or recently denied; one per extension id. */
+  accessRequests: { key: string; value: AccessRequest };
 }
 
 /** An open Token Keeper database. */
 export type TokenKeeperDb = IDBPDatabase<TokenKeeperSchema>;
 
 /** Current schema version; every bump adds a step to `upgrade` and never removes an old one. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Default database name (tests use their own fresh factory). */
 export const DB_NAME = 'token-keeper';
@@ -94,6 +96,10 @@ export function openTokenKeeperDb(
         // Only markers are indexed (null is no key): settling them costs no scan of every connection.
         transaction.objectStore('connections').createIndex('inFlightSince', 'inFlightSince');
         db.createObjectStore('meta');
+      }
+      if (oldVersion < 4) {
+        // Keyed by the sender's id: one request per extension, so repeating one cannot pile up (issue 15).
+        db.createObjectStore('accessRequests', { keyPath: 'extensionId' });
       }
     },
     // The worker keeps its connection: a newer version's open waits until this worker ends (an update

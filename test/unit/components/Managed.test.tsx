@@ -45,6 +45,8 @@ function workerWith(snapshot: StatusSnapshot): WorkerClient {
     importSetups: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [CALLER] })),
     setExternalAccess: vi.fn(),
+    getAccessRequests: vi.fn(async () => []),
+    decideAccessRequest: vi.fn(),
     wipeAllData: vi.fn(),
     getLock: vi.fn(async () => ({ mode: 'off' as const, autoLockMin: 0, unlockRetryAt: null })),
     turnOnLock: vi.fn(),

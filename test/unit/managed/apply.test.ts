@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { EVENTS_PORT } from '@/client/token-keeper-client';
 import { createHandlers } from '@/utils/background/handlers';
 import type { Services } from '@/utils/background/services';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
@@ -100,6 +101,41 @@ describe('applying the organisation’s policy', () => {
     expect(removed).toMatchObject({ ok: false, error: { code: 'managed' } });
     expect(allowed).toMatchObject({ ok: false, error: { code: 'managed' } });
     expect((await getConnection(services.db, ID))?.allowedExtensions).toBeUndefined();
+  });
+
+  it('honours the policy’s allow-list for requests and events, and its removal ends them', async () => {
+    const { services, set } = await managedServices({
+      connections: [entry],
+      allowedExtensions: { idp: [CALLER] },
+    });
+    const received: unknown[] = [];
+    let open = true;
+    await services.push.attach({
+      name: EVENTS_PORT,
+      sender: { id: CALLER },
+      postMessage: (event) => void received.push(event),
+      disconnect: () => void (open = false),
+      onDisconnect: { addListener: () => undefined },
+    });
+
+    const asked = await services.access.answerExternal(
+      { type: 'requestAccess', name: 'Helper', reason: 'Work', connectionId: ID },
+      CALLER,
+    );
+    await set({ connections: [entry] });
+    await services.push.check();
+
+    expect(asked).toMatchObject({
+      ok: true,
+      status: 'allowed',
+      connections: [{ connectionId: ID }],
+    });
+    expect(received).toEqual([
+      { type: 'ready', connections: [expect.objectContaining({ connectionId: ID })] },
+      { type: 'accessRemoved', connectionId: ID },
+      { type: 'notAllowed' },
+    ]);
+    expect(open).toBe(false);
   });
 
   it('lets the person disconnect a managed connection: the tokens are theirs', async () => {

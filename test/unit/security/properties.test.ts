@@ -182,6 +182,7 @@ describe('page messages (property)', () => {
     'removeConnection',
     'getAccessToken',
     'setExternalAccess',
+    'decideAccessRequest',
     'getHistory',
   ] as const;
 
