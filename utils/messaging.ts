@@ -4,14 +4,15 @@ import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
 import type { ImportPreview, ImportResult } from './engine/setups';
 import type {
+  ActionResult,
   ConnectionStatus,
+  EditOutcome,
   HistoryEvent,
   HistoryKind,
   LockStatus,
   RefreshOutcome,
   StartupProblem,
   StatusSnapshot,
-  StoredError,
 } from './model';
 import type { Settings, SettingsResult } from './settings';
 
@@ -48,19 +49,6 @@ export interface HistoryExport {
   /** How many events the file holds. */
   count: number;
 }
-
-/** What editing a connection did. */
-export interface EditOutcome {
-  connection: ConnectionStatus;
-  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
-  reconnect: boolean;
-  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
-  retried?: RefreshOutcome;
-}
-
-/** The outcome of an action that can fail with a user-facing reason. */
-export type ActionResult<T = undefined> =
-  { ok: true; value: T } | { ok: false; error: StoredError };
 
 /**
  * The one protocol between the service worker and the extension's pages.
@@ -138,9 +126,6 @@ export interface ProtocolMap {
   statusChanged(data: StatusSnapshot): void;
 }
 
-/** The code of every request that needs the key while the passphrase lock is closed. */
-export const LOCKED = 'locked';
-
 /** The code of every request refused because the worker could not start (pages, other extensions). */
 export const WORKER_UNAVAILABLE = 'worker_unavailable';
 
@@ -168,7 +153,8 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
   );
 }
 
-export type { ConnectionEdit, NewConnectionInput };
+export { LOCKED } from './model';
+export type { ActionResult, ConnectionEdit, EditOutcome, NewConnectionInput };
 export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */

@@ -57,6 +57,9 @@ export interface ReconnectDeadline {
   warnFrom: number;
 }
 
+/** The code of every request that needs the key while the passphrase lock is closed. */
+export const LOCKED = 'locked';
+
 /** An error as stored and shown: a stable code and a human sentence, never a token. */
 export interface StoredError {
   code: string;
@@ -296,3 +299,16 @@ export interface StatusSnapshot {
 export type RefreshOutcome =
   | { ok: true; refreshed: boolean; expiresAt: number }
   | { ok: false; error: StoredError; state: ConnectionState };
+
+/** The outcome of an action that can fail with a user-facing reason (engine, services and protocol alike). */
+export type ActionResult<T = undefined> =
+  { ok: true; value: T } | { ok: false; error: StoredError };
+
+/** What editing a connection did. */
+export interface EditOutcome {
+  connection: ConnectionStatus;
+  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
+  reconnect: boolean;
+  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
+  retried?: RefreshOutcome;
+}

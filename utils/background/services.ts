@@ -1,5 +1,4 @@
-import type { ActionResult } from '../messaging';
-import type { PolicyProblem, StatusSnapshot, StoredError } from '../model';
+import type { ActionResult, PolicyProblem, StatusSnapshot, StoredError } from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
   effectiveSettings,

@@ -5,10 +5,11 @@ import {
   type ValidConnectionInput,
 } from '../connection-input';
 import { errorMessage, errorName } from '../error-text';
-import type { ActionResult, EditOutcome } from '../messaging';
 import type {
+  ActionResult,
   Connection,
   ConnectionStatus,
+  EditOutcome,
   HistoryEvent,
   ManagedMarker,
   SecretRecord,

@@ -1,5 +1,4 @@
-import { LOCKED, type ActionResult } from '../messaging';
-import type { LockStatus, StoredError } from '../model';
+import { LOCKED, type ActionResult, type LockStatus, type StoredError } from '../model';
 import type { LockMeta, TokenKeeperDb } from '../store/db';
 import {
   generateExtractableDataKey,

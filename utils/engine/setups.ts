@@ -1,8 +1,7 @@
 import type { ValidConnectionInput } from '../connection-input';
 import { errorMessage } from '../error-text';
 import { isPlainObject, parseConnection, PolicyIdSchema } from '../managed/policy';
-import type { ActionResult } from '../messaging';
-import type { Connection, ConnectionStatus, ProviderKind } from '../model';
+import type { ActionResult, Connection, ConnectionStatus, ProviderKind } from '../model';
 import type { RequestOptions } from '../oauth/client';
 import { resolveSetup } from '../oauth/providers';
 import { redact } from '../oauth/redact';
