@@ -4,7 +4,7 @@
  */
 import type { Connection, HistoryEvent, ProviderKind } from '../model';
 import type { Settings } from '../settings';
-import { effectiveLeadSec } from './schedule';
+import { effectiveLeadSec } from '../refresh-lead';
 
 const HOUR = 3_600_000;
 
