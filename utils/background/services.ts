@@ -1,3 +1,13 @@
+import type { HealthPeriod, HealthReport } from '../engine/health';
+import type { ExportFormat } from '../engine/history-export';
+import {
+  exportSetups,
+  importSetups,
+  previewImport,
+  type ImportPreview,
+  type ImportResult,
+} from '../engine/setups';
+import type { HistoryExport, HistoryPage } from '../messaging';
 import type { ActionResult, PolicyProblem, StatusSnapshot, StoredError } from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
@@ -11,6 +21,12 @@ import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
+import {
+  clearHistory,
+  queryHistory,
+  type HistoryCriteria,
+  type HistoryFilter,
+} from '../store/history';
 import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import {
@@ -36,6 +52,7 @@ import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { timerSleep } from '../engine/retrying';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
+import { buildHealthReport, exportHistory } from './reports';
 
 /** What the worker gets from the browser; tests pass fakes. */
 export interface Platform {
@@ -100,14 +117,26 @@ export interface Services {
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
-  /** How requests reach the network (tests: a fake fetch); absent means the browser's. */
-  requestOptions?: RequestOptions | undefined;
   /** The organisation's policy as last read (docs/admin.md). */
   policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
   applyPolicy(): Promise<void>;
   /** Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set. */
   lockRequired(): StoredError | undefined;
+  /** One page of history, newest first. */
+  historyPage(filter: HistoryFilter): Promise<HistoryPage>;
+  /** Every event matching `criteria` as one CSV or JSON file. */
+  exportHistory(criteria: HistoryCriteria, format: ExportFormat): Promise<HistoryExport>;
+  /** Deletes the whole history and tells pages; returns how many events went. */
+  clearHistory(): Promise<number>;
+  /** The Health section's figures over `period`. */
+  health(period: HealthPeriod): Promise<HealthReport>;
+  /** The person's connection set-ups as one JSON file (no secret or token). */
+  exportSetups(): Promise<HistoryExport>;
+  /** What an import file would add; writes nothing. */
+  previewImport(text: string): Promise<ImportPreview>;
+  /** Adds every valid, new entry of an import file, then re-arms for them. */
+  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 /** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
@@ -337,6 +366,36 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
+  /** The engine once no replacement of the database is under way. */
+  async function current(): Promise<Engine> {
+    await replacing;
+    return engine;
+  }
+
+  // The dashboard's reads and the set-up files: the data access behind the page requests.
+  const reads = {
+    historyPage: async (filter: HistoryFilter) => queryHistory((await current()).db, filter),
+    exportHistory: async (criteria: HistoryCriteria, format: ExportFormat) =>
+      exportHistory((await current()).db, criteria, format, clock.now()),
+    clearHistory: async () => {
+      const removed = await clearHistory((await current()).db);
+      onChange();
+      return removed;
+    },
+    health: async (period: HealthPeriod) =>
+      buildHealthReport((await current()).db, clock.now(), period, await getSettings()),
+    exportSetups: async () => exportSetups(await listConnections((await current()).db)),
+    previewImport: async (text: string) =>
+      previewImport(text, await listConnections((await current()).db)),
+    importSetups: async (text: string) => {
+      const { db, scheduler } = await current();
+      const deps = { db, clock, requestOptions: platform.requestOptions, onChange };
+      const result = await importSetups(deps, text);
+      if (result.ok && result.value.added.length > 0) await scheduler.reconcile();
+      return result;
+    },
+  };
+
   // One application at a time: a change arriving meanwhile runs after, on the newest policy.
   let applying: Promise<void> = Promise.resolve();
   function applyPolicyNow(): Promise<void> {
@@ -406,7 +465,6 @@ export async function createServices(platform: Platform): Promise<Services> {
     applyPolicy: applyPolicyNow,
     lockRequired,
     extensionId: platform.extensionId ?? '',
-    requestOptions: platform.requestOptions,
     accessToken,
     changed: onChange,
     clock,
@@ -414,5 +472,6 @@ export async function createServices(platform: Platform): Promise<Services> {
     snapshot,
     getSettings,
     saveSettings,
+    ...reads,
   };
 }
