@@ -27,7 +27,7 @@ function keepAlive<T>(work: () => Promise<T>): Promise<T> {
 // and re-enable. A start that fails is retried with backoff; meanwhile the badge and pages say so.
 export default defineBackground(() => {
   const features = browserFeatures(import.meta.env.BROWSER);
-  const broadcast = (snapshot: StatusSnapshot) => {
+  const changed = (snapshot: StatusSnapshot) => {
     // No page open is the normal case: nobody to tell.
     void sendMessage('statusChanged', snapshot).catch(() => undefined);
     void paintBadge(browser.action, snapshot);
@@ -40,7 +40,7 @@ export default defineBackground(() => {
       return redirect;
     },
     redirectUri: browser.identity.getRedirectURL(),
-    broadcast,
+    changed,
     alerts: createNotificationAlerts(
       browser.notifications,
       browser.runtime.getURL('/icon/128.png'),
@@ -60,7 +60,7 @@ export default defineBackground(() => {
     sessionKeys: sessionKeyStore(browser.storage.session),
     onAutoLockChange: (minutes) => browser.idle.setDetectionInterval(detectionIntervalSec(minutes)),
   };
-  const startup = superviseServices({ start: () => createServices(platform), broadcast });
+  const startup = superviseServices({ start: () => createServices(platform), changed });
 
   browser.alarms.onAlarm.addListener((alarm) => {
     startup.whenReady(async (services) => {

@@ -318,7 +318,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
               alarms: alarmsFor(worker),
               authorize: (url) => consent(worker, url),
               redirectUri: REDIRECT_URI,
-              broadcast: () => undefined,
+              changed: () => undefined,
               clock: wall,
               // navigator.locks dies with the worker that held them.
               locks: createMemoryLocks(),

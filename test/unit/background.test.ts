@@ -13,7 +13,7 @@ async function servicesForTest() {
     alarms: fakeBrowser.alarms,
     authorize: async () => 'https://example.invalid/?error=access_denied',
     redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
-    broadcast: (snapshot) => broadcasts.push(snapshot),
+    changed: (snapshot) => broadcasts.push(snapshot),
     clock: manualClock(),
   });
   return { services, handlers: createHandlers(services), broadcasts };

@@ -59,8 +59,8 @@ export interface Platform {
   alarms: AlarmsApi;
   authorize: Authorize;
   redirectUri: string;
-  /** Tells open pages that something changed. */
-  broadcast: (snapshot: StatusSnapshot) => void;
+  /** Tells open pages and the badge what changed (the `statusChanged` message carries the snapshot). */
+  changed: (snapshot: StatusSnapshot) => void;
   clock?: Clock;
   locks?: Locks;
   dbName?: string;
@@ -159,12 +159,12 @@ export async function createServices(platform: Platform): Promise<Services> {
   const sessionKeys = platform.sessionKeys ?? memorySessionKeys();
 
   let pending: ReturnType<typeof setTimeout> | undefined;
-  // Bursts of changes (in-flight marker, commit) become one broadcast.
-  const onChange = () => {
+  // Bursts of changes (in-flight marker, commit) become one status snapshot for the pages.
+  const changed = () => {
     if (pending !== undefined) return;
     pending = setTimeout(() => {
       pending = undefined;
-      void snapshot().then(platform.broadcast, (error: unknown) =>
+      void snapshot().then(platform.changed, (error: unknown) =>
         console.error('Status snapshot failed', error),
       );
     }, 50);
@@ -216,7 +216,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       locks,
       getSettings,
-      onChange,
+      onChange: changed,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
       grant: platform.grant,
@@ -247,7 +247,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       redirectUri: platform.redirectUri,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
-      onChange,
+      changed,
       requestOptions: platform.requestOptions,
       random: platform.random,
       newId: platform.newId,
@@ -264,7 +264,7 @@ export async function createServices(platform: Platform): Promise<Services> {
         if (origins.length > 0) await platform.releaseOrigins(origins);
       },
     });
-    const access = createAccess({ db, clock, locks, accessToken, onChange });
+    const access = createAccess({ db, clock, locks, accessToken, onChange: changed });
     const managed = {
       db,
       vault,
@@ -280,7 +280,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       session: sessionKeys,
       clock,
       iterations: platform.lockIterations,
-      onChange,
+      changed,
       // Everything overdue is refreshed at once, as on a worker start; the policy waited for the key.
       onUnlock: async () => {
         await scheduler.reconcile();
@@ -335,7 +335,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     await storeSettings(engine.db, personSettingsAfter(result.settings, before, policy));
     // The sweep period and the enabled switch both shape the alarms.
     await engine.scheduler.reconcile();
-    onChange();
+    changed();
     return result;
   }
 
@@ -379,7 +379,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       exportHistory((await current()).db, criteria, format, clock.now()),
     clearHistory: async () => {
       const removed = await clearHistory((await current()).db);
-      onChange();
+      changed();
       return removed;
     },
     health: async (period: HealthPeriod) =>
@@ -389,7 +389,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       previewImport(text, await listConnections((await current()).db)),
     importSetups: async (text: string) => {
       const { db, scheduler } = await current();
-      const deps = { db, clock, requestOptions: platform.requestOptions, onChange };
+      const deps = { db, clock, requestOptions: platform.requestOptions, changed };
       const result = await importSetups(deps, text);
       if (result.ok && result.value.added.length > 0) await scheduler.reconcile();
       return result;
@@ -408,7 +408,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       // Fixed settings shape the alarms (sweep period, on/off); new, changed or removed plans re-arm.
       if (applied.changed || JSON.stringify(policy.settings) !== before)
         await engine.scheduler.reconcile();
-      onChange();
+      changed();
     };
     applying = applying.then(run, run);
     return applying;
@@ -437,7 +437,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     await engine.scheduler.reconcile();
     // The organisation's connections come back, ready to connect again.
     await applyPolicyNow().catch((error: unknown) => console.error('Policy not applied', error));
-    onChange();
+    changed();
     return result;
   }
 
@@ -466,7 +466,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     lockRequired,
     extensionId: platform.extensionId ?? '',
     accessToken,
-    changed: onChange,
+    changed,
     clock,
     redirectUri: platform.redirectUri,
     snapshot,

@@ -66,7 +66,8 @@ export interface LifecycleDeps {
   cover?: (when: number) => Promise<void>;
   /** Called after a schedule change so the alarm is re-armed. */
   onScheduleChange: () => Promise<void>;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
   newId?: () => string;
   random?: () => number;
   requestOptions?: RequestOptions;
@@ -158,7 +159,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
-  const changed = () => deps.onChange?.();
+  const changed = () => deps.changed?.();
 
   async function add(raw: unknown): Promise<ActionResult<ConnectionStatus>> {
     const parsed = v.safeParse(NewConnectionSchema, raw);

@@ -139,7 +139,8 @@ export interface SetupDeps {
   clock: Clock;
   newId?: () => string;
   requestOptions?: RequestOptions | undefined;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
 }
 
 /** The result of an import: what was added, and the entries that were not (with why). */
@@ -183,7 +184,7 @@ export async function importSetups(
     connections: added,
     events: added.map((c) => ({ connectionId: c.id, at, kind: 'imported' as const, ok: true })),
   });
-  deps.onChange?.();
+  deps.changed?.();
   return { ok: true, value: { added: added.map(toStatus), skipped } };
 }
 
