@@ -7,26 +7,14 @@ import type {
   ActionResult,
   ConnectionStatus,
   EditOutcome,
+  HistoryCriteria,
   HistoryEvent,
-  HistoryKind,
   LockStatus,
   RefreshOutcome,
   StartupProblem,
   StatusSnapshot,
 } from './model';
 import type { Settings, SettingsResult } from './settings';
-
-/** Which history events to list or export; every field narrows the result. */
-export interface HistoryCriteria {
-  connectionId?: string;
-  /** Only these kinds. */
-  kinds?: HistoryKind[];
-  outcome?: 'ok' | 'failed';
-  /** Only events at or after this moment (epoch ms). */
-  from?: number;
-  /** Only events before this moment (epoch ms). */
-  to?: number;
-}
 
 /** A page of history, newest first. */
 export interface HistoryQuery extends HistoryCriteria {
@@ -154,7 +142,7 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
 }
 
 export { LOCKED } from './model';
-export type { ActionResult, ConnectionEdit, EditOutcome, NewConnectionInput };
+export type { ActionResult, ConnectionEdit, EditOutcome, HistoryCriteria, NewConnectionInput };
 export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */

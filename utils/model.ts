@@ -178,6 +178,21 @@ export type HistoryKind =
   | 'edited' // the person changed the connection's set-up (label, client, scopes, endpoints or secret)
   | 'imported'; // the person added the connection from an exported set-up
 
+/** Whether an event succeeded, as a filter value (IndexedDB cannot index booleans). */
+export type HistoryOutcome = 'ok' | 'failed';
+
+/** Which history events to list, export or read; every field narrows the result. */
+export interface HistoryCriteria {
+  connectionId?: string;
+  /** Only these kinds (an empty list matches nothing). */
+  kinds?: readonly HistoryKind[];
+  outcome?: HistoryOutcome;
+  /** Only events at or after this moment (epoch ms). */
+  from?: number;
+  /** Only events before this moment (epoch ms, exclusive). */
+  to?: number;
+}
+
 /** What caused a refresh. */
 export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
 

@@ -8,7 +8,13 @@ import {
   type ImportResult,
 } from '../engine/setups';
 import type { HistoryExport, HistoryPage } from '../messaging';
-import type { ActionResult, PolicyProblem, StatusSnapshot, StoredError } from '../model';
+import type {
+  ActionResult,
+  HistoryCriteria,
+  PolicyProblem,
+  StatusSnapshot,
+  StoredError,
+} from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
   effectiveSettings,
@@ -21,12 +27,7 @@ import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
-import {
-  clearHistory,
-  queryHistory,
-  type HistoryCriteria,
-  type HistoryFilter,
-} from '../store/history';
+import { clearHistory, queryHistory, type HistoryFilter } from '../store/history';
 import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import {
