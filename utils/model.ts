@@ -6,14 +6,21 @@
 /** Which provider a connection talks to; presets add their own authorize and token rules. */
 export type ProviderKind = 'custom' | 'jira' | 'google';
 
-/** Lifecycle state of a connection as shown to the user. */
+/** Lifecycle state of a connection as stored. */
 export type ConnectionState =
-  | 'new' // added, never connected
+  | 'new' // added, never connected (or disconnected)
   | 'healthy'
-  | 'refreshing'
   | 'retrying'
-  | 'needs-reconnect'
-  | 'disabled';
+  | 'needs-reconnect';
+
+/**
+ * A connection's state as pages see it: the stored one, or `refreshing` while a refresh runs — derived
+ * from the in-flight marker, never stored (docs/architecture.md#decisions-that-differ-from-the-first-design-sketch).
+ */
+export type ShownState = ConnectionState | 'refreshing';
+
+/** The state a failed refresh reports: the connection's, or `missing` when it no longer exists. */
+export type OutcomeState = ConnectionState | 'missing';
 
 /** The endpoints of an authorization server, from discovery or typed by hand. */
 export interface Endpoints {
@@ -232,7 +239,7 @@ export interface ConnectionStatus {
   endpoints: Endpoints;
   /** Deployed by the organisation: read-only, cannot be removed by the person. */
   managed?: boolean;
-  state: ConnectionState;
+  state: ShownState;
   expiresAt: number | null;
   lifetimeSec: number | null;
   /** True when the lifetime is a conservative guess (the provider sent no usable `expires_in`). */
@@ -313,7 +320,7 @@ export interface StatusSnapshot {
 /** The result of a refresh request. */
 export type RefreshOutcome =
   | { ok: true; refreshed: boolean; expiresAt: number }
-  | { ok: false; error: StoredError; state: ConnectionState };
+  | { ok: false; error: StoredError; state: OutcomeState };
 
 /** The outcome of an action that can fail with a user-facing reason (engine, services and protocol alike). */
 export type ActionResult<T = undefined> =

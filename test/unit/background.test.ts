@@ -90,6 +90,18 @@ describe('page request handlers', () => {
     expect((await services.snapshot()).connections).toEqual([]);
   });
 
+  it('answers Refresh now for a connection that no longer exists as missing, not as a state', async () => {
+    const { handlers } = await servicesForTest();
+
+    const actual = await handlers.refreshNow({ connectionId: 'gone' });
+
+    expect(actual).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'This connection no longer exists.' },
+      state: 'missing',
+    });
+  });
+
   it('adds a custom connection with endpoints by hand and reports it without secrets', async () => {
     const { handlers, services } = await servicesForTest();
     const input = {

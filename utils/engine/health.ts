@@ -223,9 +223,7 @@ function summarize(input: HealthInput, connections: readonly ConnectionHealth[])
   for (const connection of input.connections) {
     counts.set(connection.provider, (counts.get(connection.provider) ?? 0) + 1);
   }
-  const withToken = input.connections.filter(
-    (c) => c.state !== 'new' && c.state !== 'disabled' && c.expiresAt !== null,
-  );
+  const withToken = input.connections.filter((c) => c.state !== 'new' && c.expiresAt !== null);
   const leadOf = (id: string) =>
     (connections.find((c) => c.connectionId === id)?.effectiveLeadSec ?? 0) * 1000;
   return {

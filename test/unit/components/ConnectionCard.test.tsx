@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActionResult } from '@/utils/messaging';
-import type { ConnectionState, ConnectionStatus, RefreshOutcome } from '@/utils/model';
+import type { ConnectionStatus, RefreshOutcome, ShownState } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { formatDateTime } from '@/components/format';
 import { deferred, makeConnection, NOW, settle } from './fixtures';
@@ -14,12 +14,11 @@ describe('ConnectionCard', () => {
     cleanup();
   });
 
-  it.each<{ state: ConnectionState; expected: string }>([
+  it.each<{ state: ShownState; expected: string }>([
     { state: 'healthy', expected: 'Healthy' },
     { state: 'refreshing', expected: 'Refreshing' },
     { state: 'retrying', expected: 'Retrying' },
     { state: 'needs-reconnect', expected: 'Needs reconnect' },
-    { state: 'disabled', expected: 'Disabled' },
     { state: 'new', expected: 'Not connected' },
   ])('shows state $state as "$expected"', ({ state, expected }) => {
     const connection = makeConnection({ state });
