@@ -34,8 +34,9 @@ describe('a worker that cannot open its storage, in Chromium', () => {
     // A page of the extension's origin that runs none of its code, to reach its IndexedDB directly.
     storage = await browser.context.newPage();
     await storage.goto(`chrome-extension://${browser.extensionId}/icon/128.png`);
-    // With the worker stopped its connection is closed, so nothing blocks the upgrade below. (A worker
-    // woken meanwhile keeps its connection and the upgrade waits: stop it again until the upgrade is through.)
+    // The upgrade below needs no worker gone: a running one steps aside for it and cannot open the
+    // database again (docs/architecture.md#the-database-connection). Stopped before and after, so the
+    // next start meets the newer schema as a fresh worker does.
     await stopServiceWorkers(browser);
     // A newer schema than this build knows: the worker's openDB throws VersionError.
     await storage.evaluate(() => {
@@ -54,6 +55,7 @@ describe('a worker that cannot open its storage, in Chromium', () => {
       bumped = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
       if (bumped === 'pending') await stopServiceWorkers(browser);
     }
+    await stopServiceWorkers(browser);
     expect(bumped).toBe('opened');
   });
 

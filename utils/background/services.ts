@@ -28,7 +28,13 @@ import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
 import { clearHistory, queryHistory, type HistoryFilter } from '../store/history';
-import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
+import {
+  DB_NAME,
+  deleteTokenKeeperDb,
+  openTokenKeeperDb,
+  type ClosedBy,
+  type TokenKeeperDb,
+} from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import {
   isVaultLocked,
@@ -50,7 +56,8 @@ import {
 } from '../engine/refresher';
 import { createPassphraseLock, LOCKED_ERROR, type PassphraseLock } from '../engine/passphrase-lock';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
-import { timerSleep } from '../engine/retrying';
+import { retrying, STORAGE_RETRIES, timerSleep } from '../engine/retrying';
+import { errorName } from '../error-text';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
 import { buildHealthReport, exportHistory } from './reports';
@@ -185,16 +192,50 @@ export async function createServices(platform: Platform): Promise<Services> {
     }
   }
 
+  // The engine in use; replaced with a new one when the database is (Remove all data) or its connection
+  // closes under it (docs/architecture.md#the-database-connection).
+  let engine: Engine;
+  // While the engine is replaced, readers wait for the new one instead of using the closed one.
+  let replacing: Promise<void> = Promise.resolve();
+
   async function buildEngine(): Promise<Engine> {
-    const db = await openTokenKeeperDb(dbName);
+    const db: TokenKeeperDb = await openTokenKeeperDb(dbName, {
+      onClosed: (why) => reopen(db, why),
+    });
     try {
       return await buildEngineOn(db);
     } catch (error) {
-      // A start that failed must not keep its connection: the worker keeps connections open against
-      // delete requests, so a leaked one would block Remove all data for ever (chaos seed 61).
+      // A start that failed must not keep its connection: nothing would use or close it again
+      // (docs/reliability.md#bugs-the-simulator-found, bug 11).
       db.close();
       throw error;
     }
+  }
+
+  /** Builds a new engine on a new connection; `before` runs first (Remove all data deletes there). */
+  function replaceEngine(before: () => Promise<void> = async () => undefined): Promise<void> {
+    const replaced = before().then(async () => {
+      engine = await retrying(buildEngine, {
+        ...STORAGE_RETRIES,
+        sleep: platform.sleep ?? timerSleep,
+      });
+    });
+    replacing = replaced.catch(() => undefined);
+    return replaced;
+  }
+
+  /**
+   * The engine's connection closed under it: the browser ended it, or it stepped aside for another's
+   * delete or upgrade. Open again, as Remove all data does; a newer schema refuses, and the worker's next
+   * start reports that.
+   */
+  function reopen(closed: TokenKeeperDb, why: ClosedBy): void {
+    // A connection already replaced (or one whose build is failing) has nobody left to reopen for.
+    if ((engine as Engine | undefined)?.db !== closed) return;
+    console.warn(`Token Keeper's database connection closed (${why}); opening it again`);
+    void replaceEngine().then(changed, (error: unknown) =>
+      console.error('Token Keeper could not open its database again', errorName(error)),
+    );
   }
 
   async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
@@ -298,9 +339,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { db, refresher, scheduler, lifecycle, access, managed, lock, vault };
   }
 
-  let engine = await buildEngine();
-  // While Remove all data swaps the database, readers wait for the new one instead of the closed one.
-  let replacing: Promise<void> = Promise.resolve();
+  engine = await buildEngine();
   const personSettings = async () => {
     await replacing;
     return loadSettings(engine.db);
@@ -422,16 +461,13 @@ export async function createServices(platform: Platform): Promise<Services> {
       alarms: platform.alarms,
       locks,
       // The database itself goes, so the files holding old ciphertext and the old key go with it.
-      replaceDatabase: async () => {
-        engine.db.close();
-        // The new database has no lock: a key kept for the session belongs to nothing any more.
-        await sessionKeys.clear().catch(() => undefined);
-        const replaced = deleteTokenKeeperDb(dbName).then(async () => {
-          engine = await buildEngine();
-        });
-        replacing = replaced.catch(() => undefined);
-        await replaced;
-      },
+      replaceDatabase: () =>
+        replaceEngine(async () => {
+          engine.db.close();
+          // The new database has no lock: a key kept for the session belongs to nothing any more.
+          await sessionKeys.clear().catch(() => undefined);
+          await deleteTokenKeeperDb(dbName);
+        }),
     });
     // Nothing may still speak of a connection that is gone.
     await platform.alerts?.clearAll?.().catch(() => undefined);
