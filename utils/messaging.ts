@@ -106,7 +106,7 @@ export interface ProtocolMap {
   lock(): ActionResult<LockStatus>;
   /** Re-wraps the same data key under a new passphrase. */
   changePassphrase(data: { current: string; next: string }): ActionResult<LockStatus>;
-  /** Turns the lock off: the data key is stored plainly again (docs/security.md#at-rest). */
+  /** Turns the lock off: the data key is stored plainly again (docs/security.md#at-rest-what-the-encryption-protects). */
   removeLock(data: { passphrase: string }): ActionResult<LockStatus>;
   /** Locks after the computer has been idle this many minutes (0: never). */
   setAutoLock(data: { minutes: number }): ActionResult<LockStatus>;

@@ -1,4 +1,4 @@
-// The passphrase lock end to end (issue 12, docs/security.md#the-lock): turned on in the options page, it
+// The passphrase lock end to end (docs/security.md#the-lock): turned on in the options page, it
 // survives a browser restart locked; a copy of the locked profile started elsewhere can neither refresh nor
 // hand out a token until the passphrase is given, and its IndexedDB files hold the wrapped key only.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -55,7 +55,7 @@ export interface ConnectionHealth {
   timeline: TimelineBucket[];
 }
 
-/** Figures across all connections, as in a status endpoint (seed 000). */
+/** Figures across all connections (docs/architecture.md#the-dashboards-reads-history-export-health). */
 export interface HealthSummary {
   total: number;
   /** How many connections each provider has, most first. */

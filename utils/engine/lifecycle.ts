@@ -429,7 +429,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     if (deps.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const planned = applyEdit(before, changes);
     if (planned.refused) return failure('invalid_input', planned.refused);
-    // Network (discovery) before the lock and the transaction, never inside them.
+    // Discovery before the lock; inside it only the old grant's revocation, which must see the tokens as no
+    // refresh can rotate them meanwhile. Never network inside a transaction.
     let setup: ConnectionSetup | undefined;
     if (planned.resolve) {
       try {

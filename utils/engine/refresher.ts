@@ -235,7 +235,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     });
   }
 
-  /** Attempts, then quick retries (2 s, 4 s, 8 s …) while failures are transient; alarms take over after. */
+  /** Attempts, then quick retries (2, 4, 8, 16, 32 s, ±20 %) while failures are transient; alarms take over after. */
   async function refreshWithRetries(
     connection: Connection,
     trigger: RefreshTrigger,

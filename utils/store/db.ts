@@ -91,7 +91,8 @@ export function openTokenKeeperDb(
         db.createObjectStore('keys');
       }
       if (oldVersion < 2) {
-        // Filtered history pages walk an index range instead of scanning every event (issue 5).
+        // Filtered history pages walk an index range instead of scanning every event
+        // (docs/architecture.md#the-dashboards-reads-history-export-health).
         const history = transaction.objectStore('history');
         history.createIndex('kind_at', ['kind', 'at']);
         history.createIndex('connectionId_kind_at', ['connectionId', 'kind', 'at']);
