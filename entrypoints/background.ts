@@ -1,12 +1,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import {
-  createNotificationAlerts,
-  paintBadge,
-  parseNotificationId,
-} from '@/utils/background/alerts';
+import { createNotificationAlerts, paintBadge } from '@/utils/background/alerts';
 import { browserFeatures } from '@/utils/background/browser-features';
 import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
+import { notificationClicks } from '@/utils/background/notification-clicks';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import { answerExternal, superviseServices } from '@/utils/background/service-start';
@@ -14,7 +11,6 @@ import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
 import type { StatusSnapshot } from '@/utils/model';
-import { optionsPath } from '@/utils/options-link';
 
 /** Extension API calls reset Chrome's 30 s idle timer, so long refreshes are not cut off. */
 function keepAlive<T>(work: () => Promise<T>): Promise<T> {
@@ -74,24 +70,14 @@ export default defineBackground(() => {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') startup.whenReady((services) => services.applyPolicy());
   });
-  browser.notifications.onButtonClicked.addListener((notificationId, buttonIndex) => {
-    const target = parseNotificationId(notificationId, buttonIndex);
-    if (!target) return;
-    void browser.notifications.clear(notificationId);
-    startup.whenReady(async (services) => {
-      if (target.action === 'retry')
-        await services.refresher.refresh(target.connectionId, 'manual');
-      else if (target.action === 'reconnect') await services.lifecycle.connect(target.connectionId);
-      else await browser.runtime.openOptionsPage();
-    });
+  const clicks = notificationClicks({
+    whenReady: (task) => startup.whenReady(task),
+    clear: (notificationId) => browser.notifications.clear(notificationId),
+    openOptionsPage: () => browser.runtime.openOptionsPage(),
+    openPage: (path) => browser.tabs.create({ url: browser.runtime.getURL(path) }),
   });
-  // The notification itself opens the connection's card, where its actions are (Firefox shows no buttons).
-  browser.notifications.onClicked.addListener((notificationId) => {
-    const target = parseNotificationId(notificationId);
-    if (!target) return;
-    void browser.notifications.clear(notificationId);
-    void browser.tabs.create({ url: browser.runtime.getURL(optionsPath(target.connectionId)) });
-  });
+  browser.notifications.onButtonClicked.addListener(clicks.onButtonClicked);
+  browser.notifications.onClicked.addListener(clicks.onClicked);
   // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
   // across a restart: without this nothing would re-arm the refresh until a page is opened.
   browser.runtime.onStartup.addListener(() => undefined);
