@@ -7,6 +7,16 @@ import { manualClock } from '../support/engine-fixture';
 
 const EXTENSION_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
 
+/** A custom connection with its endpoints typed by hand: adding it needs no network. */
+const BY_HAND = {
+  provider: 'custom',
+  label: 'Local',
+  clientId: 'app',
+  scopes: ['openid'],
+  authorizationEndpoint: 'https://as.example/authorize',
+  tokenEndpoint: 'https://as.example/token',
+};
+
 async function servicesForTest() {
   const broadcasts: StatusSnapshot[] = [];
   const services = await createServices({
@@ -136,15 +146,7 @@ describe('page request handlers', () => {
     },
   ])('refuses a bad connection: $message', async ({ change, message }) => {
     const { handlers, services } = await servicesForTest();
-    const input = {
-      provider: 'custom',
-      label: 'Local',
-      clientId: 'app',
-      scopes: ['openid'],
-      authorizationEndpoint: 'https://as.example/authorize',
-      tokenEndpoint: 'https://as.example/token',
-      ...change,
-    };
+    const input = { ...BY_HAND, ...change };
 
     const actual = await handlers.addConnection(input);
 
@@ -168,14 +170,7 @@ describe('page request handlers', () => {
 
   it('reports a consent the user denied as a clear error', async () => {
     const { handlers } = await servicesForTest();
-    const added = await handlers.addConnection({
-      provider: 'custom',
-      label: 'Local',
-      clientId: 'app',
-      scopes: ['openid'],
-      authorizationEndpoint: 'https://as.example/authorize',
-      tokenEndpoint: 'https://as.example/token',
-    });
+    const added = await handlers.addConnection(BY_HAND);
 
     const actual = await handlers.connect({ connectionId: added.ok ? added.value.id : '' });
 

@@ -5,7 +5,7 @@ import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome, ShownState } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { formatDateTime } from '@/components/format';
-import { deferred, makeConnection, NOW, settle } from './fixtures';
+import { deferred, makeConnection, makeRevokedConnection, NOW, settle } from './fixtures';
 
 const neverCalled = () => Promise.reject(new Error('not expected'));
 
@@ -125,15 +125,7 @@ describe('ConnectionCard', () => {
   });
 
   it('shows the failure notice and blocks Refresh now when a reconnect is needed', () => {
-    const connection = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const connection = makeRevokedConnection();
 
     render(<ConnectionCard connection={connection} now={NOW} onRefresh={neverCalled} />);
 
@@ -238,15 +230,7 @@ describe('ConnectionCard reconnect outcome', () => {
 
   it('keeps "Reconnected." visible and announced after the card turns healthy', async () => {
     const reply = deferred<ActionResult<ConnectionStatus>>();
-    const failing = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const failing = makeRevokedConnection();
     const view = render(
       <ConnectionCard
         connection={failing}
@@ -276,15 +260,7 @@ describe('ConnectionCard reconnect outcome', () => {
   });
 
   it('says why a reconnect failed', async () => {
-    const failing = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const failing = makeRevokedConnection();
     render(
       <ConnectionCard
         connection={failing}
