@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_BUILD_DIR } from '../support/build';
 import { launchExtension, stopServiceWorkers, type ExtensionBrowser } from '../support/chromium';
+import { pollUntil } from '../support/poll';
 
 /** The toolbar button as the worker's own `chrome.action` reports it. */
 async function readBadge(browser: ExtensionBrowser): Promise<{ text: string; title: string }> {
@@ -49,12 +50,13 @@ describe('a worker that cannot open its storage, in Chromium', () => {
       };
       request.onerror = () => (state.bump = String(request.error));
     });
-    let bumped = 'pending';
-    for (let tries = 0; bumped === 'pending' && tries < 20; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      bumped = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
-      if (bumped === 'pending') await stopServiceWorkers(browser);
-    }
+    const bumped = await pollUntil(
+      async () => {
+        const now = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
+        return now !== 'pending' && now;
+      },
+      { timeoutMs: 5_000, everyMs: 250, what: 'the schema upgrade' },
+    );
     await stopServiceWorkers(browser);
     expect(bumped).toBe('opened');
   });
