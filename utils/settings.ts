@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 
-/** Validated user settings; defaults follow the systems in the seed notes. */
+/** Validated user settings; the options page and the policy check the same ranges (docs/admin.md). */
 export const SettingsSchema = v.object({
   /** Master switch for background refresh. */
   enabled: v.boolean('Enabled must be true or false.'),

@@ -1,7 +1,8 @@
 // Where each missed budget's figure comes from, in numbers from the same run (so the text stays true when
 // the report is regenerated).
 import { MAX_RETRY_DELAY_EXPIRED_MS, MAX_RETRY_DELAY_MS } from '../../utils/engine/retry';
-import { ALARM_FLOOR_MS, effectiveLeadSec, MAX_JITTER_MS } from '../../utils/engine/schedule';
+import { ALARM_FLOOR_MS, MAX_JITTER_MS } from '../../utils/engine/schedule';
+import { effectiveLeadSec } from '../../utils/refresh-lead';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import type { BudgetVerdict } from './budgets';
 import { count, minutes as min } from './format';

@@ -2,16 +2,12 @@ import * as v from 'valibot';
 import { MAX_AUTO_LOCK_MIN } from '../engine/passphrase-lock';
 import type { ProtocolMap } from '../messaging';
 import { MAX_PASSPHRASE_LENGTH } from '../store/key-wrap';
-import { clearHistory, queryHistory } from '../store/history';
 import {
   ExportRequestSchema,
   HealthRequestSchema,
   HistoryQuerySchema,
   toHistoryFilter,
 } from './report-requests';
-import { buildHealthReport, exportHistory } from './reports';
-import { exportSetups, importSetups, previewImport } from '../engine/setups';
-import { listConnections } from '../store/connections';
 import { LOCK_KEPT } from '../managed/require-lock';
 import type { Services } from './services';
 
@@ -106,23 +102,13 @@ export function createHandlers(services: Services): Handlers {
     refreshNow: async (data) =>
       services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
     getHistory: async (data) =>
-      queryHistory(services.db, toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
+      services.historyPage(toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
     exportHistory: async (data) => {
       const request = parse(ExportRequestSchema, data);
-      return exportHistory(services.db, request.criteria, request.format, services.clock.now());
+      return services.exportHistory(request.criteria, request.format);
     },
-    clearHistory: async () => {
-      const removed = await clearHistory(services.db);
-      services.changed();
-      return { removed };
-    },
-    getHealth: async (data) =>
-      buildHealthReport(
-        services.db,
-        services.clock.now(),
-        parse(HealthRequestSchema, data).period,
-        await services.getSettings(),
-      ),
+    clearHistory: async () => ({ removed: await services.clearHistory() }),
+    getHealth: async (data) => services.health(parse(HealthRequestSchema, data).period),
     getSettings: () => services.getSettings(),
     saveSettings: (data) => services.saveSettings(data),
     getRedirectUrl: async () => services.redirectUri,
@@ -155,25 +141,14 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(DecideAccessSchema, data);
       return services.access.requests.decide(request.extensionId, request.decision);
     },
-    exportSetups: async () => exportSetups(await listConnections(services.db)),
-    previewImport: async (data) =>
-      previewImport(parse(ImportRequestSchema, data).text, await listConnections(services.db)),
+    exportSetups: () => services.exportSetups(),
+    previewImport: async (data) => services.previewImport(parse(ImportRequestSchema, data).text),
     importSetups: async (data) => {
       const { text } = parse(ImportRequestSchema, data);
       // Importing adds the person's own connections: refused when the organisation turned that off.
       if (!services.policy().allowUserConnections)
         return { ok: false, error: USER_CONNECTIONS_OFF };
-      const result = await importSetups(
-        {
-          db: services.db,
-          clock: services.clock,
-          requestOptions: services.requestOptions,
-          onChange: services.changed,
-        },
-        text,
-      );
-      if (result.ok && result.value.added.length > 0) await services.scheduler.reconcile();
-      return result;
+      return services.importSetups(text);
     },
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),

@@ -9,18 +9,18 @@ import { superviseStart, type Startup, type StartupDeps } from './startup';
 /** What {@link superviseServices} needs besides the supervisor's own dependencies. */
 export interface ServiceStartDeps extends Omit<StartupDeps<Services>, 'onProblem' | 'onReady'> {
   /** Tells open pages and the badge (the same path as every other status change). */
-  broadcast: (snapshot: StatusSnapshot) => void;
+  changed: (snapshot: StatusSnapshot) => void;
 }
 
 /**
- * Starts the worker's services under supervision: every failed attempt is broadcast as a snapshot with
+ * Starts the worker's services under supervision: every failed attempt goes to the pages as a snapshot with
  * its problem, and a success at once as the normal snapshot, which lifts the pages' banner and the badge.
  */
 export function superviseServices(deps: ServiceStartDeps): Startup<Services> {
   const now = deps.now ?? Date.now;
   return superviseStart({
     ...deps,
-    onProblem: (problem) => deps.broadcast(problemSnapshot(problem, now())),
+    onProblem: (problem) => deps.changed(problemSnapshot(problem, now())),
     // Before reconcile, which may take a while refreshing what is overdue.
     onReady: (services) => services.changed(),
   });

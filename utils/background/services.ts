@@ -1,5 +1,20 @@
-import type { ActionResult } from '../messaging';
-import type { PolicyProblem, StatusSnapshot, StoredError } from '../model';
+import type { HealthPeriod, HealthReport } from '../engine/health';
+import type { ExportFormat } from '../engine/history-export';
+import {
+  exportSetups,
+  importSetups,
+  previewImport,
+  type ImportPreview,
+  type ImportResult,
+} from '../engine/setups';
+import type { HistoryExport, HistoryPage } from '../messaging';
+import type {
+  ActionResult,
+  HistoryCriteria,
+  PolicyProblem,
+  StatusSnapshot,
+  StoredError,
+} from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
   effectiveSettings,
@@ -12,7 +27,14 @@ import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { listConnections } from '../store/connections';
-import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
+import { clearHistory, queryHistory, type HistoryFilter } from '../store/history';
+import {
+  DB_NAME,
+  deleteTokenKeeperDb,
+  openTokenKeeperDb,
+  type ClosedBy,
+  type TokenKeeperDb,
+} from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import {
   isVaultLocked,
@@ -35,18 +57,20 @@ import {
 } from '../engine/refresher';
 import { createPassphraseLock, LOCKED_ERROR, type PassphraseLock } from '../engine/passphrase-lock';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
-import { timerSleep } from '../engine/retrying';
+import { retrying, STORAGE_RETRIES, timerSleep } from '../engine/retrying';
+import { errorName } from '../error-text';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
 import { createPushHub, type PushHub } from './push-hub';
+import { buildHealthReport, exportHistory } from './reports';
 
 /** What the worker gets from the browser; tests pass fakes. */
 export interface Platform {
   alarms: AlarmsApi;
   authorize: Authorize;
   redirectUri: string;
-  /** Tells open pages that something changed. */
-  broadcast: (snapshot: StatusSnapshot) => void;
+  /** Tells open pages and the badge what changed (the `statusChanged` message carries the snapshot). */
+  changed: (snapshot: StatusSnapshot) => void;
   clock?: Clock;
   locks?: Locks;
   dbName?: string;
@@ -107,14 +131,26 @@ export interface Services {
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
-  /** How requests reach the network (tests: a fake fetch); absent means the browser's. */
-  requestOptions?: RequestOptions | undefined;
   /** The organisation's policy as last read (docs/admin.md). */
   policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
   applyPolicy(): Promise<void>;
   /** Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set. */
   lockRequired(): StoredError | undefined;
+  /** One page of history, newest first. */
+  historyPage(filter: HistoryFilter): Promise<HistoryPage>;
+  /** Every event matching `criteria` as one CSV or JSON file. */
+  exportHistory(criteria: HistoryCriteria, format: ExportFormat): Promise<HistoryExport>;
+  /** Deletes the whole history and tells pages; returns how many events went. */
+  clearHistory(): Promise<number>;
+  /** The Health section's figures over `period`. */
+  health(period: HealthPeriod): Promise<HealthReport>;
+  /** The person's connection set-ups as one JSON file (no secret or token). */
+  exportSetups(): Promise<HistoryExport>;
+  /** What an import file would add; writes nothing. */
+  previewImport(text: string): Promise<ImportPreview>;
+  /** Adds every valid, new entry of an import file, then re-arms for them. */
+  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 /** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
@@ -137,12 +173,12 @@ export async function createServices(platform: Platform): Promise<Services> {
   const sessionKeys = platform.sessionKeys ?? memorySessionKeys();
 
   let pending: ReturnType<typeof setTimeout> | undefined;
-  // Bursts of changes (in-flight marker, commit) become one broadcast.
-  const onChange = () => {
+  // Bursts of changes (in-flight marker, commit) become one status snapshot for the pages.
+  const changed = () => {
     if (pending !== undefined) return;
     pending = setTimeout(() => {
       pending = undefined;
-      void snapshot().then(platform.broadcast, (error: unknown) =>
+      void snapshot().then(platform.changed, (error: unknown) =>
         console.error('Status snapshot failed', error),
       );
       void push.check();
@@ -171,16 +207,50 @@ export async function createServices(platform: Platform): Promise<Services> {
     }
   }
 
+  // The engine in use; replaced with a new one when the database is (Remove all data) or its connection
+  // closes under it (docs/architecture.md#the-database-connection).
+  let engine: Engine;
+  // While the engine is replaced, readers wait for the new one instead of using the closed one.
+  let replacing: Promise<void> = Promise.resolve();
+
   async function buildEngine(): Promise<Engine> {
-    const db = await openTokenKeeperDb(dbName);
+    const db: TokenKeeperDb = await openTokenKeeperDb(dbName, {
+      onClosed: (why) => reopen(db, why),
+    });
     try {
       return await buildEngineOn(db);
     } catch (error) {
-      // A start that failed must not keep its connection: the worker keeps connections open against
-      // delete requests, so a leaked one would block Remove all data for ever (chaos seed 61).
+      // A start that failed must not keep its connection: nothing would use or close it again
+      // (docs/reliability.md#bugs-the-simulator-found, bug 11).
       db.close();
       throw error;
     }
+  }
+
+  /** Builds a new engine on a new connection; `before` runs first (Remove all data deletes there). */
+  function replaceEngine(before: () => Promise<void> = async () => undefined): Promise<void> {
+    const replaced = before().then(async () => {
+      engine = await retrying(buildEngine, {
+        ...STORAGE_RETRIES,
+        sleep: platform.sleep ?? timerSleep,
+      });
+    });
+    replacing = replaced.catch(() => undefined);
+    return replaced;
+  }
+
+  /**
+   * The engine's connection closed under it: the browser ended it, or it stepped aside for another's
+   * delete or upgrade. Open again, as Remove all data does; a newer schema refuses, and the worker's next
+   * start reports that.
+   */
+  function reopen(closed: TokenKeeperDb, why: ClosedBy): void {
+    // A connection already replaced (or one whose build is failing) has nobody left to reopen for.
+    if ((engine as Engine | undefined)?.db !== closed) return;
+    console.warn(`Token Keeper's database connection closed (${why}); opening it again`);
+    void replaceEngine().then(changed, (error: unknown) =>
+      console.error('Token Keeper could not open its database again', errorName(error)),
+    );
   }
 
   async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
@@ -203,7 +273,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       locks,
       getSettings,
-      onChange,
+      onChange: changed,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
       grant: platform.grant,
@@ -234,7 +304,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       redirectUri: platform.redirectUri,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
-      onChange,
+      changed,
       requestOptions: platform.requestOptions,
       random: platform.random,
       newId: platform.newId,
@@ -257,7 +327,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       locks,
       accessToken,
       alerts: platform.accessAlerts,
-      onChange,
+      onChange: changed,
     });
     const managed = {
       db,
@@ -274,7 +344,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       session: sessionKeys,
       clock,
       iterations: platform.lockIterations,
-      onChange,
+      changed,
       // Everything overdue is refreshed at once, as on a worker start; the policy waited for the key.
       onUnlock: async () => {
         await scheduler.reconcile();
@@ -291,9 +361,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { db, refresher, scheduler, lifecycle, access, managed, lock, vault };
   }
 
-  let engine = await buildEngine();
-  // While Remove all data swaps the database, readers wait for the new one instead of the closed one.
-  let replacing: Promise<void> = Promise.resolve();
+  engine = await buildEngine();
   const personSettings = async () => {
     await replacing;
     return loadSettings(engine.db);
@@ -334,7 +402,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     await storeSettings(engine.db, personSettingsAfter(result.settings, before, policy));
     // The sweep period and the enabled switch both shape the alarms.
     await engine.scheduler.reconcile();
-    onChange();
+    changed();
     return result;
   }
 
@@ -365,6 +433,36 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
+  /** The engine once no replacement of the database is under way. */
+  async function current(): Promise<Engine> {
+    await replacing;
+    return engine;
+  }
+
+  // The dashboard's reads and the set-up files: the data access behind the page requests.
+  const reads = {
+    historyPage: async (filter: HistoryFilter) => queryHistory((await current()).db, filter),
+    exportHistory: async (criteria: HistoryCriteria, format: ExportFormat) =>
+      exportHistory((await current()).db, criteria, format, clock.now()),
+    clearHistory: async () => {
+      const removed = await clearHistory((await current()).db);
+      changed();
+      return removed;
+    },
+    health: async (period: HealthPeriod) =>
+      buildHealthReport((await current()).db, clock.now(), period, await getSettings()),
+    exportSetups: async () => exportSetups(await listConnections((await current()).db)),
+    previewImport: async (text: string) =>
+      previewImport(text, await listConnections((await current()).db)),
+    importSetups: async (text: string) => {
+      const { db, scheduler } = await current();
+      const deps = { db, clock, requestOptions: platform.requestOptions, changed };
+      const result = await importSetups(deps, text);
+      if (result.ok && result.value.added.length > 0) await scheduler.reconcile();
+      return result;
+    },
+  };
+
   // One application at a time: a change arriving meanwhile runs after, on the newest policy.
   let applying: Promise<void> = Promise.resolve();
   function applyPolicyNow(): Promise<void> {
@@ -377,7 +475,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       // Fixed settings shape the alarms (sweep period, on/off); new, changed or removed plans re-arm.
       if (applied.changed || JSON.stringify(policy.settings) !== before)
         await engine.scheduler.reconcile();
-      onChange();
+      changed();
     };
     applying = applying.then(run, run);
     return applying;
@@ -390,23 +488,20 @@ export async function createServices(platform: Platform): Promise<Services> {
       alarms: platform.alarms,
       locks,
       // The database itself goes, so the files holding old ciphertext and the old key go with it.
-      replaceDatabase: async () => {
-        engine.db.close();
-        // The new database has no lock: a key kept for the session belongs to nothing any more.
-        await sessionKeys.clear().catch(() => undefined);
-        const replaced = deleteTokenKeeperDb(dbName).then(async () => {
-          engine = await buildEngine();
-        });
-        replacing = replaced.catch(() => undefined);
-        await replaced;
-      },
+      replaceDatabase: () =>
+        replaceEngine(async () => {
+          engine.db.close();
+          // The new database has no lock: a key kept for the session belongs to nothing any more.
+          await sessionKeys.clear().catch(() => undefined);
+          await deleteTokenKeeperDb(dbName);
+        }),
     });
     // Nothing may still speak of a connection that is gone.
     await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
     // The organisation's connections come back, ready to connect again.
     await applyPolicyNow().catch((error: unknown) => console.error('Policy not applied', error));
-    onChange();
+    changed();
     return result;
   }
 
@@ -435,13 +530,13 @@ export async function createServices(platform: Platform): Promise<Services> {
     applyPolicy: applyPolicyNow,
     lockRequired,
     extensionId: platform.extensionId ?? '',
-    requestOptions: platform.requestOptions,
     accessToken,
-    changed: onChange,
+    changed,
     clock,
     redirectUri: platform.redirectUri,
     snapshot,
     getSettings,
     saveSettings,
+    ...reads,
   };
 }

@@ -1,8 +1,13 @@
 // Other extensions ask for access instead of the person copying ids (docs/integration.md#asking-for-access).
 // A request waits for the person; one per extension; a declined one is refused quietly for a cool-down.
 import type { RequestAccessAnswer } from '../../client/token-keeper-client';
-import type { ActionResult } from '../messaging';
-import { ANY_CONNECTION, type AccessRequest, type HistoryEvent, type StoredError } from '../model';
+import {
+  ANY_CONNECTION,
+  type AccessRequest,
+  type ActionResult,
+  type HistoryEvent,
+  type StoredError,
+} from '../model';
 import {
   commitAccessRequest,
   getAccessRequest,

@@ -4,8 +4,7 @@ import type {
   GetAccessTokenRequest,
   RequestAccessAnswer,
 } from '../../client/token-keeper-client';
-import type { ActionResult } from '../messaging';
-import type { Connection, HistoryEvent, StoredError } from '../model';
+import type { ActionResult, Connection, HistoryEvent, StoredError } from '../model';
 import { commit } from '../store/commit';
 import { recordTokenIssued } from '../store/history';
 import {

@@ -1,6 +1,7 @@
 import type {
   Connection,
   HistoryEvent,
+  OutcomeState,
   RefreshOutcome,
   RefreshTrigger,
   SecretRecord,
@@ -199,7 +200,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       // Inside the lock, re-read: whoever held it before us may have done the work already.
       const connection = await steadily(() => getConnection(deps.db, connectionId));
       if (!connection) {
-        return notPossible('not_found', 'This connection no longer exists.', 'disabled');
+        return notPossible('not_found', 'This connection no longer exists.', 'missing');
       }
       // A configuration error (wrong secret, endpoint) may be fixed on the provider's side: let the
       // person try again by hand; a dead grant (permanent) needs the consent flow instead. Unreadable
@@ -234,7 +235,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     });
   }
 
-  /** Attempts, then quick retries (2 s, 4 s, 8 s …) while failures are transient; alarms take over after. */
+  /** Attempts, then quick retries (2, 4, 8, 16, 32 s, ±20 %) while failures are transient; alarms take over after. */
   async function refreshWithRetries(
     connection: Connection,
     trigger: RefreshTrigger,
@@ -468,7 +469,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
 /** The outcome while the lock is closed: nothing was attempted and nothing changed. */
 function lockedOutcome(connection: Connection | undefined): RefreshOutcome {
-  return { ok: false, error: LOCKED_ERROR, state: connection?.state ?? 'disabled' };
+  return { ok: false, error: LOCKED_ERROR, state: connection?.state ?? 'missing' };
 }
 
 /** The outcome when storage could not be read or written before any request left: nothing changed. */
@@ -508,6 +509,6 @@ function clientSecretOf(secrets: SecretRecord): { clientSecret?: string } {
   return secrets.clientSecret ? { clientSecret: secrets.clientSecret } : {};
 }
 
-function notPossible(code: string, message: string, state: Connection['state']): RefreshOutcome {
+function notPossible(code: string, message: string, state: OutcomeState): RefreshOutcome {
   return { ok: false, error: { code, message }, state };
 }

@@ -1,3 +1,5 @@
+import { effectiveLeadSec } from '../refresh-lead';
+
 /** Chrome will not fire an alarm sooner than 30 s after it is set (MV3). */
 export const ALARM_FLOOR_MS = 30_000;
 
@@ -19,11 +21,6 @@ export interface RefreshPlanInput {
   now: number;
   /** A number in [0, 1) for jitter; inject for determinism. */
   random: number;
-}
-
-/** The lead actually used: the configured threshold, but never more than half the token's lifetime. */
-export function effectiveLeadSec(leadSec: number, lifetimeSec: number): number {
-  return Math.max(0, Math.min(leadSec, lifetimeSec / 2));
 }
 
 /**

@@ -32,7 +32,7 @@ let running = false;
 
 /** The worker as background.ts starts it, on virtual time: the first start fails, the second opens the database. */
 function worker(time: VirtualTime): Startup<Services> {
-  const broadcast = (snapshot: StatusSnapshot) => {
+  const changed = (snapshot: StatusSnapshot) => {
     if (running) void sendMessage('statusChanged', snapshot).catch(() => undefined);
   };
   let attempts = 0;
@@ -44,7 +44,7 @@ function worker(time: VirtualTime): Startup<Services> {
         alarms: fakeBrowser.alarms,
         authorize: async () => 'https://example.invalid/?error=access_denied',
         redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
-        broadcast,
+        changed,
         clock: { now: time.now },
       });
     },
@@ -52,7 +52,7 @@ function worker(time: VirtualTime): Startup<Services> {
     sleep: time.sleep,
     random: () => 0.5,
     log: () => undefined,
-    broadcast,
+    changed,
   });
 }
 

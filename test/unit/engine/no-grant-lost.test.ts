@@ -1,5 +1,5 @@
-// The holes an outside review found in "no grant ever lost, no dead token ever handed out" (issue 10),
-// each pinned by a test that failed before its fix (docs/reliability.md#holes-closed).
+// The holes found in "no grant ever lost, no dead token ever handed out", each pinned by a test that
+// failed before its fix (docs/reliability.md#holes-closed).
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';

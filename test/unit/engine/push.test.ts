@@ -48,9 +48,7 @@ describe('pushEvents', () => {
 
   it('says nothing when only the schedule or an in-flight marker moved', () => {
     const before = [connection()];
-    const after = [
-      connection({ nextRefreshAt: T0 + 60_000, inFlightSince: T0, state: 'refreshing' }),
-    ];
+    const after = [connection({ nextRefreshAt: T0 + 60_000, inFlightSince: T0 })];
 
     expect(events(before, after)).toEqual([]);
   });
