@@ -57,7 +57,7 @@ import {
 } from '../engine/refresher';
 import { createPassphraseLock, LOCKED_ERROR, type PassphraseLock } from '../engine/passphrase-lock';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
-import { retrying, STORAGE_RETRIES, timerSleep } from '../engine/retrying';
+import { steadily, timerSleep } from '../engine/retrying';
 import { errorName } from '../error-text';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
@@ -172,6 +172,9 @@ export async function createServices(platform: Platform): Promise<Services> {
   const locks = platform.locks ?? createLocks();
   const sessionKeys = platform.sessionKeys ?? memorySessionKeys();
 
+  // A small storage step (opening the engine, reading the key) retried in place before it counts as failed.
+  const storageStep = steadily(platform.sleep);
+
   let pending: ReturnType<typeof setTimeout> | undefined;
   // Bursts of changes (in-flight marker, commit) become one status snapshot for the pages.
   const changed = () => {
@@ -202,7 +205,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       return parsePolicy(await platform.readPolicy());
     } catch (error) {
       // No managed storage where the browser has none (Firefox without a policy): nothing is managed.
-      console.warn('Managed configuration unreadable', error instanceof Error ? error.name : error);
+      console.warn('Managed configuration unreadable', errorName(error));
       return NO_POLICY;
     }
   }
@@ -230,10 +233,7 @@ export async function createServices(platform: Platform): Promise<Services> {
   /** Builds a new engine on a new connection; `before` runs first (Remove all data deletes there). */
   function replaceEngine(before: () => Promise<void> = async () => undefined): Promise<void> {
     const replaced = before().then(async () => {
-      engine = await retrying(buildEngine, {
-        ...STORAGE_RETRIES,
-        sleep: platform.sleep ?? timerSleep,
-      });
+      engine = await storageStep(buildEngine);
     });
     replacing = replaced.catch(() => undefined);
     return replaced;
@@ -255,10 +255,7 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
     // A read hiccup of the key is retried in place: a failed start costs a backoff the refreshes cannot spare.
-    const vault = await retrying(() => openVault(db, sessionKeys), {
-      ...STORAGE_RETRIES,
-      sleep: platform.sleep ?? timerSleep,
-    });
+    const vault = await storageStep(() => openVault(db, sessionKeys));
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
     const secrets = createSecretKeeper({

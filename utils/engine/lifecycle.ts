@@ -42,7 +42,7 @@ import type { Clock, Locks } from './deps';
 import { LOCKED_ERROR } from './passphrase-lock';
 import type { Refresher } from './refresher';
 import { withFreshTokens } from './fresh-tokens';
-import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
+import { steadily } from './retrying';
 import type { SecretKeeper } from './secrets';
 import { applyEdit, grantChanged } from './edit-plan';
 import { toStatus } from './status';
@@ -157,7 +157,7 @@ export const MANAGED_REFUSAL: StoredError = {
 /** Builds connection management. */
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const sleep = deps.sleep ?? timerSleep;
+  const storageStep = steadily(deps.sleep);
   const random = deps.random ?? Math.random;
   const changed = () => deps.changed?.();
 
@@ -242,9 +242,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       let current: Connection | undefined;
       let settings: Settings;
       try {
-        [current, settings] = await retrying(
-          () => Promise.all([getConnection(deps.db, connectionId), deps.getSettings()]),
-          { ...STORAGE_RETRIES, sleep },
+        [current, settings] = await storageStep(() =>
+          Promise.all([getConnection(deps.db, connectionId), deps.getSettings()]),
         );
       } catch {
         // A closed database means Remove all data replaced it; any other failure: nothing is written.
@@ -283,7 +282,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       };
       if (next.nextRefreshAt !== undefined)
         await deps.cover?.(next.nextRefreshAt).catch(() => undefined);
-      await retrying(() => deps.db.put('connections', next), { ...STORAGE_RETRIES, sleep });
+      await storageStep(() => deps.db.put('connections', next));
       await appendHistory(deps.db, [event]);
       return { kept: true, connection: next } as const;
     }

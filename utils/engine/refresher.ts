@@ -26,7 +26,7 @@ import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
-import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
+import { steadily as retriedInPlace, timerSleep } from './retrying';
 import { createClockGuard, type ClockGuard } from './clock-guard';
 import { LOCKED_ERROR } from './passphrase-lock';
 import { hasStaleMarker, isDue, STALE_MARKER_MS } from './schedule';
@@ -135,7 +135,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       : (deps.cover?.(when) ?? Promise.resolve()).catch(() => undefined);
   // Storage steps before the request are retried in place like those after it: a hiccup must not cost an
   // alarm interval, which a lost answer inside a provider's reuse leeway cannot spare (docs/reliability.md).
-  const steadily = <T>(work: () => Promise<T>) => retrying(work, { ...STORAGE_RETRIES, sleep });
+  const steadily = retriedInPlace(sleep);
   const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
   const clockGuard =
     deps.clockGuard ?? createClockGuard(deps.db, deps.clock, () => coverBy(deps.clock.now()));

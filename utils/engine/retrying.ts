@@ -21,5 +21,13 @@ export async function retrying<T>(work: () => Promise<T>, options: RetryOptions)
   }
 }
 
+/**
+ * Runs a storage step with {@link STORAGE_RETRIES}: the one way a small read or write shrugs off a
+ * hiccup (an aborted transaction, a failed read) before or after a provider's answer.
+ */
+export function steadily(sleep: (ms: number) => Promise<void> = timerSleep) {
+  return <T>(work: () => Promise<T>): Promise<T> => retrying(work, { ...STORAGE_RETRIES, sleep });
+}
+
 /** The default wait: a timer. */
 export const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
