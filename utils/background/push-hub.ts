@@ -3,6 +3,7 @@
 import { EVENTS_PORT, type TokenKeeperEvent } from '../../client/token-keeper-client';
 import { createCallerLimit } from '../engine/caller-limit';
 import type { Clock } from '../engine/deps';
+import { errorName } from '../error-text';
 import { accessView, allowedFor, pushEvents, type AccessView } from '../engine/push';
 import type { Connection } from '../model';
 
@@ -45,7 +46,7 @@ export function createPushHub(deps: PushHubDeps): PushHub {
   let queue: Promise<void> = Promise.resolve();
   const serial = (work: () => Promise<void>) => {
     queue = queue.then(work, work).catch((error: unknown) => {
-      console.error('Telling other extensions failed', error instanceof Error ? error.name : error);
+      console.error('Telling other extensions failed', errorName(error));
     });
     return queue;
   };
@@ -57,9 +58,13 @@ export function createPushHub(deps: PushHubDeps): PushHub {
       // Closed meanwhile: its onDisconnect removes it.
     }
   };
-  const close = (port: EventPort) => {
+  // The last reading is kept only while someone listens.
+  const forget = (port: EventPort) => {
     ports.delete(port);
     if (ports.size === 0) last = undefined;
+  };
+  const close = (port: EventPort) => {
+    forget(port);
     try {
       port.disconnect();
     } catch {
@@ -100,10 +105,7 @@ export function createPushHub(deps: PushHubDeps): PushHub {
       // Ports already open hear what changed first: the new one's `ready` is this very reading.
       advance(view);
       ports.set(port, extensionId);
-      port.onDisconnect.addListener(() => {
-        ports.delete(port);
-        if (ports.size === 0) last = undefined;
-      });
+      port.onDisconnect.addListener(() => forget(port));
       post(port, { type: 'ready', connections: allowed });
     });
   }

@@ -15,6 +15,7 @@ import {
 } from '../store/access-requests';
 import { getConnection, listConnections } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
+import { errorName } from '../error-text';
 import type { Clock, Locks } from './deps';
 import type { ValidRequestAccess } from './external-messages';
 import { allowedConnection, allows } from './push';
@@ -156,10 +157,7 @@ export function createAccessRequests(deps: AccessRequestsDeps): AccessRequests {
       };
       await commitAccessRequest(deps.db, { put: record }, [event]);
       await deps.alerts?.show(record).catch((error: unknown) => {
-        console.warn(
-          'Access request notification failed',
-          error instanceof Error ? error.name : error,
-        );
+        console.warn('Access request notification failed', errorName(error));
       });
       deps.onChange?.();
       return { ok: true, status: 'pending' };
