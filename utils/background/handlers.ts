@@ -8,7 +8,7 @@ import {
   HistoryQuerySchema,
   toHistoryFilter,
 } from './report-requests';
-import { LOCK_KEPT } from '../managed/require-lock';
+import { lockRemovalRefusal } from '../managed/require-lock';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -162,7 +162,8 @@ export function createHandlers(services: Services): Handlers {
     },
     removeLock: async (data) => {
       const { passphrase } = parse(PassphraseSchema, data);
-      if (services.policy().requireLock) return { ok: false, error: LOCK_KEPT };
+      const refused = lockRemovalRefusal(services.policy());
+      if (refused) return { ok: false, error: refused };
       return services.lock.turnOff(passphrase);
     },
     setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),

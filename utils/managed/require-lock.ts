@@ -9,7 +9,7 @@ export const LOCK_REQUIRED: StoredError = {
 };
 
 /** Refused: the organisation's policy keeps the passphrase lock on. */
-export const LOCK_KEPT: StoredError = {
+const LOCK_KEPT: StoredError = {
   code: 'lock_required',
   message: 'Your organisation requires a passphrase for Token Keeper: it cannot be removed.',
 };
@@ -23,4 +23,11 @@ export function lockRequirement(
   mode: LockMode,
 ): StoredError | undefined {
   return policy.requireLock && mode === 'off' ? LOCK_REQUIRED : undefined;
+}
+
+/** The policy keeps the lock on: removing it is refused while `requireLock` is set. */
+export function lockRemovalRefusal(
+  policy: Pick<ManagedPolicy, 'requireLock'>,
+): StoredError | undefined {
+  return policy.requireLock ? LOCK_KEPT : undefined;
 }
