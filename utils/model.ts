@@ -6,6 +6,13 @@
 /** Which provider a connection talks to; presets add their own authorize and token rules. */
 export type ProviderKind = 'custom' | 'jira' | 'google';
 
+/** Every provider kind, in the order the pages list them. */
+export const PROVIDER_KINDS = [
+  'jira',
+  'google',
+  'custom',
+] as const satisfies readonly ProviderKind[];
+
 /** Lifecycle state of a connection as stored. */
 export type ConnectionState =
   | 'new' // added, never connected (or disconnected)

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionResult, NewConnectionInput } from '@/utils/messaging';
-import type { ConnectionStatus, ProviderKind } from '@/utils/model';
+import { PROVIDER_KINDS, type ConnectionStatus, type ProviderKind } from '@/utils/model';
 import { t, type MessageKey } from '@/components/i18n';
 import { providerLabel } from '@/components/labels';
 import { describeSendError } from '@/components/workerClient';
@@ -9,7 +9,6 @@ import {
   CONNECTION_FORM_FIELDS,
   connectionFormErrors,
   EMPTY_CONNECTION_FORM,
-  PROVIDER_KINDS,
   toNewConnectionInput,
   urlsNeedingAccess,
   type ConnectionFormErrors,

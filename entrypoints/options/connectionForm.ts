@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { NewConnectionSchema } from '@/utils/connection-input';
 import type { NewConnectionInput } from '@/utils/messaging';
 import { t } from '@/components/i18n';
-import type { ProviderKind } from '@/utils/model';
+import { PROVIDER_KINDS, type ProviderKind } from '@/utils/model';
 import { presetOf } from '@/utils/providers';
 
 /** How a custom provider's endpoints are given: found from the issuer, or typed by hand. */
@@ -58,9 +58,6 @@ const PREFILL_KEYS = [
   'clientId',
   'scopes',
 ] as const;
-
-/** The providers the form offers, in the order it lists them. */
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['jira', 'google', 'custom'];
 
 /**
  * The form prefilled from a page query string such as `?label=Demo&issuer=http%3A%2F%2F127.0.0.1%3A9555`.

@@ -1,15 +1,13 @@
 // What other extensions may send (R8): one valibot schema per message of the client module's protocol
 // (client/token-keeper-client.ts, which a type test pins to these schemas).
 import * as v from 'valibot';
-import type { ProviderKind } from '../model';
+import { PROVIDER_KINDS } from '../model';
 
 /** Longest claimed name and reason kept from a request (docs/integration.md#asking-for-access). */
 export const MAX_CLAIMED_NAME = 60;
 export const MAX_REASON = 300;
 
 const ConnectionIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
-
-const PROVIDERS = ['custom', 'jira', 'google'] as const satisfies readonly ProviderKind[];
 
 /**
  * Text another extension claims: control, format, private-use, lone-surrogate and separator characters
@@ -47,7 +45,7 @@ export const RequestAccessSchema = v.strictObject({
   name: claimedText('name', MAX_CLAIMED_NAME),
   reason: claimedText('reason', MAX_REASON),
   connectionId: v.optional(ConnectionIdSchema),
-  provider: v.optional(v.picklist(PROVIDERS, 'The provider must be custom, jira or google.')),
+  provider: v.optional(v.picklist(PROVIDER_KINDS, 'The provider must be custom, jira or google.')),
 });
 
 /** Every message another extension may send. */
