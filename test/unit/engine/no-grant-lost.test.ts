@@ -171,17 +171,22 @@ describe('a worker start', () => {
 });
 
 describe('a refresh whose worker died before its answer', () => {
-  it('is settled before a caller gets the stored token, which its rotation may have retired', async () => {
+  /** A connection whose stored token looks valid for an hour, with a request sent `ageMs` ago. */
+  async function withRequestSent(ageMs: number) {
     const fixture = await engineFixture();
     const now = fixture.clock.now();
-    // The stored token looks valid for an hour, but a request went out 11 min ago and nobody heard back.
     await seedConnection(fixture, {
       expiresAt: now + 3_600_000,
       nextRefreshAt: now + 3_000_000,
-      inFlightSince: now - 11 * 60_000,
+      inFlightSince: now - ageMs,
     });
     const server = fakeGrant();
-    const refresher = refresherFor(fixture, server.grant);
+    return { server, refresher: refresherFor(fixture, server.grant) };
+  }
+
+  it('is settled before a caller gets the stored token, which its rotation may have retired', async () => {
+    // A request went out 11 min ago and nobody heard back.
+    const { server, refresher } = await withRequestSent(11 * 60_000);
 
     const outcome = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
 
@@ -190,15 +195,7 @@ describe('a refresh whose worker died before its answer', () => {
   });
 
   it('does not hold up a caller while its own refresh is still under way (a fresh marker)', async () => {
-    const fixture = await engineFixture();
-    const now = fixture.clock.now();
-    await seedConnection(fixture, {
-      expiresAt: now + 3_600_000,
-      nextRefreshAt: now + 3_000_000,
-      inFlightSince: now - 5_000,
-    });
-    const server = fakeGrant();
-    const refresher = refresherFor(fixture, server.grant);
+    const { server, refresher } = await withRequestSent(5_000);
 
     const outcome = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
 
