@@ -1,6 +1,6 @@
 // Where each missed budget's figure comes from, in numbers from the same run (so the text stays true when
 // the report is regenerated).
-import { MAX_RETRY_DELAY_EXPIRED_MS, MAX_RETRY_DELAY_MS } from '../../utils/engine/retry';
+import { MAX_RETRY_DELAY_MS, NEAR_EXPIRY_RETRY_MS } from '../../utils/engine/retry';
 import { ALARM_FLOOR_MS, effectiveLeadSec, MAX_JITTER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import type { BudgetVerdict } from './budgets';
@@ -59,10 +59,8 @@ export function explainMisses(results: BenchResults, verdicts: readonly BudgetVe
     bullets.push(
       `**Availability.** ${count(total)} of the ${count(ours.callsOutside)} calls outside the outages were not ` +
         `answered at once. ${count(m.recovering)} came after an outage while the connection was still ` +
-        `recovering: alarm retries back off to ${min(MAX_RETRY_DELAY_MS)} while the token is valid and ` +
-        `${min(MAX_RETRY_DELAY_EXPIRED_MS)} once it has expired, so a connection may wait that long after the ` +
-        `outage ends (worst here ${min(worst)}), and the 5-minute sweep does not retry it sooner (a retrying ` +
-        `connection is due only at its retry time). ` +
+        `recovering: retries back off to ${min(MAX_RETRY_DELAY_MS)} outside the refresh lead and come every ` +
+        `${min(NEAR_EXPIRY_RETRY_MS)} inside it or once expired (worst recovery here ${min(worst)}). ` +
         `${count(m.behindRefreshValid)} waited for a refresh of their connection already under way (a quick ` +
         'retry or a request in flight) although the stored token was still valid for the minute they asked ' +
         'for (a caller whose stored token is valid is answered without taking the lock). ' +

@@ -135,6 +135,17 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function buildEngine(): Promise<Engine> {
     const db = await openTokenKeeperDb(dbName);
+    try {
+      return await buildEngineOn(db);
+    } catch (error) {
+      // A start that failed after opening must let go of the database: a connection left open blocks
+      // Remove all data's delete (and any upgrade) for as long as the worker lives.
+      db.close();
+      throw error;
+    }
+  }
+
+  async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
     const vault = await openVault(db);
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
@@ -157,6 +168,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       onChange,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
+      onSucceeded: (connection) => scheduler.retryPeers(connection),
       grant: platform.grant,
       requestOptions: platform.requestOptions,
       sleep: platform.sleep,
@@ -171,6 +183,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       refresher,
       getSettings,
+      sleep: platform.sleep,
+      random: platform.random,
     });
     const lifecycle = createLifecycle({
       db,
