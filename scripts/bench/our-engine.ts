@@ -133,7 +133,7 @@ async function seedConnections(
       scopes: ['offline_access'],
       endpoints: {
         authorization: 'https://provider.bench/authorize',
-        token: tokenEndpointOf(spec.id),
+        token: tokenEndpointOf(spec),
       },
       state: 'healthy',
       expiresAt: null,
