@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { launchExtension, type ExtensionBrowser } from '../../test/support/chromium';
 import type { Connection, HistoryEvent } from '../../utils/model';
+import { DB_VERSION } from '../../utils/store/db';
 import { EMPTY_PAGE } from './build';
 import { timeMessages } from './page-messages';
 import { median } from './stats';
@@ -281,14 +282,18 @@ async function timeFilter(
 
 /** Waits until the worker has created the database at its current version (never creates it here). */
 async function waitForDatabase(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const names = (await indexedDB.databases()).map((d) => d.name);
-      return names.includes('token-keeper');
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
+  // Polled from here: waitForFunction takes an async predicate's promise for a truthy answer at once.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const version = await page.evaluate(
+      async () =>
+        (await indexedDB.databases()).find((d) => d.name === 'token-keeper')?.version ?? 0,
+    );
+    // Listed while its upgrade still runs (version 0): only the finished upgrade has the stores.
+    if (version >= DB_VERSION) return;
+    if (Date.now() > deadline) throw new Error('The worker did not create its database in 30 s.');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Writes records into a store of the extension's database in one transaction. */
