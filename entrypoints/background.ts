@@ -7,6 +7,7 @@ import {
 } from '@/utils/background/alerts';
 import { browserFeatures } from '@/utils/background/browser-features';
 import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
+import { retryWhenOnline } from '@/utils/background/online';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import { answerExternal, superviseServices } from '@/utils/background/service-start';
@@ -92,6 +93,8 @@ export default defineBackground(() => {
     void browser.notifications.clear(notificationId);
     void browser.tabs.create({ url: browser.runtime.getURL(optionsPath(target.connectionId)) });
   });
+  // Back online: what failed for network reasons is retried at once, not at its next planned retry.
+  retryWhenOnline(self, startup);
   // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
   // across a restart: without this nothing would re-arm the refresh until a page is opened.
   browser.runtime.onStartup.addListener(() => undefined);

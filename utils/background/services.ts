@@ -188,6 +188,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       onChange,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
+      onSucceeded: (connection) => scheduler.retryPeers(connection),
       grant: platform.grant,
       requestOptions: platform.requestOptions,
       sleep: platform.sleep,
@@ -203,6 +204,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       refresher,
       getSettings,
       isLocked: () => vault.mode() === 'locked',
+      sleep: platform.sleep,
+      random: platform.random,
     });
     const lifecycle = createLifecycle({
       db,

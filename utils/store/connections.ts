@@ -33,3 +33,8 @@ export async function oldestInFlight(db: TokenKeeperDb): Promise<Connection | un
 export function inFlightSince(db: TokenKeeperDb, at: number): Promise<Connection[]> {
   return db.getAllFromIndex('connections', 'inFlightSince', IDBKeyRange.upperBound(at));
 }
+
+/** Connections waiting for a retry after a failure, from the `state` index. */
+export function retryingConnections(db: TokenKeeperDb): Promise<Connection[]> {
+  return db.getAllFromIndex('connections', 'state', 'retrying');
+}
