@@ -14,6 +14,7 @@ import { answerExternal, superviseServices } from '@/utils/background/service-st
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
+import { mirrorStatus } from '@/utils/status-mirror';
 import type { StatusSnapshot } from '@/utils/model';
 import { optionsPath } from '@/utils/options-link';
 
@@ -31,6 +32,8 @@ export default defineBackground(() => {
   const broadcast = (snapshot: StatusSnapshot) => {
     // No page open is the normal case: nobody to tell.
     void sendMessage('statusChanged', snapshot).catch(() => undefined);
+    // Kept for the next page to open: its first frame need not wait for this worker (docs/architecture.md#status-mirror).
+    void mirrorStatus(browser.storage.session, snapshot).catch(() => undefined);
     void paintBadge(browser.action, snapshot);
   };
   const platform: Platform = {
