@@ -11,7 +11,7 @@ import {
 } from './report-requests';
 import { buildHealthReport, exportHistory } from './reports';
 import { exportSetups, importSetups, previewImport } from '../engine/setups';
-import { listConnections } from '../store/connections';
+import { connectionLabels, listConnections } from '../store/connections';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -88,8 +88,14 @@ export function createHandlers(services: Services): Handlers {
     getStatus: () => services.snapshot(),
     refreshNow: async (data) =>
       services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
-    getHistory: async (data) =>
-      queryHistory(services.db, toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
+    getHistory: async (data) => {
+      const page = await queryHistory(
+        services.db,
+        toHistoryFilter(parse(HistoryQuerySchema, data ?? {})),
+      );
+      const ids = page.events.map((event) => event.connectionId);
+      return { ...page, connections: await connectionLabels(services.db, ids) };
+    },
     exportHistory: async (data) => {
       const request = parse(ExportRequestSchema, data);
       return exportHistory(services.db, request.criteria, request.format, services.clock.now());

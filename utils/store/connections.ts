@@ -38,3 +38,16 @@ export function inFlightSince(db: TokenKeeperDb, at: number): Promise<Connection
 export function retryingConnections(db: TokenKeeperDb): Promise<Connection[]> {
   return db.getAllFromIndex('connections', 'state', 'retrying');
 }
+
+/** The id and label of each of these connections that exists (each once), read in one transaction. */
+export async function connectionLabels(
+  db: TokenKeeperDb,
+  ids: readonly string[],
+): Promise<{ id: string; label: string }[]> {
+  const tx = db.transaction('connections');
+  const found = await Promise.all([...new Set(ids)].map((id) => tx.store.get(id)));
+  await tx.done;
+  return found.flatMap((connection) =>
+    connection ? [{ id: connection.id, label: connection.label }] : [],
+  );
+}
