@@ -72,6 +72,10 @@ export function scaleSection({ scheduling, pages }: BenchResults): string {
     const p = pages.value;
     rows.push(
       [
+        'an empty extension page (the baseline the page budgets are measured over): its content in the DOM',
+        ms(p.emptyPageMs),
+      ],
+      [
         `popup with ${p.popup.connections} connections: app shell / \`getStatus\` sent / answer in / first card / all cards in the DOM`,
         [
           p.popup.shellMs,
