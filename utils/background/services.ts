@@ -254,7 +254,11 @@ export async function createServices(platform: Platform): Promise<Services> {
   }
 
   async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
-    const vault = await openVault(db, sessionKeys);
+    // A read hiccup of the key is retried in place: a failed start costs a backoff the refreshes cannot spare.
+    const vault = await retrying(() => openVault(db, sessionKeys), {
+      ...STORAGE_RETRIES,
+      sleep: platform.sleep ?? timerSleep,
+    });
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
     const secrets = createSecretKeeper({

@@ -30,7 +30,7 @@ import { earliestRetry, quickRetriesLeft } from './retry';
 import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
 import { createClockGuard, type ClockGuard } from './clock-guard';
 import { LOCKED_ERROR } from './passphrase-lock';
-import { isDue, STALE_MARKER_MS } from './schedule';
+import { hasStaleMarker, isDue, STALE_MARKER_MS } from './schedule';
 import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
@@ -191,11 +191,13 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     // After a jump back no stored expiry is trusted: they are all marked expired before anything is read.
     await steadily(() => clockGuard.check());
     const seen = await steadily(() => getConnection(deps.db, connectionId));
-    // A caller whose stored token is valid long enough never waits behind a refresh in flight.
+    // A caller whose stored token is valid long enough never waits behind a refresh in flight; one whose
+    // refresh outlived its worker is settled first (docs/reliability.md: no dead token handed out).
     if (
       trigger === 'on-demand' &&
       seen &&
       usable(seen) &&
+      !hasStaleMarker(seen, deps.clock.now()) &&
       !needed(seen, trigger, deps.clock.now(), request)
     ) {
       return { ok: true, refreshed: false, expiresAt: seen.expiresAt! };

@@ -32,4 +32,8 @@ export const REGRESSIONS: RegressionCase[] = [
     found:
       'a lost answer inside the reuse leeway waited out 11 min of one failing read per attempt',
   },
+  {
+    seed: 554,
+    found: 'a caller got a token that an unseen rotation (its worker died) had retired',
+  },
 ];

@@ -152,6 +152,61 @@ describe('a storage hiccup before the request', () => {
   });
 });
 
+describe('a worker start', () => {
+  it('retries a failed read of the key in place instead of failing the start', async () => {
+    let failures = 0;
+    setIdbFaultHook((op) => {
+      if (op.method === 'get' && op.stores.includes('keys') && failures < 2) {
+        failures += 1;
+        return 'unknown';
+      }
+      return undefined;
+    });
+
+    const services = await offlineServices();
+
+    expect(failures).toBe(2);
+    expect(await services.lock.status()).toMatchObject({ mode: 'off' });
+  });
+});
+
+describe('a refresh whose worker died before its answer', () => {
+  it('is settled before a caller gets the stored token, which its rotation may have retired', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    // The stored token looks valid for an hour, but a request went out 11 min ago and nobody heard back.
+    await seedConnection(fixture, {
+      expiresAt: now + 3_600_000,
+      nextRefreshAt: now + 3_000_000,
+      inFlightSince: now - 11 * 60_000,
+    });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+
+    const outcome = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+
+    expect(outcome).toMatchObject({ ok: true, refreshed: true });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('does not hold up a caller while its own refresh is still under way (a fresh marker)', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, {
+      expiresAt: now + 3_600_000,
+      nextRefreshAt: now + 3_000_000,
+      inFlightSince: now - 5_000,
+    });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+
+    const outcome = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+
+    expect(outcome).toMatchObject({ ok: true, refreshed: false });
+    expect(server.calls).toHaveLength(0);
+  });
+});
+
 describe('a 200 answer with a new refresh token is never thrown away whole', () => {
   it('accepts a Bearer token whose expires_in is negative, with a conservative lifetime', async () => {
     const fixture = await engineFixture();
