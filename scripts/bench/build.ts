@@ -12,6 +12,9 @@ export const BENCH_BUILD_DIR = join(ROOT, '.output', 'bench', 'chrome-mv3');
  */
 export const EMPTY_PAGE = 'bench-empty.html';
 
+/** The same page with its one element drawn by a module script: context only, the budgets do not use it. */
+export const SCRIPTED_EMPTY_PAGE = 'bench-empty-scripted.html';
+
 /** Builds the Chrome extension for the benchmark; throws with WXT's output when the build fails. */
 export function buildForBench(): string {
   const result = spawnSync('npx', ['wxt', 'build', '-c', 'scripts/bench/wxt.bench.config.ts'], {
@@ -26,6 +29,15 @@ export function buildForBench(): string {
     join(BENCH_BUILD_DIR, EMPTY_PAGE),
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Empty</title></head>' +
       '<body><div id="app"><p>Empty</p></div></body></html>\n',
+  );
+  writeFileSync(
+    join(BENCH_BUILD_DIR, SCRIPTED_EMPTY_PAGE),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Empty</title>' +
+      '<script type="module" src="/bench-empty.js"></script></head><body><div id="app"></div></body></html>\n',
+  );
+  writeFileSync(
+    join(BENCH_BUILD_DIR, 'bench-empty.js'),
+    "document.getElementById('app').append(Object.assign(document.createElement('p'), { textContent: 'Empty' }));\n",
   );
   return BENCH_BUILD_DIR;
 }

@@ -47,18 +47,21 @@ describe('status mirror', () => {
 
     const actual = [
       await readMirroredStatus(memoryArea().area),
-      await readMirroredStatus(memoryArea({ [STATUS_MIRROR_ITEM]: { now: 'soon' } }).area),
-      await readMirroredStatus(memoryArea({ [STATUS_MIRROR_ITEM]: 'x' }).area),
+      await readMirroredStatus(memoryArea({ [STATUS_MIRROR_ITEM]: '{"now":"soon"}' }).area),
+      await readMirroredStatus(memoryArea({ [STATUS_MIRROR_ITEM]: '{"now":' }).area),
+      await readMirroredStatus(
+        memoryArea({ [STATUS_MIRROR_ITEM]: { now: 1, connections: [] } }).area,
+      ),
       await readMirroredStatus(failing),
     ];
 
-    expect(actual).toEqual([null, null, null, null]);
+    expect(actual).toEqual([null, null, null, null, null]);
   });
 
   it('hands the early read to the page once, then reads afresh', async () => {
     const snapshot = makeSnapshot([makeConnection()], NOW);
-    const early = memoryArea({ [STATUS_MIRROR_ITEM]: snapshot });
-    const later = memoryArea({ [STATUS_MIRROR_ITEM]: makeSnapshot([], NOW + 1) });
+    const early = memoryArea({ [STATUS_MIRROR_ITEM]: JSON.stringify(snapshot) });
+    const later = memoryArea({ [STATUS_MIRROR_ITEM]: JSON.stringify(makeSnapshot([], NOW + 1)) });
 
     startEarlyMirrorRead(early.area);
     const first = await takeMirroredStatus(later.area);

@@ -1,6 +1,7 @@
 import type { Connection, FailureInfo } from '../model';
 import { MAX_QUICK_RETRIES } from '../settings';
 import { ALARM_FLOOR_MS } from './schedule';
+import { bucketLevel, untilRequestAllowed, type BucketRule } from './token-bucket';
 
 /** Longest wait between alarm retries after transient failures while the token is outside its refresh lead. */
 export const MAX_RETRY_DELAY_MS = 15 * 60_000;
@@ -17,6 +18,9 @@ export const STREAK_BURST = 1 + MAX_QUICK_RETRIES;
 
 /** How fast the allowance refills (about 67 s a request). */
 export const STREAK_PACE_MS = 3_600_000 / (MAX_REQUESTS_PER_HOUR - STREAK_BURST);
+
+/** The streak's allowance as a token bucket (utils/engine/token-bucket.ts). */
+const STREAK_BUCKET: BucketRule = { burst: STREAK_BURST, refillMs: STREAK_PACE_MS };
 
 /**
  * The retry period once the token is inside its refresh lead or expired: callers need it soon, so retries
@@ -63,7 +67,8 @@ export function retryAt(input: RetryPlanInput): number {
     if (delay > latest) delay = latest;
   }
   const serverMinimum = (input.retryAfterSec ?? 0) * 1000;
-  const refill = input.allowance === undefined ? 0 : untilAllowed(input.allowance);
+  const refill =
+    input.allowance === undefined ? 0 : untilRequestAllowed(STREAK_BUCKET, input.allowance);
   return Math.round(now + Math.max(delay, serverMinimum, refill, ALARM_FLOOR_MS));
 }
 
@@ -72,14 +77,12 @@ export function allowanceAt(failure: FailureInfo | null | undefined, now: number
   // A new streak, or one that has sent no request yet (offline), starts full.
   if (!failure || failure.kind !== 'transient' || failure.attempt === 0) return STREAK_BURST;
   // A streak stored before allowances were kept has spent its burst.
-  const left = failure.allowance ?? 0;
-  const since = failure.lastAttemptAt ?? failure.failedAt;
-  return Math.min(STREAK_BURST, left + Math.max(0, now - since) / STREAK_PACE_MS);
-}
-
-/** How long until an allowance of `left` holds a whole request again (ms). */
-function untilAllowed(left: number): number {
-  return Math.max(0, (1 - left) * STREAK_PACE_MS);
+  return bucketLevel(
+    STREAK_BUCKET,
+    failure.allowance ?? 0,
+    failure.lastAttemptAt ?? failure.failedAt,
+    now,
+  );
 }
 
 /**
@@ -101,5 +104,8 @@ export function earliestRetry(connection: Connection): number | undefined {
   // No request was sent yet (offline since the streak began): only Retry-After can hold it back.
   if (failure.attempt === 0) return failure.notBefore ?? failure.failedAt;
   const since = failure.lastAttemptAt ?? failure.failedAt;
-  return Math.max(failure.notBefore ?? 0, since + untilAllowed(failure.allowance ?? 0));
+  return Math.max(
+    failure.notBefore ?? 0,
+    since + untilRequestAllowed(STREAK_BUCKET, failure.allowance ?? 0),
+  );
 }

@@ -65,9 +65,12 @@ describe('judgeBudgets', () => {
           value: {
             repeats: 9,
             emptyPageMs,
+            scriptedEmptyPageMs: emptyPageMs + 20,
             popup: {
               connections: 50,
               shellMs: 10,
+              mirrorSentMs: 8,
+              mirrorReplyMs: 9,
               statusMs: 5,
               statusSentMs: 12,
               statusReplyMs: 20,
@@ -80,6 +83,8 @@ describe('judgeBudgets', () => {
               shellMs: 20,
               statusMs: 30,
               firstPageMs: 10,
+              pageSentMs: 15,
+              pageReplyMs: 40,
               statusSentMs: 25,
               statusReplyMs: 60,
               firstRowMs: 190,

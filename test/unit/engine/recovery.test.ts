@@ -7,10 +7,15 @@ import {
   tokenOrigin,
 } from '@/utils/engine/recovery';
 import { STREAK_PACE_MS } from '@/utils/engine/retry';
-import { REFRESH_ALARM } from '@/utils/engine/scheduler';
+import { createScheduler, REFRESH_ALARM } from '@/utils/engine/scheduler';
 import type { RefreshGrant } from '@/utils/engine/refresher';
 import type { Connection } from '@/utils/model';
-import { manualClock, seedConnectionIn } from '../../support/engine-fixture';
+import {
+  engineFixture,
+  manualClock,
+  refresherFor,
+  seedConnectionIn,
+} from '../../support/engine-fixture';
 import { offlineServices } from '../../support/offline-services';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -203,5 +208,30 @@ describe('correlated recovery in the worker', () => {
     expect(planned).toEqual([NOW, NOW, NOW]);
     expect(await Promise.all(peers.map(stateOf))).toEqual(['healthy', 'healthy', 'healthy']);
     expect(endpoint.asked).toHaveLength(4);
+  });
+
+  it('sends nothing and moves nothing while the passphrase lock is closed', async () => {
+    const fixture = await engineFixture();
+    fixture.clock.set(NOW);
+    await fixture.db.put('connections', waiting('p1', JIRA));
+    const refresher = refresherFor(fixture, answeringGrant().grant);
+    const refresh = vi.spyOn(refresher, 'refresh');
+    const scheduler = createScheduler({
+      db: fixture.db,
+      alarms: fakeBrowser.alarms,
+      clock: fixture.clock,
+      refresher,
+      getSettings: fixture.getSettings,
+      isLocked: () => true,
+      sleep: async () => undefined,
+      random: () => 0,
+    });
+
+    await scheduler.retryPeers(waiting('due', JIRA));
+    await scheduler.retryNetworkFailures();
+
+    expect(refresh).not.toHaveBeenCalled();
+    expect((await fixture.db.get('connections', 'p1'))?.nextRefreshAt).toBe(NOW + 10 * MINUTE);
+    expect(await fakeBrowser.alarms.get(REFRESH_ALARM)).toBeUndefined();
   });
 });
