@@ -2,6 +2,15 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const NO_UI = {
+  group: ['**/components/**', '**/entrypoints/**'],
+  message: 'The engine must not import UI code.',
+};
+const NO_PROTOCOL = {
+  group: ['**/messaging', '**/messaging.ts', '**/messaging/**'],
+  message: 'The engine must not import the message protocol; shared types live in utils/model.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-artifacts/'] },
   js.configs.recommended,
@@ -18,19 +27,12 @@ export default tseslint.config(
   {
     // The background never imports UI code; UI pages never import engine internals (they use messages).
     files: ['utils/**/*.ts', 'entrypoints/background.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/components/**', '**/entrypoints/**'],
-              message: 'The engine must not import UI code.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_UI] }] },
+  },
+  {
+    // The engine knows no messages: only the worker's wiring (utils/background) speaks the protocol.
+    files: ['utils/engine/**', 'utils/store/**', 'utils/oauth/**', 'utils/managed/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_UI, NO_PROTOCOL] }] },
   },
   {
     files: ['components/**/*.{ts,tsx}', 'entrypoints/popup/**', 'entrypoints/options/**'],

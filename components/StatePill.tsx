@@ -1,9 +1,9 @@
-import type { ConnectionState } from '@/utils/model';
+import type { ShownState } from '@/utils/model';
 import { STATE_TONES, stateLabel } from './labels';
 
 /** Props for {@link StatePill}. */
 export interface StatePillProps {
-  state: ConnectionState;
+  state: ShownState;
 }
 
 /** A connection's state as a coloured pill; the text carries the meaning, the colour only helps. */

@@ -1,18 +1,17 @@
-import type { ConnectionState, HistoryKind, ProviderKind, RefreshTrigger } from '@/utils/model';
+import type { HistoryKind, ProviderKind, RefreshTrigger, ShownState } from '@/utils/model';
 import { t, type MessageKey } from './i18n';
 
 /** The message naming each connection state on its pill. */
-const STATE_KEYS: Record<ConnectionState, MessageKey> = {
+const STATE_KEYS: Record<ShownState, MessageKey> = {
   new: 'stateNew',
   healthy: 'stateHealthy',
   refreshing: 'stateRefreshing',
   retrying: 'stateRetrying',
   'needs-reconnect': 'stateNeedsReconnect',
-  disabled: 'stateDisabled',
 };
 
 /** How a connection state reads on its pill. */
-export function stateLabel(state: ConnectionState): string {
+export function stateLabel(state: ShownState): string {
   return t(STATE_KEYS[state]);
 }
 
@@ -20,13 +19,12 @@ export function stateLabel(state: ConnectionState): string {
 export type StateTone = 'ok' | 'busy' | 'warn' | 'bad' | 'muted';
 
 /** Which tone each state is drawn in. */
-export const STATE_TONES: Record<ConnectionState, StateTone> = {
+export const STATE_TONES: Record<ShownState, StateTone> = {
   new: 'muted',
   healthy: 'ok',
   refreshing: 'busy',
   retrying: 'warn',
   'needs-reconnect': 'bad',
-  disabled: 'muted',
 };
 
 const PROVIDER_KEYS: Record<ProviderKind, MessageKey> = {
@@ -48,7 +46,9 @@ const KIND_KEYS: Record<HistoryKind, MessageKey> = {
   'needs-reconnect': 'kindNeedsReconnect',
   disconnected: 'kindDisconnected',
   recovered: 'kindRecovered',
+  'access-requested': 'kindAccessRequested',
   'access-granted': 'kindAccessGranted',
+  'access-denied': 'kindAccessDenied',
   'access-revoked': 'kindAccessRevoked',
   'token-issued': 'kindTokenIssued',
   'policy-added': 'kindPolicyAdded',

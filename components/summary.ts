@@ -31,8 +31,7 @@ export function summarize(connections: readonly AttentionInput[], now: number): 
         ? t('summaryOneNeedsAttention')
         : t('summaryNeedAttention', attention);
   const notConnected = connections.filter((c) => c.state === 'new').length;
-  const disabled = connections.filter((c) => c.state === 'disabled').length;
-  const healthy = total - attention - retrying - notConnected - disabled;
+  const healthy = total - attention - retrying - notConnected;
   if (attention === 0 && healthy === total)
     return total === 1 ? t('summaryOneHealthy') : t('summaryAllHealthy', total);
   if (attention > 0 && retrying === 0) return first;
@@ -42,7 +41,6 @@ export function summarize(connections: readonly AttentionInput[], now: number): 
     attention === 0 && healthy > 0 ? t('summaryPartHealthy', healthy) : '',
     retrying > 0 ? t('summaryPartRetrying', retrying) : '',
     attention === 0 && notConnected > 0 ? t('summaryPartNotConnected', notConnected) : '',
-    attention === 0 && disabled > 0 ? t('summaryPartDisabled', disabled) : '',
   ];
   return parts.filter((part) => part !== '').join(t('listSeparator'));
 }

@@ -1,6 +1,7 @@
 import {
   isWorkerUnavailable,
   onMessage,
+  type AccessDecision,
   sendMessage,
   type ActionResult,
   type ConnectionEdit,
@@ -16,7 +17,13 @@ import {
   type ImportResult,
   type NewConnectionInput,
 } from '@/utils/messaging';
-import type { ConnectionStatus, LockStatus, RefreshOutcome, StatusSnapshot } from '@/utils/model';
+import type {
+  AccessRequest,
+  ConnectionStatus,
+  LockStatus,
+  RefreshOutcome,
+  StatusSnapshot,
+} from '@/utils/model';
 import type { Settings, SettingsResult } from '@/utils/settings';
 import { t } from './i18n';
 import { describeStartupProblem } from './startupProblem';
@@ -47,6 +54,8 @@ export interface WorkerClient {
   editConnection(connectionId: string, changes: ConnectionEdit): Promise<ActionResult<EditOutcome>>;
   getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
   setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
+  getAccessRequests(): Promise<AccessRequest[]>;
+  decideAccessRequest(extensionId: string, decision: AccessDecision): Promise<ActionResult>;
   wipeAllData(): Promise<ActionResult<{ connections: number }>>;
   getLock(): Promise<LockStatus>;
   turnOnLock(passphrase: string): Promise<ActionResult<LockStatus>>;
@@ -100,6 +109,9 @@ export const workerClient: WorkerClient = {
   getExternalAccess: (connectionId) => sendMessage('getExternalAccess', { connectionId }),
   setExternalAccess: (connectionId, allowed) =>
     sendMessage('setExternalAccess', { connectionId, allowed }),
+  getAccessRequests: () => sendMessage('getAccessRequests'),
+  decideAccessRequest: (extensionId, decision) =>
+    sendMessage('decideAccessRequest', { extensionId, decision }),
   wipeAllData: () => sendMessage('wipeAllData'),
   getLock: () => sendMessage('getLock'),
   turnOnLock: (passphrase) => sendMessage('turnOnLock', { passphrase }),

@@ -1,22 +1,26 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import {
+  createAccessRequestAlerts,
   createNotificationAlerts,
   paintBadge,
-  parseNotificationId,
 } from '@/utils/background/alerts';
 import { browserFeatures } from '@/utils/background/browser-features';
 import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
+import { notificationClicks } from '@/utils/background/notification-clicks';
 import { retryWhenOnline } from '@/utils/background/online';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
-import { answerExternal, superviseServices } from '@/utils/background/service-start';
+import {
+  answerExternal,
+  connectExternal,
+  superviseServices,
+} from '@/utils/background/service-start';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
 import { mirrorStatus } from '@/utils/status-mirror';
 import type { StatusSnapshot } from '@/utils/model';
-import { optionsPath } from '@/utils/options-link';
 
 /** Extension API calls reset Chrome's 30 s idle timer, so long refreshes are not cut off. */
 function keepAlive<T>(work: () => Promise<T>): Promise<T> {
@@ -29,7 +33,7 @@ function keepAlive<T>(work: () => Promise<T>): Promise<T> {
 // and re-enable. A start that fails is retried with backoff; meanwhile the badge and pages say so.
 export default defineBackground(() => {
   const features = browserFeatures(import.meta.env.BROWSER);
-  const broadcast = (snapshot: StatusSnapshot) => {
+  const changed = (snapshot: StatusSnapshot) => {
     // No page open is the normal case: nobody to tell.
     void sendMessage('statusChanged', snapshot).catch(() => undefined);
     // Kept for the next page to open: its first frame need not wait for this worker (docs/architecture.md#status-mirror).
@@ -44,12 +48,16 @@ export default defineBackground(() => {
       return redirect;
     },
     redirectUri: browser.identity.getRedirectURL(),
-    broadcast,
+    changed,
     alerts: createNotificationAlerts(
       browser.notifications,
       browser.runtime.getURL('/icon/128.png'),
       undefined,
       { interactive: features.interactiveNotifications },
+    ),
+    accessAlerts: createAccessRequestAlerts(
+      browser.notifications,
+      browser.runtime.getURL('/icon/128.png'),
     ),
     isOnline: () => navigator.onLine,
     keepAlive,
@@ -64,7 +72,7 @@ export default defineBackground(() => {
     sessionKeys: sessionKeyStore(browser.storage.session),
     onAutoLockChange: (minutes) => browser.idle.setDetectionInterval(detectionIntervalSec(minutes)),
   };
-  const startup = superviseServices({ start: () => createServices(platform), broadcast });
+  const startup = superviseServices({ start: () => createServices(platform), changed });
 
   browser.alarms.onAlarm.addListener((alarm) => {
     startup.whenReady(async (services) => {
@@ -78,24 +86,14 @@ export default defineBackground(() => {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') startup.whenReady((services) => services.applyPolicy());
   });
-  browser.notifications.onButtonClicked.addListener((notificationId, buttonIndex) => {
-    const target = parseNotificationId(notificationId, buttonIndex);
-    if (!target) return;
-    void browser.notifications.clear(notificationId);
-    startup.whenReady(async (services) => {
-      if (target.action === 'retry')
-        await services.refresher.refresh(target.connectionId, 'manual');
-      else if (target.action === 'reconnect') await services.lifecycle.connect(target.connectionId);
-      else await browser.runtime.openOptionsPage();
-    });
+  const clicks = notificationClicks({
+    whenReady: (task) => startup.whenReady(task),
+    clear: (notificationId) => browser.notifications.clear(notificationId),
+    openOptionsPage: () => browser.runtime.openOptionsPage(),
+    openPage: (path) => browser.tabs.create({ url: browser.runtime.getURL(path) }),
   });
-  // The notification itself opens the connection's card, where its actions are (Firefox shows no buttons).
-  browser.notifications.onClicked.addListener((notificationId) => {
-    const target = parseNotificationId(notificationId);
-    if (!target) return;
-    void browser.notifications.clear(notificationId);
-    void browser.tabs.create({ url: browser.runtime.getURL(optionsPath(target.connectionId)) });
-  });
+  browser.notifications.onButtonClicked.addListener(clicks.onButtonClicked);
+  browser.notifications.onClicked.addListener(clicks.onClicked);
   // Back online: what failed for network reasons is retried at once, not at its next planned retry.
   retryWhenOnline(self, startup);
   // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
@@ -109,6 +107,8 @@ export default defineBackground(() => {
   browser.runtime.onMessageExternal.addListener((message, sender) =>
     answerExternal(startup, message, sender.id),
   );
+  // Their event ports: only for extensions allowed a connection, and only its events (docs/integration.md#events).
+  browser.runtime.onConnectExternal.addListener((port) => void connectExternal(startup, port));
   startup.whenReady(async (services) => {
     const lock = await services.lock.status();
     if (lock.autoLockMin > 0)

@@ -3,19 +3,11 @@
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { HistoryEvent } from '../utils/model';
-import {
-  startAuthServer,
-  DEMO_CLIENT_ID,
-  type AuthServerHandle,
-} from '../test/support/auth-server';
+import { startAuthServer, type AuthServerHandle } from '../test/support/auth-server';
 import { buildExtension } from '../test/support/build';
 import { findChromium, launchExtension, type ExtensionBrowser } from '../test/support/chromium';
-import {
-  addConnection,
-  connectWithConsent,
-  openOptions,
-  readState,
-} from '../test/support/extension-driver';
+import { addDemoConnection, connectWithConsent, readState } from '../test/support/extension-driver';
+import { pollUntil } from '../test/support/poll';
 
 const { values } = parseArgs({
   options: {
@@ -81,13 +73,12 @@ async function main(): Promise<number> {
   let failures = 0;
   try {
     say(`Chromium started with Token Keeper (extension id ${browser.extensionId})`);
-    const options = await openOptions(browser, {
-      label: 'Demo',
-      issuer: server.issuer,
-      clientId: DEMO_CLIENT_ID,
-      scopes: 'openid email offline_access',
-    });
-    const connectionId = await addConnection(options, 'Demo');
+    const { page: options, connectionId } = await addDemoConnection(
+      browser,
+      server.issuer,
+      'Demo',
+      'openid email offline_access',
+    );
     if (headless) {
       await connectWithConsent(browser, options, connectionId);
     } else {
@@ -119,9 +110,12 @@ async function follow(
   let failures = 0;
   let closed = false;
   browser.context.on('close', () => (closed = true));
-  while (!closed && Date.now() < endAt) {
-    const state = await readState(page).catch(() => undefined);
-    if (state) {
+  // Every second until the end or the browser closes: print what is new.
+  await pollUntil(
+    async () => {
+      if (closed || Date.now() >= endAt) return true;
+      const state = await readState(page).catch(() => undefined);
+      if (!state) return false;
       const labels = new Map(state.connections.map((c) => [c.id, c.label]));
       for (const event of state.events.sort((a, b) => a.at - b.at)) {
         if (event.id === undefined || seen.has(event.id)) continue;
@@ -136,9 +130,10 @@ async function follow(
           say(`${connection.label}: next refresh at ${time(planned)}`);
         }
       }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+      return false;
+    },
+    { timeoutMs: Infinity, everyMs: 1000 },
+  );
   if (seen.size === 0)
     throw new Error('No events were recorded: the demo connection never connected.');
   return failures;

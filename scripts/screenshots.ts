@@ -4,10 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEMO_CLIENT_ID, startAuthServer } from '../test/support/auth-server';
+import { startAuthServer } from '../test/support/auth-server';
 import { buildExtension, ROOT } from '../test/support/build';
 import { launchExtension, type ExtensionBrowser } from '../test/support/chromium';
-import { addConnection, connectWithConsent, openOptions } from '../test/support/extension-driver';
+import {
+  addDemoConnection,
+  connectWithConsent,
+  openOptions,
+} from '../test/support/extension-driver';
+import { inPageDb } from '../test/support/page-db';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 const SCHEMES = ['light', 'dark'] as const;
@@ -23,13 +28,12 @@ async function connected(
   label: string,
   first: boolean,
 ): Promise<string> {
-  const page = await openOptions(browser, {
-    label,
+  const { page, connectionId: id } = await addDemoConnection(
+    browser,
     issuer,
-    clientId: DEMO_CLIENT_ID,
-    scopes: 'openid email offline_access',
-  });
-  const id = await addConnection(page, label);
+    label,
+    'openid email offline_access',
+  );
   if (first) {
     await connectWithConsent(browser, page, id);
   } else {
@@ -45,59 +49,46 @@ async function connected(
 
 /** A day of refreshes every 30 minutes per connection, a few failed and retried, as the engine records them. */
 async function seedHistory(page: Page, ids: string[]): Promise<void> {
-  await page.evaluate(
-    ({ ids }) =>
-      new Promise<void>((resolve, reject) => {
-        const request = indexedDB.open('token-keeper');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          const tx = db.transaction('history', 'readwrite');
-          const now = Date.now();
-          ids.forEach((connectionId, c) => {
-            for (
-              let at = now - 24 * 3_600_000 + c * 400_000;
-              at < now - 1_800_000;
-              at += 1_800_000
-            ) {
-              const durationMs = 90 + Math.round((at / 1000) % 240);
-              // A 503 now and then, and the quick retry a few seconds later succeeds.
-              const failed = (Math.floor(at / 1_800_000) + c) % 17 === 0;
-              if (failed) {
-                tx.objectStore('history').add({
-                  connectionId,
-                  at,
-                  kind: 'refresh-failed',
-                  trigger: 'alarm',
-                  ok: false,
-                  durationMs,
-                  error: {
-                    code: 'http_503',
-                    message: 'The token endpoint is unavailable (HTTP 503).',
-                  },
-                });
-              }
-              const refreshedAt = failed ? at + 4_000 : at;
-              tx.objectStore('history').add({
-                connectionId,
-                at: refreshedAt,
-                kind: 'refreshed',
-                trigger: 'alarm',
-                ok: true,
-                durationMs,
-                expiresAt: refreshedAt + 3_600_000,
-              });
-            }
+  await inPageDb(page, {
+    stores: ['history'],
+    mode: 'readwrite',
+    arg: ids,
+    work: (tx, ids) => {
+      const now = Date.now();
+      ids.forEach((connectionId, c) => {
+        for (let at = now - 24 * 3_600_000 + c * 400_000; at < now - 1_800_000; at += 1_800_000) {
+          const durationMs = 90 + Math.round((at / 1000) % 240);
+          // A 503 now and then, and the quick retry a few seconds later succeeds.
+          const failed = (Math.floor(at / 1_800_000) + c) % 17 === 0;
+          if (failed) {
+            tx.objectStore('history').add({
+              connectionId,
+              at,
+              kind: 'refresh-failed',
+              trigger: 'alarm',
+              ok: false,
+              durationMs,
+              error: {
+                code: 'http_503',
+                message: 'The token endpoint is unavailable (HTTP 503).',
+              },
+            });
+          }
+          const refreshedAt = failed ? at + 4_000 : at;
+          tx.objectStore('history').add({
+            connectionId,
+            at: refreshedAt,
+            kind: 'refreshed',
+            trigger: 'alarm',
+            ok: true,
+            durationMs,
+            expiresAt: refreshedAt + 3_600_000,
           });
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    { ids },
-  );
+        }
+      });
+      return () => undefined;
+    },
+  });
 }
 
 async function main(): Promise<void> {

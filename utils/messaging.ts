@@ -3,29 +3,20 @@ import type { ConnectionEdit, NewConnectionInput } from './connection-input';
 import type { HealthPeriod, HealthReport } from './engine/health';
 import type { ExportFormat } from './engine/history-export';
 import type { ImportPreview, ImportResult } from './engine/setups';
+import type { AccessDecision } from './engine/access-requests';
 import type {
+  AccessRequest,
+  ActionResult,
   ConnectionStatus,
+  EditOutcome,
+  HistoryCriteria,
   HistoryEvent,
-  HistoryKind,
   LockStatus,
   RefreshOutcome,
   StartupProblem,
   StatusSnapshot,
-  StoredError,
 } from './model';
 import type { Settings, SettingsResult } from './settings';
-
-/** Which history events to list or export; every field narrows the result. */
-export interface HistoryCriteria {
-  connectionId?: string;
-  /** Only these kinds. */
-  kinds?: HistoryKind[];
-  outcome?: 'ok' | 'failed';
-  /** Only events at or after this moment (epoch ms). */
-  from?: number;
-  /** Only events before this moment (epoch ms). */
-  to?: number;
-}
 
 /** A page of history, newest first. */
 export interface HistoryQuery extends HistoryCriteria {
@@ -50,19 +41,6 @@ export interface HistoryExport {
   /** How many events the file holds. */
   count: number;
 }
-
-/** What editing a connection did. */
-export interface EditOutcome {
-  connection: ConnectionStatus;
-  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
-  reconnect: boolean;
-  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
-  retried?: RefreshOutcome;
-}
-
-/** The outcome of an action that can fail with a user-facing reason. */
-export type ActionResult<T = undefined> =
-  { ok: true; value: T } | { ok: false; error: StoredError };
 
 /**
  * The one protocol between the service worker and the extension's pages.
@@ -111,6 +89,13 @@ export interface ProtocolMap {
   getExternalAccess(data: { connectionId: string }): { extensionId: string; allowed: string[] };
   /** Replaces the allow-list of other extensions for a connection; grants and revocations go to history. */
   setExternalAccess(data: { connectionId: string; allowed: string[] }): ActionResult<string[]>;
+  /** Other extensions' requests waiting for the person (their names and reasons are claimed, untrusted). */
+  getAccessRequests(): AccessRequest[];
+  /**
+   * Allows the requesting extension for the chosen connections (not managed ones), or declines it: a
+   * declined extension's requests are refused quietly for a day.
+   */
+  decideAccessRequest(data: { extensionId: string; decision: AccessDecision }): ActionResult;
   /** The person's connection set-ups as one JSON file (policy `connections` entries, no secret or token). */
   exportSetups(): HistoryExport;
   /** Checks an import file entry by entry and says what it would add; writes nothing. */
@@ -132,16 +117,13 @@ export interface ProtocolMap {
   lock(): ActionResult<LockStatus>;
   /** Re-wraps the same data key under a new passphrase. */
   changePassphrase(data: { current: string; next: string }): ActionResult<LockStatus>;
-  /** Turns the lock off: the data key is stored plainly again (docs/security.md#at-rest). */
+  /** Turns the lock off: the data key is stored plainly again (docs/security.md#at-rest-what-the-encryption-protects). */
   removeLock(data: { passphrase: string }): ActionResult<LockStatus>;
   /** Locks after the computer has been idle this many minutes (0: never). */
   setAutoLock(data: { minutes: number }): ActionResult<LockStatus>;
   /** Worker → pages: something changed; pages re-render from the snapshot. */
   statusChanged(data: StatusSnapshot): void;
 }
-
-/** The code of every request that needs the key while the passphrase lock is closed. */
-export const LOCKED = 'locked';
 
 /** The code of every request refused because the worker could not start (pages, other extensions). */
 export const WORKER_UNAVAILABLE = 'worker_unavailable';
@@ -170,7 +152,15 @@ export function isWorkerUnavailable(error: unknown): error is { problem: Startup
   );
 }
 
-export type { ConnectionEdit, NewConnectionInput };
+export { LOCKED } from './model';
+export type {
+  AccessDecision,
+  ActionResult,
+  ConnectionEdit,
+  EditOutcome,
+  HistoryCriteria,
+  NewConnectionInput,
+};
 export type { ExportFormat, HealthPeriod, HealthReport, ImportPreview, ImportResult };
 
 /** Typed send/receive for the protocol. */

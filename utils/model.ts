@@ -6,14 +6,21 @@
 /** Which provider a connection talks to; presets add their own authorize and token rules. */
 export type ProviderKind = 'custom' | 'jira' | 'google';
 
-/** Lifecycle state of a connection as shown to the user. */
+/** Lifecycle state of a connection as stored. */
 export type ConnectionState =
-  | 'new' // added, never connected
+  | 'new' // added, never connected (or disconnected)
   | 'healthy'
-  | 'refreshing'
   | 'retrying'
-  | 'needs-reconnect'
-  | 'disabled';
+  | 'needs-reconnect';
+
+/**
+ * A connection's state as pages see it: the stored one, or `refreshing` while a refresh runs — derived
+ * from the in-flight marker, never stored (docs/architecture.md#decisions-that-differ-from-the-first-design-sketch).
+ */
+export type ShownState = ConnectionState | 'refreshing';
+
+/** The state a failed refresh reports: the connection's, or `missing` when it no longer exists. */
+export type OutcomeState = ConnectionState | 'missing';
 
 /** The endpoints of an authorization server, from discovery or typed by hand. */
 export interface Endpoints {
@@ -56,6 +63,9 @@ export interface ReconnectDeadline {
   /** From when the pages should warn (epoch ms). */
   warnFrom: number;
 }
+
+/** The code of every request that needs the key while the passphrase lock is closed. */
+export const LOCKED = 'locked';
 
 /** An error as stored and shown: a stable code and a human sentence, never a token. */
 export interface StoredError {
@@ -171,7 +181,9 @@ export type HistoryKind =
   | 'needs-reconnect'
   | 'disconnected'
   | 'recovered'
+  | 'access-requested' // another extension asked for access (`caller`); the request waits for the person
   | 'access-granted' // the user allowed another extension to get this connection's token
+  | 'access-denied' // the person declined a request (`caller`); it is refused quietly for a while
   | 'access-revoked'
   | 'token-issued' // a token was handed to another extension (`caller`); never the token itself
   | 'policy-added' // the organisation's policy added this connection
@@ -180,6 +192,21 @@ export type HistoryKind =
   | 'policy-invalid' // an entry of the policy is invalid and ignored (`error` says why)
   | 'edited' // the person changed the connection's set-up (label, client, scopes, endpoints or secret)
   | 'imported'; // the person added the connection from an exported set-up
+
+/** Whether an event succeeded, as a filter value (IndexedDB cannot index booleans). */
+export type HistoryOutcome = 'ok' | 'failed';
+
+/** Which history events to list, export or read; every field narrows the result. */
+export interface HistoryCriteria {
+  connectionId?: string;
+  /** Only these kinds (an empty list matches nothing). */
+  kinds?: readonly HistoryKind[];
+  outcome?: HistoryOutcome;
+  /** Only events at or after this moment (epoch ms). */
+  from?: number;
+  /** Only events before this moment (epoch ms, exclusive). */
+  to?: number;
+}
 
 /** What caused a refresh. */
 export type RefreshTrigger = 'alarm' | 'sweep' | 'manual' | 'on-demand' | 'startup';
@@ -195,10 +222,34 @@ export interface HistoryEvent {
   durationMs?: number;
   expiresAt?: number;
   error?: StoredError;
-  /** The other extension involved (access-granted, access-revoked, token-issued). */
+  /** The other extension involved (access-requested, -granted, -denied, -revoked, token-issued). */
   caller?: string;
   /** token-issued: how many hand-outs to this caller the row stands for (merged; absent means one). */
   count?: number;
+}
+
+/**
+ * The history rows of an access request that names no existing connection use this id (never one the
+ * engine gives a connection: those are UUIDs or `managed:…`).
+ */
+export const ANY_CONNECTION = 'extensions';
+
+/**
+ * Another extension's request to get tokens (IndexedDB `accessRequests`, one per extension id). Its name
+ * and reason are what it claims: untrusted, cleaned of control characters and length-limited, shown as claimed.
+ */
+export interface AccessRequest {
+  /** The sender's id as the browser reports it (not claimed). */
+  extensionId: string;
+  claimedName: string;
+  reason: string;
+  /** The connection it named, when it named one (it may not exist). */
+  connectionId?: string;
+  provider?: ProviderKind;
+  requestedAt: number;
+  /** Waiting for the person, or declined (then kept only until its cool-down ends). */
+  status: 'pending' | 'denied';
+  deniedAt?: number;
 }
 
 /** What a page sees of a connection: metadata and schedule, no secrets. */
@@ -220,7 +271,7 @@ export interface ConnectionStatus {
   endpoints: Endpoints;
   /** Deployed by the organisation: read-only, cannot be removed by the person. */
   managed?: boolean;
-  state: ConnectionState;
+  state: ShownState;
   expiresAt: number | null;
   lifetimeSec: number | null;
   /** True when the lifetime is a conservative guess (the provider sent no usable `expires_in`). */
@@ -296,9 +347,24 @@ export interface StatusSnapshot {
   policy?: PolicySummary;
   /** Where the data key is; `locked` pauses every refresh until the passphrase is given (absent: `off`). */
   lock?: LockMode;
+  /** How many other extensions wait for the person to allow or deny their access request (absent: none). */
+  accessRequests?: number;
 }
 
 /** The result of a refresh request. */
 export type RefreshOutcome =
   | { ok: true; refreshed: boolean; expiresAt: number }
-  | { ok: false; error: StoredError; state: ConnectionState };
+  | { ok: false; error: StoredError; state: OutcomeState };
+
+/** The outcome of an action that can fail with a user-facing reason (engine, services and protocol alike). */
+export type ActionResult<T = undefined> =
+  { ok: true; value: T } | { ok: false; error: StoredError };
+
+/** What editing a connection did. */
+export interface EditOutcome {
+  connection: ConnectionStatus;
+  /** The client, scopes or endpoints changed: the grant needs a new consent (the card offers Reconnect). */
+  reconnect: boolean;
+  /** The connection had failed for a configuration reason: it was refreshed again at once with the change. */
+  retried?: RefreshOutcome;
+}

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 /** The most quick retries a run may make (the retry pace counts on it, utils/engine/retry.ts). */
 export const MAX_QUICK_RETRIES = 5;
 
-/** Validated user settings; defaults follow the systems in the seed notes. */
+/** Validated user settings; the options page and the policy check the same ranges (docs/admin.md). */
 export const SettingsSchema = v.object({
   /** Master switch for background refresh. */
   enabled: v.boolean('Enabled must be true or false.'),

@@ -136,6 +136,10 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             requestOrigins={requestOrigins}
             {...(route.connectionId ? { focusConnectionId: route.connectionId } : {})}
             {...(status?.policy ? { policy: status.policy } : {})}
+            lockMode={status?.lock ?? 'off'}
+            {...(status
+              ? { accessRequests: { count: status.accessRequests ?? 0, refreshKey: status.now } }
+              : {})}
           />
         )}
         {section === 'settings' && code.settings && (
@@ -146,7 +150,11 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
               connections={connections ?? []}
               fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
-            <code.settings.SecuritySection client={client} lockMode={status?.lock ?? 'off'} />
+            <code.settings.SecuritySection
+              client={client}
+              lockMode={status?.lock ?? 'off'}
+              required={status?.policy?.requireLock ?? false}
+            />
             <code.settings.RemoveAllData wipeAllData={client.wipeAllData} />
           </>
         )}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionStatus, PolicySummary } from '@/utils/model';
+import type { ConnectionStatus, LockMode, PolicySummary } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { t } from '@/components/i18n';
 import type { WorkerClient } from '@/components/workerClient';
+import { AccessRequests } from './AccessRequests';
 import { AddConnectionForm } from './AddConnectionForm';
 import type { ConnectionFormValues } from './connectionForm';
 import { ConnectionControls } from './ConnectionControls';
@@ -32,6 +33,8 @@ export interface ConnectionsSectionProps {
     | 'importSetups'
     | 'getExternalAccess'
     | 'setExternalAccess'
+    | 'getAccessRequests'
+    | 'decideAccessRequest'
   >;
   redirectUrl: string | null;
   prefill: ConnectionFormValues;
@@ -40,6 +43,10 @@ export interface ConnectionsSectionProps {
   focusConnectionId?: string;
   /** The organisation's managed configuration, when there is one. */
   policy?: PolicySummary;
+  /** The passphrase lock now (the policy may require one). */
+  lockMode: LockMode;
+  /** Other extensions' requests waiting, and the status's time (the list is read again at each change). */
+  accessRequests?: { count: number; refreshKey: number };
 }
 
 /** The options page's connection list with per-connection controls, and the add form. */
@@ -52,6 +59,8 @@ export function ConnectionsSection({
   requestOrigins,
   focusConnectionId,
   policy,
+  lockMode,
+  accessRequests,
 }: ConnectionsSectionProps) {
   const loaded = connections !== null;
   // One edit form at a time; the outcome of a save stays on its card until the next one.
@@ -75,7 +84,15 @@ export function ConnectionsSection({
       <h2 id="connections-heading" tabIndex={-1}>
         {t('sectionConnections')}
       </h2>
-      {policy && <PolicyNotice policy={policy} />}
+      {policy && <PolicyNotice policy={policy} lockMode={lockMode} />}
+      {connections && accessRequests && (
+        <AccessRequests
+          {...accessRequests}
+          connections={connections}
+          load={client.getAccessRequests}
+          decide={client.decideAccessRequest}
+        />
+      )}
 
       {connections === null && <p class="muted">{t('loading')}</p>}
       {connections?.length === 0 && addAllowed && (

@@ -87,7 +87,7 @@ export function HealthSection({ loadHealth, refreshKey, formatTick = tick }: Hea
   );
 }
 
-/** The figures across connections (seed 000's status endpoint, for a person). */
+/** The figures across all connections, worded for a person. */
 function Summary({ report }: { report: HealthReport }) {
   const { summary } = report;
   const providers =

@@ -6,7 +6,7 @@ import type {
   HistoryPage,
   HistoryQuery,
 } from '@/utils/messaging';
-import type { ConnectionStatus, HistoryEvent } from '@/utils/model';
+import { ANY_CONNECTION, type ConnectionStatus, type HistoryEvent } from '@/utils/model';
 import type { Settings } from '@/utils/settings';
 import { saveFile as browserSaveFile } from '@/components/download';
 import { formatDateTime, formatMs, formatTime } from '@/components/format';
@@ -279,7 +279,12 @@ export function HistorySection({
                   data-connection-id={event.connectionId}
                 >
                   <td class="nowrap">{formatAt(event.at)}</td>
-                  <td>{labels.get(event.connectionId) ?? t('removedConnection')}</td>
+                  <td>
+                    {labels.get(event.connectionId) ??
+                      (event.connectionId === ANY_CONNECTION
+                        ? t('historyAnyConnection')
+                        : t('removedConnection'))}
+                  </td>
                   <td>{kindLabel(event.kind)}</td>
                   <td>{event.trigger ? triggerLabel(event.trigger) : t('valueNone')}</td>
                   <td class={event.ok ? 'ok' : 'error'}>
@@ -317,8 +322,15 @@ export function HistorySection({
   );
 }
 
-/** The detail that matters for the event: the error, the new expiry, or the next attempt. */
+/** The detail that matters for the event: the other extension, then the error, expiry or next attempt. */
 function details(event: HistoryEvent): string {
+  const own = ownDetails(event);
+  if (event.caller === undefined) return own;
+  const caller = t('detailExtension', event.caller);
+  return own === '' ? caller : `${caller} ${own}`;
+}
+
+function ownDetails(event: HistoryEvent): string {
   if (event.error) {
     const { message, detail } = event.error;
     return detail ? `${message} ${t('detailProviderSaid', detail)}` : message;

@@ -14,6 +14,8 @@ export interface SecuritySectionProps {
   >;
   /** The lock as the latest snapshot has it (reloads the section when it changes). */
   lockMode: LockMode;
+  /** The organisation requires the lock (docs/admin.md): it cannot be removed here. */
+  required?: boolean;
 }
 
 /** The auto-lock choices offered (minutes; 0 is never). */
@@ -25,7 +27,7 @@ type Message = { text: string; error: boolean } | null;
  * Settings → Security: what the encryption protects, and the optional passphrase lock. Passphrases live
  * only in these fields and the message that carries each; fields are cleared after every answer.
  */
-export function SecuritySection({ client, lockMode }: SecuritySectionProps) {
+export function SecuritySection({ client, lockMode, required = false }: SecuritySectionProps) {
   const [status, setStatus] = useState<LockStatus | null>(null);
   const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
@@ -136,10 +138,16 @@ export function SecuritySection({ client, lockMode }: SecuritySectionProps) {
             }
             onInvalid={(key) => setMessage({ text: t(key), error: true })}
           />
-          <RemoveForm
-            busy={busy}
-            onSubmit={(passphrase) => act(() => client.removeLock(passphrase), 'lockRemoved')}
-          />
+          {required ? (
+            <p class="hint" data-testid="lock-required">
+              {t('lockRequiredByPolicy')}
+            </p>
+          ) : (
+            <RemoveForm
+              busy={busy}
+              onSubmit={(passphrase) => act(() => client.removeLock(passphrase), 'lockRemoved')}
+            />
+          )}
         </>
       )}
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionStatus } from '@/utils/model';
+import { effectiveLeadSec } from '@/utils/refresh-lead';
 import type { Settings, SettingsResult } from '@/utils/settings';
 import { formatDuration } from '@/components/format';
 import { t } from '@/components/i18n';
-import { effectiveLeadSec } from '@/components/lead';
 import { describeSendError } from '@/components/workerClient';
 import {
   NUMERIC_FIELDS,

@@ -65,7 +65,7 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
             throw new Error('No consent during the benchmark.');
           },
           redirectUri: 'https://bench.invalid/',
-          broadcast: () => undefined,
+          changed: () => undefined,
           clock,
           // A stopped worker's locks die with it; the new worker gets its own (navigator.locks is per browser,
           // but nothing is in flight across a stop here).

@@ -1,6 +1,7 @@
 // What one strategy did during the month, and the figures derived from it. Shared by our engine's run and
 // the competing strategies' runs so that every figure is computed the same way.
-import { effectiveLeadSec, MAX_JITTER_MS } from '../../utils/engine/schedule';
+import { MAX_JITTER_MS } from '../../utils/engine/schedule';
+import { effectiveLeadSec } from '../../utils/refresh-lead';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import { awakeSpans, type Month } from './month';
 import type { Providers, RequestRecord } from './providers';

@@ -67,7 +67,7 @@ export async function measureSchedulingAtScale(
       throw new Error('No consent during the benchmark.');
     },
     redirectUri: 'https://bench.invalid/',
-    broadcast: () => undefined,
+    changed: () => undefined,
     clock,
     locks: createMemoryLocks(),
     dbName,

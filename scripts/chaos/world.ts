@@ -251,7 +251,8 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     trace(`worker ${worker.id} killed (${scope})`);
     worker.dead = true;
     killed.add(worker.id);
-    for (const db of databases.get(worker) ?? []) forceClose(db);
+    // The close event runs the dying worker's handlers (it reopens): as its code, so they go nowhere.
+    for (const db of databases.get(worker) ?? []) runInWorker(worker, () => forceClose(db));
     network.forget(worker);
     for (const consent of consents.filter((c) => c.worker === worker)) {
       consents.splice(consents.indexOf(consent), 1);
@@ -318,7 +319,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
               alarms: alarmsFor(worker),
               authorize: (url) => consent(worker, url),
               redirectUri: REDIRECT_URI,
-              broadcast: () => undefined,
+              changed: () => undefined,
               clock: wall,
               // navigator.locks dies with the worker that held them.
               locks: createMemoryLocks(),
@@ -555,7 +556,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     read: (db: Awaited<ReturnType<typeof openTokenKeeperDb>>) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
-      inspector ??= await openTokenKeeperDb(DB_NAME, { yieldToOthers: true });
+      inspector ??= await openTokenKeeperDb(DB_NAME);
       try {
         return await read(inspector);
       } catch (error) {

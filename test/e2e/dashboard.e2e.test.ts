@@ -15,6 +15,7 @@ import {
   openOptions,
   waitForEvent,
 } from '../support/extension-driver';
+import { inPageDb } from '../support/page-db';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const AXE_SOURCE = readFileSync(
@@ -293,39 +294,30 @@ describe('dashboard in Chromium', () => {
   });
 
   it('keeps history pages fast at 100,000 events', async () => {
-    const seeded = await options.evaluate(
-      ({ ids, count }) =>
-        new Promise<number>((resolve, reject) => {
-          const request = indexedDB.open('token-keeper');
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            const db = request.result;
-            const tx = db.transaction('history', 'readwrite');
-            const store = tx.objectStore('history');
-            const now = Date.now();
-            for (let i = 0; i < count; i += 1) {
-              const failed = i % 50 === 0;
-              store.add({
-                connectionId: ids[i % ids.length],
-                at: now - 30 * 86_400_000 + i * 25_000,
-                kind: failed ? 'refresh-failed' : 'refreshed',
-                trigger: 'alarm',
-                ok: !failed,
-                durationMs: 80 + (i % 300),
-                ...(failed
-                  ? { error: { code: 'http_503', message: 'The token endpoint answered 503.' } }
-                  : {}),
-              });
-            }
-            tx.oncomplete = () => {
-              db.close();
-              resolve(count);
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { ids: [workId, backupId], count: 100_000 },
-    );
+    const seeded = await inPageDb(options, {
+      stores: ['history'],
+      mode: 'readwrite',
+      arg: { ids: [workId, backupId], count: 100_000 },
+      work: (tx, { ids, count }) => {
+        const store = tx.objectStore('history');
+        const now = Date.now();
+        for (let i = 0; i < count; i += 1) {
+          const failed = i % 50 === 0;
+          store.add({
+            connectionId: ids[i % ids.length],
+            at: now - 30 * 86_400_000 + i * 25_000,
+            kind: failed ? 'refresh-failed' : 'refreshed',
+            trigger: 'alarm',
+            ok: !failed,
+            durationMs: 80 + (i % 300),
+            ...(failed
+              ? { error: { code: 'http_503', message: 'The token endpoint answered 503.' } }
+              : {}),
+          });
+        }
+        return () => count;
+      },
+    });
     // The worker's side, timed from the page: one message each, as the options page sends them.
     const messageTimes: Record<string, number> = {};
     const ask = async (name: string, type: string, data: unknown) => {

@@ -12,7 +12,8 @@ import {
   type AuthServerHandle,
 } from '../support/auth-server';
 import { buildFirefoxPackage, ROOT } from '../support/build';
-import { readDatabaseInPage, type ObservedState } from '../support/extension-driver';
+import { READ_STATE, waitForEventIn, type ObservedState } from '../support/extension-driver';
+import { pollUntil } from '../support/poll';
 import { findFirefox, launchFirefox, type FirefoxBrowser } from '../support/firefox-driver';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -52,22 +53,16 @@ function testPrefs(): Record<string, string | number | boolean> {
 
 /** Connections and history as stored, read in the current (extension) page. */
 function readState(browser: FirefoxBrowser): Promise<ObservedState> {
-  return browser.execute<ObservedState>(`return (${readDatabaseInPage.toString()})();`);
+  return browser.execute<ObservedState>(`return ${READ_STATE};`);
 }
 
 /** Polls the history in the current page until an event matches; fails after `timeoutMs`. */
-async function waitForEvent(
+function waitForEvent(
   browser: FirefoxBrowser,
   predicate: (event: ObservedState['events'][number]) => boolean,
   timeoutMs: number,
 ) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = (await readState(browser)).events.find(predicate);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for a history event.`);
+  return waitForEventIn(() => readState(browser), predicate, timeoutMs);
 }
 
 describe.skipIf(!firefox)('Token Keeper in Firefox', () => {
@@ -107,7 +102,11 @@ describe.skipIf(!firefox)('Token Keeper in Firefox', () => {
 
     await browser.click(await browser.waitForButton('Allow access', '[data-testid="host-access"]'));
 
-    await waitUntil(() => isGone(browser, '[data-testid="host-access"]'), 10_000);
+    await pollUntil(() => isGone(browser, '[data-testid="host-access"]'), {
+      timeoutMs: 10_000,
+      everyMs: 200,
+      what: 'the host access banner to go',
+    });
     expect(asked).toContain('Token Keeper may not reach 127.0.0.1 and localhost and');
     expect(
       await browser.execute<boolean>(
@@ -247,13 +246,4 @@ function textOf(browser: FirefoxBrowser, css: string): Promise<string> {
 /** Whether nothing matches `css` in the current page. */
 async function isGone(browser: FirefoxBrowser, css: string): Promise<boolean> {
   return browser.execute<boolean>('return document.querySelector(arguments[0]) === null;', css);
-}
-
-/** Polls `condition` every 200 ms; fails after `timeoutMs`. */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -1,4 +1,4 @@
-// The passphrase lock end to end (issue 12, docs/security.md#the-lock): turned on in the options page, it
+// The passphrase lock end to end (docs/security.md#the-lock): turned on in the options page, it
 // survives a browser restart locked; a copy of the locked profile started elsewhere can neither refresh nor
 // hand out a token until the passphrase is given, and its IndexedDB files hold the wrapped key only.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,16 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR } from '../support/build';
 import { launchExtension, readAlarms, type ExtensionBrowser } from '../support/chromium';
-import {
-  addConnection,
-  connectionOf,
-  connectWithConsent,
-  openOptions,
-  sendFromPage,
-} from '../support/extension-driver';
+import { connectDemoConnection, connectionOf, sendFromPage } from '../support/extension-driver';
+import { inPageDb } from '../support/page-db';
 import {
   filesUnder,
   findKeysOpening,
@@ -28,30 +23,20 @@ const PASSPHRASE = 'a passphrase for the e2e test';
 
 /** What the `keys` store holds, as the extension's own page reads it (no key bytes leave the page). */
 function describeKeys(page: Page): Promise<{ name: string; cryptoKey: boolean; kind?: string }[]> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const request = indexedDB.open('token-keeper');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          const store = db.transaction('keys').objectStore('keys');
-          const keys = store.getAllKeys();
-          const values = store.getAll();
-          values.onsuccess = () => {
-            db.close();
-            resolve(
-              values.result.map((value: unknown, index: number) => ({
-                name: String(keys.result[index]),
-                cryptoKey: value instanceof CryptoKey,
-                kind: (value as { kind?: string }).kind,
-              })),
-            );
-          };
-          values.onerror = () => reject(values.error);
-        };
-      }),
-  );
+  return inPageDb(page, {
+    stores: ['keys'],
+    work: (tx) => {
+      const store = tx.objectStore('keys');
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      return () =>
+        values.result.map((value: unknown, index: number) => ({
+          name: String(keys.result[index]),
+          cryptoKey: value instanceof CryptoKey,
+          kind: (value as { kind?: string }).kind,
+        }));
+    },
+  });
 }
 
 async function badgeText(browser: ExtensionBrowser): Promise<string> {
@@ -95,14 +80,9 @@ describe('the passphrase lock (Chromium)', () => {
 
   it('is turned on in Settings → Security and leaves only the wrapped key in the database', async () => {
     original = await launchExtension({ extensionDir: CHROME_BUILD_DIR, headless: true });
-    const options = await openOptions(original, {
-      label: 'Locked away',
-      issuer: server.issuer,
-      clientId: DEMO_CLIENT_ID,
-      scopes: 'openid offline_access',
-    });
-    connectionId = await addConnection(options, 'Locked away');
-    await connectWithConsent(original, options, connectionId);
+    const connected = await connectDemoConnection(original, server.issuer, 'Locked away');
+    const options = connected.page;
+    connectionId = connected.connectionId;
     sealedBeforeLock = (await readSealed(options, connectionId))!;
 
     await options.goto(`chrome-extension://${original.extensionId}/options.html#settings`);

@@ -37,6 +37,7 @@ const TOKEN_TTL_SEC = 60;
 const SECOND_CLIENT = { id: 'token-keeper-second', secret: 'token-keeper-second-secret' };
 const ACME = 'managed:acme';
 const TEAM = 'managed:team';
+const PASSPHRASE = 'managed passphrase';
 
 /** Why the policy folder cannot be used here, or null when it can. */
 function policyFolderProblem(): string | null {
@@ -146,7 +147,21 @@ describe.skipIf(problem !== null)('managed configuration from a policy file (Chr
     expect(JSON.stringify(events)).not.toContain('token-keeper-demo-secret');
   });
 
-  it('connects through consent with the policy’s client, and the allow-listed caller gets the token', async () => {
+  it('refuses Connect until the required passphrase is set, then connects through consent with the policy’s client, and the allow-listed caller gets the token', async () => {
+    const refused = await sendFromPage(options, 'connect', { connectionId: ACME });
+    const notice = options.getByTestId('policy-require-lock');
+    const missing = await notice.getAttribute('data-missing');
+    // The notice's action leads to Settings → Security, where the passphrase is set.
+    await notice.getByRole('link', { name: 'Set a passphrase in Settings' }).click();
+    const security = options.getByTestId('security');
+    await security.getByLabel('New passphrase (at least 8 characters)').fill(PASSPHRASE);
+    await security.getByLabel('Repeat the new passphrase').fill(PASSPHRASE);
+    await security.getByLabel(/a forgotten passphrase means setting up every/).check();
+    await security.getByRole('button', { name: 'Turn on the lock' }).click();
+    await security.locator('[data-testid="lock-state"][data-mode="unlocked"]').waitFor();
+    const kept = await security.getByTestId('lock-required').textContent();
+    const removed = await sendFromPage(options, 'removeLock', { passphrase: PASSPHRASE });
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
     await connectWithConsent(browser, options, ACME);
     const caller = await callerWorker(browser);
 
@@ -158,6 +173,10 @@ describe.skipIf(problem !== null)('managed configuration from a policy file (Chr
     const lastAccess = server.records.issuedTokens
       .filter((t) => t.kind === 'access_token')
       .at(-1)?.value;
+    expect(refused.res).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(missing).toBe('true');
+    expect(kept).toContain('cannot be removed');
+    expect(removed.res).toMatchObject({ ok: false, error: { code: 'lock_required' } });
     expect(answer).toMatchObject({ ok: true, tokenType: 'Bearer', accessToken: lastAccess });
   });
 

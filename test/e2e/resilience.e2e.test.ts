@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, HistoryEvent } from '../../utils/model';
-import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR } from '../support/build';
 import { CALLER_DIR, callerWorker, setTokenKeeperEnabled } from '../support/caller';
 import {
@@ -18,23 +18,15 @@ import {
 import {
   cardOf,
   connectionOf,
-  addConnection,
   addPreset,
   connectAgainst,
-  connectWithConsent,
+  connectDemoConnection,
   openOptions,
   readState,
   sendFromPage,
   waitForEvent,
 } from '../support/extension-driver';
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('Timed out.');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { pollUntil } from '../support/poll';
 
 async function connectedBrowser(server: AuthServerHandle, userDataDir?: string) {
   const browser = await launchExtension({
@@ -42,15 +34,8 @@ async function connectedBrowser(server: AuthServerHandle, userDataDir?: string) 
     headless: true,
     ...(userDataDir ? { userDataDir } : {}),
   });
-  const options = await openOptions(browser, {
-    label: 'Resilient',
-    issuer: server.issuer,
-    clientId: DEMO_CLIENT_ID,
-    scopes: 'openid offline_access',
-  });
-  const connectionId = await addConnection(options, 'Resilient');
-  await connectWithConsent(browser, options, connectionId);
-  return { browser, options, connectionId };
+  const { page, connectionId } = await connectDemoConnection(browser, server.issuer, 'Resilient');
+  return { browser, options: page, connectionId };
 }
 
 /** Long enough that the held answer cannot arrive before the worker is stopped. */
@@ -68,7 +53,7 @@ async function crashWhileAnswerHeld(
   processed: () => boolean,
 ): Promise<Connection> {
   await cardOf(page, connectionId).getByRole('button', { name: 'Refresh now' }).click();
-  await until(processed, 15_000);
+  await pollUntil(processed, { timeoutMs: 15_000, what: 'the server to process the refresh' });
   const cutOff = await connectionOf(page, connectionId);
   await stopServiceWorkers(browser);
   return cutOff;
@@ -217,7 +202,10 @@ describe('resilience in Chromium', () => {
     const connected = (await readState(session.options)).connections[0]!;
     const profile = session.browser.userDataDir;
     await session.browser.close({ keepProfile: true });
-    await until(() => Date.now() > connected.expiresAt! + 2_000, TTL_SEC * 1000 + 10_000);
+    await pollUntil(() => Date.now() > connected.expiresAt! + 2_000, {
+      timeoutMs: TTL_SEC * 1000 + 10_000,
+      what: 'the token to expire',
+    });
 
     browser = await launchExtension({
       extensionDir: CHROME_BUILD_DIR,
@@ -248,19 +236,15 @@ describe('resilience in Chromium', () => {
       headless: true,
       alsoLoad: [CALLER_DIR],
     });
-    const options = await openOptions(browser, {
-      label: 'Switched',
-      issuer: server.issuer,
-      clientId: DEMO_CLIENT_ID,
-      scopes: 'openid offline_access',
-    });
-    const connectionId = await addConnection(options, 'Switched');
-    await connectWithConsent(browser, options, connectionId);
+    const { page: options } = await connectDemoConnection(browser, server.issuer, 'Switched');
     const connected = (await readState(options)).connections[0]!;
     const caller = await callerWorker(browser);
 
     await setTokenKeeperEnabled(caller, browser.extensionId, false);
-    await until(() => Date.now() > connected.expiresAt! + 2_000, TTL_SEC * 1000 + 10_000);
+    await pollUntil(() => Date.now() > connected.expiresAt! + 2_000, {
+      timeoutMs: TTL_SEC * 1000 + 10_000,
+      what: 'the token to expire',
+    });
     const enabledAt = Date.now();
     await setTokenKeeperEnabled(caller, browser.extensionId, true);
     const reopened = await openOptions(browser);

@@ -2,17 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CLIENT_ID, startAuthServer, type AuthServerHandle } from '../support/auth-server';
+import { startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { CHROME_BUILD_DIR } from '../support/build';
-import { askFromCaller, CALLER_DIR, CALLER_ID, callerWorker } from '../support/caller';
+import { askFromCaller, CALLER_ID, callerWorker, launchWithCaller } from '../support/caller';
 import { launchExtension, type ExtensionBrowser } from '../support/chromium';
-import {
-  addConnection,
-  connectWithConsent,
-  openOptions,
-  readState,
-  sendFromPage,
-} from '../support/extension-driver';
+import { connectDemoConnection, readState, sendFromPage } from '../support/extension-driver';
 import { filesUnder, findKeysOpening, indexedDbFiles, readSealed } from '../support/key-scan';
 
 describe('secrets stay secret (Chromium)', () => {
@@ -23,19 +17,13 @@ describe('secrets stay secret (Chromium)', () => {
 
   beforeAll(async () => {
     server = await startAuthServer({ accessTokenTtlSec: 300 });
-    browser = await launchExtension({
-      extensionDir: CHROME_BUILD_DIR,
-      headless: true,
-      alsoLoad: [CALLER_DIR],
-    });
-    options = await openOptions(browser, {
-      label: 'Guarded',
-      issuer: server.issuer,
-      clientId: DEMO_CLIENT_ID,
-      scopes: 'openid email offline_access',
-    });
-    connectionId = await addConnection(options, 'Guarded');
-    await connectWithConsent(browser, options, connectionId);
+    browser = await launchWithCaller();
+    ({ page: options, connectionId } = await connectDemoConnection(
+      browser,
+      server.issuer,
+      'Guarded',
+      'openid email offline_access',
+    ));
   });
 
   afterAll(async () => {
@@ -190,14 +178,11 @@ describe('Remove all data (Chromium)', () => {
     const server = await startAuthServer({ accessTokenTtlSec: 300 });
     const browser = await launchExtension({ extensionDir: CHROME_BUILD_DIR, headless: true });
     try {
-      const options = await openOptions(browser, {
-        label: 'Doomed',
-        issuer: server.issuer,
-        clientId: DEMO_CLIENT_ID,
-        scopes: 'openid offline_access',
-      });
-      const connectionId = await addConnection(options, 'Doomed');
-      await connectWithConsent(browser, options, connectionId);
+      const { page: options, connectionId } = await connectDemoConnection(
+        browser,
+        server.issuer,
+        'Doomed',
+      );
 
       const sealed = await readSealed(options, connectionId);
       await options.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_BUILD_DIR } from '../support/build';
 import { launchExtension, stopServiceWorkers, type ExtensionBrowser } from '../support/chromium';
+import { pollUntil } from '../support/poll';
 
 /** The toolbar button as the worker's own `chrome.action` reports it. */
 async function readBadge(browser: ExtensionBrowser): Promise<{ text: string; title: string }> {
@@ -34,8 +35,9 @@ describe('a worker that cannot open its storage, in Chromium', () => {
     // A page of the extension's origin that runs none of its code, to reach its IndexedDB directly.
     storage = await browser.context.newPage();
     await storage.goto(`chrome-extension://${browser.extensionId}/icon/128.png`);
-    // With the worker stopped its connection is closed, so nothing blocks the upgrade below. (A worker
-    // woken meanwhile keeps its connection and the upgrade waits: stop it again until the upgrade is through.)
+    // The upgrade below needs no worker gone: a running one steps aside for it and cannot open the
+    // database again (docs/architecture.md#the-database-connection). Stopped before and after, so the
+    // next start meets the newer schema as a fresh worker does.
     await stopServiceWorkers(browser);
     // A newer schema than this build knows: the worker's openDB throws VersionError.
     await storage.evaluate(() => {
@@ -48,12 +50,14 @@ describe('a worker that cannot open its storage, in Chromium', () => {
       };
       request.onerror = () => (state.bump = String(request.error));
     });
-    let bumped = 'pending';
-    for (let tries = 0; bumped === 'pending' && tries < 20; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      bumped = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
-      if (bumped === 'pending') await stopServiceWorkers(browser);
-    }
+    const bumped = await pollUntil(
+      async () => {
+        const now = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
+        return now !== 'pending' && now;
+      },
+      { timeoutMs: 5_000, everyMs: 250, what: 'the schema upgrade' },
+    );
+    await stopServiceWorkers(browser);
     expect(bumped).toBe('opened');
   });
 

@@ -4,7 +4,8 @@ import { startAuthServer, type AuthServerHandle } from '../support/auth-server';
 import { connectedServices, consentAsAda } from '../support/connected-services';
 
 // A consent window stays open for as long as the person likes; what they remove meanwhile must stay
-// removed (issue 10: a removed connection came back, healthy, with its old client secret).
+// removed, never come back healthy with its old client secret
+// (docs/reliability.md#unreadable-secrets-removal-consent).
 describe('removing while a consent window is open', () => {
   let server: AuthServerHandle;
 

@@ -47,7 +47,7 @@ describe('built-in providers against their emulators', () => {
       alarms: fakeBrowser.alarms,
       authorize: (url) => consentHeadless(url),
       redirectUri: DEMO_REDIRECT_URI,
-      broadcast: () => undefined,
+      changed: () => undefined,
     });
   });
 

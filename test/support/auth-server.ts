@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cancellableSleeps } from './emulators/http';
+import { pollUntil } from './poll';
 
 /** The redirect URI of the development build (fixed key in wxt.config.ts, so a fixed extension id). */
 export const DEMO_REDIRECT_URI = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
@@ -327,13 +328,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       Object.assign(records, emptyRecords());
     },
     async waitFor(predicate, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(records)) {
-        if (Date.now() > deadline) {
-          throw new Error(`auth server: condition not met within ${timeoutMs} ms`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await pollUntil(() => predicate(records), {
+        timeoutMs,
+        everyMs: 25,
+        what: "the auth server's records",
+      });
     },
     async close() {
       fault = null;

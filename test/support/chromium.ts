@@ -73,20 +73,55 @@ export async function launchExtension(options: {
   };
 }
 
-/** Stops every service worker of the browser, as Chrome does to an idle worker (DevTools protocol). */
-export async function stopServiceWorkers(browser: ExtensionBrowser): Promise<void> {
+/** A service worker version as the DevTools protocol reports it. */
+interface WorkerVersion {
+  versionId: string;
+  scriptURL: string;
+  runningStatus: string;
+}
+
+/**
+ * Stops every service worker of the browser, or only that of the extension `onlyId`, as Chrome does to an
+ * idle worker (DevTools protocol).
+ */
+export async function stopServiceWorkers(
+  browser: ExtensionBrowser,
+  onlyId?: string,
+): Promise<void> {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const cdp = await browser.context.newCDPSession(page);
-  const stopped = new Promise<void>((resolve) => {
-    cdp.on(
-      'ServiceWorker.workerVersionUpdated',
-      (event: { versions: { runningStatus: string }[] }) => {
-        if (event.versions.every((version) => version.runningStatus === 'stopped')) resolve();
-      },
-    );
+  const mine = (version: WorkerVersion) =>
+    onlyId === undefined || version.scriptURL.startsWith(`chrome-extension://${onlyId}/`);
+  // Each version asked to stop counts once it has been seen stopped: it may start again right after.
+  const running = new Set<string>();
+  const seenStopped = new Set<string>();
+  let asked: string[] | undefined = undefined;
+  let done: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (done = resolve));
+  let reported: () => void = () => undefined;
+  const firstReport = new Promise<void>((resolve) => (reported = resolve));
+  const settle = () => {
+    if (asked?.every((id) => seenStopped.has(id))) done();
+  };
+  cdp.on('ServiceWorker.workerVersionUpdated', (event: { versions: WorkerVersion[] }) => {
+    for (const version of event.versions.filter(mine)) {
+      if (version.runningStatus === 'stopped') {
+        running.delete(version.versionId);
+        seenStopped.add(version.versionId);
+      } else running.add(version.versionId);
+    }
+    reported();
+    settle();
   });
   await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  // The versions are reported after `enable` has answered.
+  await Promise.race([firstReport, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  const targets = [...running];
+  for (const id of targets) seenStopped.delete(id);
+  if (onlyId === undefined) await cdp.send('ServiceWorker.stopAllWorkers');
+  else for (const versionId of targets) await cdp.send('ServiceWorker.stopWorker', { versionId });
+  asked = targets;
+  settle();
   await stopped;
   await cdp.detach();
 }

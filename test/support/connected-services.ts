@@ -17,7 +17,7 @@ export function demoServices(platform: Partial<Platform> = {}): Promise<Services
     alarms: fakeBrowser.alarms,
     authorize: consentAsAda,
     redirectUri: DEMO_REDIRECT_URI,
-    broadcast: () => undefined,
+    changed: () => undefined,
     sleep: async () => undefined,
     ...platform,
   });

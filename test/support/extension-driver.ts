@@ -1,9 +1,12 @@
 import type { Page } from 'playwright-core';
 import type { Connection, Endpoints, HistoryEvent } from '../../utils/model';
+import { DEMO_CLIENT_ID } from './auth-server';
 import type { ExtensionBrowser } from './chromium';
 import { approveInPage } from './emulators/consent';
 import { pointConnectionAt } from './emulators/override';
 import { completeConsentInPage } from './headless-consent';
+import { pageDbScript } from './page-db';
+import { pollUntil } from './poll';
 
 /** What an outside observer may read of the extension's database: no secrets store. */
 export interface ObservedState {
@@ -34,19 +37,51 @@ export async function addConnection(page: Page, label: string): Promise<string> 
   return id;
 }
 
+/** A connection the demo authorization server at `issuer` serves, added from a prefilled options page. */
+export async function addDemoConnection(
+  browser: ExtensionBrowser,
+  issuer: string,
+  label: string,
+  scopes = 'openid offline_access',
+): Promise<{ page: Page; connectionId: string }> {
+  const page = await openOptions(browser, { label, issuer, clientId: DEMO_CLIENT_ID, scopes });
+  return { page, connectionId: await addConnection(page, label) };
+}
+
+/** {@link addDemoConnection}, then connected through the consent window. */
+export async function connectDemoConnection(
+  browser: ExtensionBrowser,
+  issuer: string,
+  label: string,
+  scopes?: string,
+): Promise<{ page: Page; connectionId: string }> {
+  const added = await addDemoConnection(browser, issuer, label, scopes);
+  await connectWithConsent(browser, added.page, added.connectionId);
+  return added;
+}
+
 /** Presses Connect on a card, approves in the consent window and waits until the card is healthy. */
-export async function connectWithConsent(
+export function connectWithConsent(
   browser: ExtensionBrowser,
   page: Page,
   connectionId: string,
   login = 'demo',
 ): Promise<void> {
-  const card = page.locator(
-    `[data-testid="connection-card"][data-connection-id="${connectionId}"]`,
+  return connectThrough(browser, page, connectionId, (window) =>
+    completeConsentInPage(window, login),
   );
+}
+
+/** Presses Connect on a card, consents in the window that opens with `consent`, waits until healthy. */
+async function connectThrough(
+  browser: ExtensionBrowser,
+  page: Page,
+  connectionId: string,
+  consent: (window: Page) => Promise<void>,
+): Promise<void> {
   const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
-  await card.getByRole('button', { name: 'Connect', exact: true }).click();
-  await completeConsentInPage(await consentWindow, login);
+  await cardOf(page, connectionId).getByRole('button', { name: 'Connect', exact: true }).click();
+  await consent(await consentWindow);
   await page
     .locator(
       `[data-testid="connection-card"][data-connection-id="${connectionId}"][data-state="healthy"]`,
@@ -78,11 +113,7 @@ export async function connectAgainst(
 ): Promise<void> {
   await pointConnectionAt(page, connectionId, endpoints);
   await page.reload();
-  const card = `[data-testid="connection-card"][data-connection-id="${connectionId}"]`;
-  const consentWindow = browser.context.waitForEvent('page', { timeout: 30_000 });
-  await page.locator(card).getByRole('button', { name: 'Connect', exact: true }).click();
-  await approveInPage(await consentWindow);
-  await page.locator(`${card}[data-state="healthy"]`).waitFor({ timeout: 30_000 });
+  await connectThrough(browser, page, connectionId, (window) => approveInPage(window));
 }
 
 /** One connection as stored, read from an extension page; throws when it is not there. */
@@ -97,51 +128,45 @@ export function cardOf(page: Page, id: string) {
   return page.locator(`[data-testid="connection-card"][data-connection-id="${id}"]`);
 }
 
+/**
+ * Reads the connections and history stores in an extension page (Chromium through Playwright, Firefox
+ * through Marionette: `return ${READ_STATE}`), never the secrets.
+ */
+export const READ_STATE = pageDbScript<null, ObservedState>({
+  stores: ['connections', 'history'],
+  work: (tx) => {
+    const connections = tx.objectStore('connections').getAll();
+    const events = tx.objectStore('history').getAll();
+    return () => ({ connections: connections.result, events: events.result });
+  },
+  ifMissing: { connections: [], events: [] },
+});
+
 /** Reads connections and history straight from IndexedDB in an extension page (never the secrets). */
 export function readState(page: Page): Promise<ObservedState> {
-  return page.evaluate(readDatabaseInPage);
+  return page.evaluate(READ_STATE) as Promise<ObservedState>;
 }
 
-/**
- * Runs inside an extension page (Chromium through Playwright, Firefox through Marionette): reads the
- * connections and history stores, never the secrets.
- */
-export function readDatabaseInPage(): Promise<ObservedState> {
-  return new Promise<ObservedState>((resolve, reject) => {
-    const request = indexedDB.open('token-keeper');
-    request.onerror = () => reject(request.error);
-    request.onsuccess = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('connections')) {
-        db.close();
-        resolve({ connections: [], events: [] });
-        return;
-      }
-      const tx = db.transaction(['connections', 'history']);
-      const connections = tx.objectStore('connections').getAll();
-      const events = tx.objectStore('history').getAll();
-      tx.oncomplete = () => {
-        db.close();
-        resolve({ connections: connections.result, events: events.result });
-      };
-      tx.onerror = () => reject(tx.error);
-    };
-  });
-}
-
-/** Polls the extension's history (every 250 ms) until an event matches; fails after `timeoutMs`. */
-export async function waitForEvent(
+/** Polls the extension's history in `page` (every 250 ms) until an event matches; fails after `timeoutMs`. */
+export function waitForEvent(
   page: Page,
   predicate: (event: HistoryEvent) => boolean,
   timeoutMs: number,
 ): Promise<HistoryEvent> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = (await readState(page)).events.find(predicate);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for a history event.`);
+  return waitForEventIn(() => readState(page), predicate, timeoutMs);
+}
+
+/** The same, for any reader of the observed state (Firefox reads it through Marionette). */
+export function waitForEventIn(
+  read: () => Promise<ObservedState>,
+  predicate: (event: HistoryEvent) => boolean,
+  timeoutMs: number,
+): Promise<HistoryEvent> {
+  return pollUntil(async () => (await read()).events.find(predicate), {
+    timeoutMs,
+    everyMs: 250,
+    what: 'a history event',
+  });
 }
 
 /** Sends a page request the way @webext-core/messaging does, from an extension page. */

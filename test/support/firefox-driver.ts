@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from './poll';
 
 /** Where Debian's Firefox ESR lives unless FIREFOX_PATH says otherwise; undefined when absent. */
 export function findFirefox(): string | undefined {
@@ -221,16 +222,15 @@ export async function launchFirefox(options: {
   const execute = async <T>(script: string, ...args: unknown[]) =>
     (await marionette.command<{ value: T }>('WebDriver:ExecuteScript', { script, args })).value;
   const switchToNewWindow = async (known: readonly string[], timeoutMs = 15_000) => {
-    const handle = await poll(
+    const handle = await pollUntil(
       async () => (await windowHandles()).find((h) => !known.includes(h)),
-      timeoutMs,
-      'a new window',
+      { timeoutMs, everyMs: 200, what: 'a new window' },
     );
     await switchTo(handle);
     return handle;
   };
   const waitForButton = (name: string, within = 'body', timeoutMs = 15_000) =>
-    poll(
+    pollUntil(
       async () =>
         (await execute<ElementRef | null>(
           `const scope = document.querySelector(arguments[0]);
@@ -239,8 +239,7 @@ export async function launchFirefox(options: {
           within,
           name,
         )) ?? undefined,
-      timeoutMs,
-      `the button "${name}" in ${within}`,
+      { timeoutMs, everyMs: 200, what: `the button "${name}" in ${within}` },
     );
 
   return {
@@ -270,7 +269,7 @@ export async function launchFirefox(options: {
     switchToNewWindow,
     execute,
     waitFor: (css, timeoutMs = 15_000) =>
-      poll(
+      pollUntil(
         () =>
           marionette
             .command<{ value: ElementRef }>('WebDriver:FindElement', {
@@ -281,8 +280,7 @@ export async function launchFirefox(options: {
               (found) => found.value,
               () => undefined,
             ),
-        timeoutMs,
-        css,
+        { timeoutMs, everyMs: 200, what: css },
       ),
     waitForButton,
     async click(element) {
@@ -310,36 +308,19 @@ export async function launchFirefox(options: {
   };
 }
 
-/** Polls `probe` every 200 ms until it yields a value; rejects naming `what` after `timeoutMs`. */
-async function poll<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function waitForPort(
   portFile: string,
   child: ChildProcess,
   stderr: () => string,
 ): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  const port = () => {
     if (child.exitCode !== null) throw new Error(`Firefox exited (${child.exitCode}): ${stderr()}`);
-    if (existsSync(portFile)) {
-      const port = Number(readFileSync(portFile, 'utf8').trim());
-      if (port > 0) return port;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Marionette did not start within 60 s: ${stderr()}`);
+    const written = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : 0;
+    return written > 0 ? written : undefined;
+  };
+  return pollUntil(port, { timeoutMs: 60_000, what: 'Marionette' }).catch((error: unknown) => {
+    if (child.exitCode !== null) throw error;
+    child.kill('SIGKILL');
+    throw new Error(`Marionette did not start within 60 s: ${stderr()}`);
+  });
 }

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { inPageDb } from './page-db';
 
 /** A stored secret as the extension keeps it: AES-GCM ciphertext, never plaintext (copied out of a page). */
 export interface SealedCopy {
@@ -35,31 +36,24 @@ export function indexedDbFiles(userDataDir: string, extensionId: string): string
 
 /** Reads one sealed secret record (ciphertext only) from the extension's IndexedDB in one of its pages. */
 export function readSealed(page: Page, connectionId: string): Promise<SealedCopy | undefined> {
-  return page.evaluate(
-    (id) =>
-      new Promise<SealedCopy | undefined>((resolve, reject) => {
-        const request = indexedDB.open('token-keeper');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          const get = db.transaction('secrets').objectStore('secrets').get(id);
-          get.onerror = () => reject(get.error);
-          get.onsuccess = () => {
-            db.close();
-            const found = get.result as
-              { connectionId: string; iv: Uint8Array; data: ArrayBuffer } | undefined;
-            resolve(
-              found && {
-                connectionId: found.connectionId,
-                iv: [...found.iv],
-                data: [...new Uint8Array(found.data)],
-              },
-            );
-          };
-        };
-      }),
-    connectionId,
-  );
+  return inPageDb(page, {
+    stores: ['secrets'],
+    arg: connectionId,
+    work: (tx, id) => {
+      const get = tx.objectStore('secrets').get(id);
+      return () => {
+        const found = get.result as
+          { connectionId: string; iv: Uint8Array; data: ArrayBuffer } | undefined;
+        return (
+          found && {
+            connectionId: found.connectionId,
+            iv: [...found.iv],
+            data: [...new Uint8Array(found.data)],
+          }
+        );
+      };
+    },
+  });
 }
 
 /** The first 16 bytes of every sealed record: the vault seals `JSON.stringify(record)`, connection id first. */

@@ -15,7 +15,7 @@ export function offlineServices(platform: Partial<Platform> = {}): Promise<Servi
     alarms: fakeBrowser.alarms,
     authorize: async () => 'unused',
     redirectUri: 'https://x.chromiumapp.org/',
-    broadcast: () => undefined,
+    changed: () => undefined,
     clock: manualClock(),
     grant: fakeGrant().grant,
     sleep: async () => undefined,

@@ -7,13 +7,23 @@ import { manualClock } from '../support/engine-fixture';
 
 const EXTENSION_ID = 'iobfhdcojaekbokcoleldnljjlppjlne';
 
+/** A custom connection with its endpoints typed by hand: adding it needs no network. */
+const BY_HAND = {
+  provider: 'custom',
+  label: 'Local',
+  clientId: 'app',
+  scopes: ['openid'],
+  authorizationEndpoint: 'https://as.example/authorize',
+  tokenEndpoint: 'https://as.example/token',
+};
+
 async function servicesForTest() {
   const broadcasts: StatusSnapshot[] = [];
   const services = await createServices({
     alarms: fakeBrowser.alarms,
     authorize: async () => 'https://example.invalid/?error=access_denied',
     redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
-    broadcast: (snapshot) => broadcasts.push(snapshot),
+    changed: (snapshot) => broadcasts.push(snapshot),
     clock: manualClock(),
   });
   return { services, handlers: createHandlers(services), broadcasts };
@@ -90,6 +100,18 @@ describe('page request handlers', () => {
     expect((await services.snapshot()).connections).toEqual([]);
   });
 
+  it('answers Refresh now for a connection that no longer exists as missing, not as a state', async () => {
+    const { handlers } = await servicesForTest();
+
+    const actual = await handlers.refreshNow({ connectionId: 'gone' });
+
+    expect(actual).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'This connection no longer exists.' },
+      state: 'missing',
+    });
+  });
+
   it('adds a custom connection with endpoints by hand and reports it without secrets', async () => {
     const { handlers, services } = await servicesForTest();
     const input = {
@@ -124,15 +146,7 @@ describe('page request handlers', () => {
     },
   ])('refuses a bad connection: $message', async ({ change, message }) => {
     const { handlers, services } = await servicesForTest();
-    const input = {
-      provider: 'custom',
-      label: 'Local',
-      clientId: 'app',
-      scopes: ['openid'],
-      authorizationEndpoint: 'https://as.example/authorize',
-      tokenEndpoint: 'https://as.example/token',
-      ...change,
-    };
+    const input = { ...BY_HAND, ...change };
 
     const actual = await handlers.addConnection(input);
 
@@ -156,14 +170,7 @@ describe('page request handlers', () => {
 
   it('reports a consent the user denied as a clear error', async () => {
     const { handlers } = await servicesForTest();
-    const added = await handlers.addConnection({
-      provider: 'custom',
-      label: 'Local',
-      clientId: 'app',
-      scopes: ['openid'],
-      authorizationEndpoint: 'https://as.example/authorize',
-      tokenEndpoint: 'https://as.example/token',
-    });
+    const added = await handlers.addConnection(BY_HAND);
 
     const actual = await handlers.connect({ connectionId: added.ok ? added.value.id : '' });
 

@@ -1,9 +1,10 @@
 import { browser } from 'wxt/browser';
 import type { Alert, AlertAction } from '../engine/attention';
 import { badgeFor } from '../engine/attention';
+import type { AccessRequestAlerts } from '../engine/access-requests';
 import type { AlertSink } from '../engine/refresher';
 import type { MessageKey, MessageLookup } from '../i18n';
-import type { StatusSnapshot } from '../model';
+import type { AccessRequest, StatusSnapshot } from '../model';
 
 /** The parts of `browser.notifications` used here. */
 export interface NotificationsApi {
@@ -114,6 +115,49 @@ export function createNotificationAlerts(
       shownIds.clear();
       const shown = Object.keys(await notifications.getAll());
       await Promise.all(shown.map((id) => notifications.clear(id)));
+    },
+  };
+}
+
+const ACCESS_PREFIX = 'token-keeper-access';
+
+/** The notification of one extension's access request (one per extension, as the requests are). */
+export function accessRequestNotificationId(extensionId: string): string {
+  return `${ACCESS_PREFIX}|${extensionId}`;
+}
+
+/** Whether a notification is an access request's (a click opens the list of requests). */
+export function isAccessRequestNotification(id: string): boolean {
+  return id.startsWith(`${ACCESS_PREFIX}|`);
+}
+
+/**
+ * A notification per access request: the id the browser reported, the name only as claimed (plain text:
+ * notifications render no markup). No buttons: the person decides in the options page, where the whole
+ * request and the connections are (docs/security.md#against-whom).
+ */
+export function createAccessRequestAlerts(
+  notifications: NotificationsApi,
+  iconUrl: string,
+  /** Where the words come from; tests pass the English catalog. */
+  lookup: MessageLookup = browserLookup,
+): AccessRequestAlerts {
+  const text = (key: MessageKey, args: string[] = []) => lookup(key, args) || key;
+  return {
+    async show(request: AccessRequest) {
+      await notifications.create(accessRequestNotificationId(request.extensionId), {
+        type: 'basic',
+        iconUrl,
+        title: text('accessAlertTitle'),
+        message: text('accessAlertMessage', [
+          request.claimedName,
+          request.extensionId,
+          request.reason,
+        ]),
+      });
+    },
+    async clear(extensionId) {
+      await notifications.clear(accessRequestNotificationId(extensionId));
     },
   };
 }

@@ -2,16 +2,13 @@ import * as v from 'valibot';
 import { MAX_AUTO_LOCK_MIN } from '../engine/passphrase-lock';
 import type { ProtocolMap } from '../messaging';
 import { MAX_PASSPHRASE_LENGTH } from '../store/key-wrap';
-import { clearHistory, queryHistory } from '../store/history';
 import {
   ExportRequestSchema,
   HealthRequestSchema,
   HistoryQuerySchema,
   toHistoryFilter,
 } from './report-requests';
-import { buildHealthReport, exportHistory } from './reports';
-import { exportSetups, importSetups, previewImport } from '../engine/setups';
-import { connectionLabels, listConnections } from '../store/connections';
+import { LOCK_KEPT } from '../managed/require-lock';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -63,6 +60,22 @@ const ExternalAccessSchema = v.object({
   connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   allowed: v.array(v.string()),
 });
+const DecideAccessSchema = v.strictObject({
+  extensionId: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+  decision: v.union(
+    [
+      v.strictObject({
+        allow: v.pipe(
+          v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+          v.minLength(1, 'Choose at least one connection.'),
+          v.maxLength(100),
+        ),
+      }),
+      v.strictObject({ deny: v.literal(true) }),
+    ],
+    'Allow some connections or deny.',
+  ),
+});
 
 /** Why a page may not add a connection: the organisation's policy turned that off. */
 export const USER_CONNECTIONS_OFF = {
@@ -88,30 +101,14 @@ export function createHandlers(services: Services): Handlers {
     getStatus: () => services.snapshot(),
     refreshNow: async (data) =>
       services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
-    getHistory: async (data) => {
-      const page = await queryHistory(
-        services.db,
-        toHistoryFilter(parse(HistoryQuerySchema, data ?? {})),
-      );
-      const ids = page.events.map((event) => event.connectionId);
-      return { ...page, connections: await connectionLabels(services.db, ids) };
-    },
+    getHistory: async (data) =>
+      services.historyPage(toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
     exportHistory: async (data) => {
       const request = parse(ExportRequestSchema, data);
-      return exportHistory(services.db, request.criteria, request.format, services.clock.now());
+      return services.exportHistory(request.criteria, request.format);
     },
-    clearHistory: async () => {
-      const removed = await clearHistory(services.db);
-      services.changed();
-      return { removed };
-    },
-    getHealth: async (data) =>
-      buildHealthReport(
-        services.db,
-        services.clock.now(),
-        parse(HealthRequestSchema, data).period,
-        await services.getSettings(),
-      ),
+    clearHistory: async () => ({ removed: await services.clearHistory() }),
+    getHealth: async (data) => services.health(parse(HealthRequestSchema, data).period),
     getSettings: () => services.getSettings(),
     saveSettings: (data) => services.saveSettings(data),
     getRedirectUrl: async () => services.redirectUri,
@@ -120,7 +117,12 @@ export function createHandlers(services: Services): Handlers {
       services.policy().allowUserConnections
         ? services.lifecycle.add(data)
         : { ok: false, error: USER_CONNECTIONS_OFF },
-    connect: (data) => services.lifecycle.connect(parse(ConnectionRef, data).connectionId),
+    connect: async (data) => {
+      const { connectionId } = parse(ConnectionRef, data);
+      // The organisation's requireLock: no new grant until a passphrase protects it (docs/admin.md).
+      const required = services.lockRequired();
+      return required ? { ok: false, error: required } : services.lifecycle.connect(connectionId);
+    },
     disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
     getAccessToken: async (data) => {
       const request = parse(TokenRequestSchema, data);
@@ -134,25 +136,19 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(ExternalAccessSchema, data);
       return services.access.setAllowed(request.connectionId, request.allowed);
     },
-    exportSetups: async () => exportSetups(await listConnections(services.db)),
-    previewImport: async (data) =>
-      previewImport(parse(ImportRequestSchema, data).text, await listConnections(services.db)),
+    getAccessRequests: () => services.access.requests.pending(),
+    decideAccessRequest: async (data) => {
+      const request = parse(DecideAccessSchema, data);
+      return services.access.requests.decide(request.extensionId, request.decision);
+    },
+    exportSetups: () => services.exportSetups(),
+    previewImport: async (data) => services.previewImport(parse(ImportRequestSchema, data).text),
     importSetups: async (data) => {
       const { text } = parse(ImportRequestSchema, data);
       // Importing adds the person's own connections: refused when the organisation turned that off.
       if (!services.policy().allowUserConnections)
         return { ok: false, error: USER_CONNECTIONS_OFF };
-      const result = await importSetups(
-        {
-          db: services.db,
-          clock: services.clock,
-          requestOptions: services.requestOptions,
-          onChange: services.changed,
-        },
-        text,
-      );
-      if (result.ok && result.value.added.length > 0) await services.scheduler.reconcile();
-      return result;
+      return services.importSetups(text);
     },
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
@@ -164,7 +160,11 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(ChangePassphraseSchema, data);
       return services.lock.changePassphrase(request.current, request.next);
     },
-    removeLock: (data) => services.lock.turnOff(parse(PassphraseSchema, data).passphrase),
+    removeLock: async (data) => {
+      const { passphrase } = parse(PassphraseSchema, data);
+      if (services.policy().requireLock) return { ok: false, error: LOCK_KEPT };
+      return services.lock.turnOff(passphrase);
+    },
     setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
     editConnection: (data) => {
       const request = parse(EditRequestSchema, data);

@@ -37,6 +37,8 @@ export function registerHandlers(
     'getAccessToken',
     'getExternalAccess',
     'setExternalAccess',
+    'getAccessRequests',
+    'decideAccessRequest',
     'exportSetups',
     'previewImport',
     'importSetups',

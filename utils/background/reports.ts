@@ -14,12 +14,8 @@ import type { HistoryExport } from '../messaging';
 import type { Settings } from '../settings';
 import { listConnections } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
-import {
-  forEachHistoryEvent,
-  historyBetween,
-  lastEventBefore,
-  type HistoryCriteria,
-} from '../store/history';
+import type { HistoryCriteria } from '../model';
+import { forEachHistoryEvent, historyBetween, lastEventBefore } from '../store/history';
 
 /** Reads the period's history and computes the Health section's figures. */
 export async function buildHealthReport(

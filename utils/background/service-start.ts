@@ -2,24 +2,25 @@ import type { ExternalResponse } from '../engine/access';
 import { WORKER_UNAVAILABLE, WorkerUnavailableError } from '../messaging';
 import type { StartupProblem, StatusSnapshot } from '../model';
 import { createHandlers, type Handlers } from './handlers';
+import type { EventPort } from './push-hub';
 import type { Services } from './services';
 import { superviseStart, type Startup, type StartupDeps } from './startup';
 
 /** What {@link superviseServices} needs besides the supervisor's own dependencies. */
 export interface ServiceStartDeps extends Omit<StartupDeps<Services>, 'onProblem' | 'onReady'> {
   /** Tells open pages and the badge (the same path as every other status change). */
-  broadcast: (snapshot: StatusSnapshot) => void;
+  changed: (snapshot: StatusSnapshot) => void;
 }
 
 /**
- * Starts the worker's services under supervision: every failed attempt is broadcast as a snapshot with
+ * Starts the worker's services under supervision: every failed attempt goes to the pages as a snapshot with
  * its problem, and a success at once as the normal snapshot, which lifts the pages' banner and the badge.
  */
 export function superviseServices(deps: ServiceStartDeps): Startup<Services> {
   const now = deps.now ?? Date.now;
   return superviseStart({
     ...deps,
-    onProblem: (problem) => deps.broadcast(problemSnapshot(problem, now())),
+    onProblem: (problem) => deps.changed(problemSnapshot(problem, now())),
     // Before reconcile, which may take a while refreshing what is overdue.
     onReady: (services) => services.changed(),
   });
@@ -51,6 +52,8 @@ export function unavailableHandlers(problem: StartupProblem, now: () => number):
     getAccessToken: refuse,
     getExternalAccess: refuse,
     setExternalAccess: refuse,
+    getAccessRequests: refuse,
+    decideAccessRequest: refuse,
     exportSetups: refuse,
     previewImport: refuse,
     importSetups: refuse,
@@ -101,4 +104,12 @@ export async function answerExternal(
   const state = await startup.settled();
   if (state.phase === 'failing') return EXTERNAL_UNAVAILABLE;
   return state.services.access.answerExternal(message, callerId);
+}
+
+/** Takes another extension's event port once the start's state is known; while it fails, closes it. */
+export async function connectExternal(startup: Startup<Services>, port: EventPort): Promise<void> {
+  const state = await startup.settled();
+  // Closed without a word: the caller reconnects later, as after any worker restart.
+  if (state.phase === 'failing') return port.disconnect();
+  return state.services.push.attach(port);
 }

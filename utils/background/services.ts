@@ -1,5 +1,20 @@
-import type { ActionResult } from '../messaging';
-import type { PolicyProblem, StatusSnapshot } from '../model';
+import type { HealthPeriod, HealthReport } from '../engine/health';
+import type { ExportFormat } from '../engine/history-export';
+import {
+  exportSetups,
+  importSetups,
+  previewImport,
+  type ImportPreview,
+  type ImportResult,
+} from '../engine/setups';
+import type { HistoryExport, HistoryPage } from '../messaging';
+import type {
+  ActionResult,
+  HistoryCriteria,
+  PolicyProblem,
+  StatusSnapshot,
+  StoredError,
+} from '../model';
 import { applyPolicy as applyManaged, type PolicyApplyDeps } from '../managed/apply';
 import {
   effectiveSettings,
@@ -8,10 +23,18 @@ import {
   policySummary,
 } from '../managed/merge';
 import { isPlainObject, NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
+import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
-import { listConnections } from '../store/connections';
-import { DB_NAME, deleteTokenKeeperDb, openTokenKeeperDb, type TokenKeeperDb } from '../store/db';
+import { connectionLabels, listConnections } from '../store/connections';
+import { clearHistory, queryHistory, type HistoryFilter } from '../store/history';
+import {
+  DB_NAME,
+  deleteTokenKeeperDb,
+  openTokenKeeperDb,
+  type ClosedBy,
+  type TokenKeeperDb,
+} from '../store/db';
 import { loadSettings, storeSettings } from '../store/settings-store';
 import {
   isVaultLocked,
@@ -21,6 +44,7 @@ import {
   type Vault,
 } from '../store/vault';
 import { createAccess, type Access } from '../engine/access';
+import type { AccessRequestAlerts } from '../engine/access-requests';
 import { wipeAllData } from '../engine/wipe';
 import { unneededOrigins } from '../host-origins';
 import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
@@ -33,17 +57,20 @@ import {
 } from '../engine/refresher';
 import { createPassphraseLock, LOCKED_ERROR, type PassphraseLock } from '../engine/passphrase-lock';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
-import { timerSleep } from '../engine/retrying';
+import { retrying, STORAGE_RETRIES, timerSleep } from '../engine/retrying';
+import { errorName } from '../error-text';
 import { createSecretKeeper } from '../engine/secrets';
 import { toStatus } from '../engine/status';
+import { createPushHub, type PushHub } from './push-hub';
+import { buildHealthReport, exportHistory } from './reports';
 
 /** What the worker gets from the browser; tests pass fakes. */
 export interface Platform {
   alarms: AlarmsApi;
   authorize: Authorize;
   redirectUri: string;
-  /** Tells open pages that something changed. */
-  broadcast: (snapshot: StatusSnapshot) => void;
+  /** Tells open pages and the badge what changed (the `statusChanged` message carries the snapshot). */
+  changed: (snapshot: StatusSnapshot) => void;
   clock?: Clock;
   locks?: Locks;
   dbName?: string;
@@ -55,6 +82,8 @@ export interface Platform {
   random?: () => number;
   isOnline?: () => boolean;
   alerts?: AlertSink;
+  /** Tells the person that another extension asks for access (a notification). */
+  accessAlerts?: AccessRequestAlerts;
   keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** This extension's id (shown to the user for allow-listing by other extensions). */
   extensionId?: string;
@@ -94,18 +123,34 @@ export interface Services {
   changed(): void;
   /** Who may get tokens from outside (R7), and the answering of their requests. */
   access: Access;
+  /** Other extensions' event ports (docs/integration.md#events). */
+  push: PushHub;
   /** The optional passphrase lock of the data key (docs/security.md#the-lock). */
   lock: PassphraseLock;
   /** "Remove all data". */
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
-  /** How requests reach the network (tests: a fake fetch); absent means the browser's. */
-  requestOptions?: RequestOptions | undefined;
   /** The organisation's policy as last read (docs/admin.md). */
   policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
   applyPolicy(): Promise<void>;
+  /** Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set. */
+  lockRequired(): StoredError | undefined;
+  /** One page of history, newest first. */
+  historyPage(filter: HistoryFilter): Promise<HistoryPage>;
+  /** Every event matching `criteria` as one CSV or JSON file. */
+  exportHistory(criteria: HistoryCriteria, format: ExportFormat): Promise<HistoryExport>;
+  /** Deletes the whole history and tells pages; returns how many events went. */
+  clearHistory(): Promise<number>;
+  /** The Health section's figures over `period`. */
+  health(period: HealthPeriod): Promise<HealthReport>;
+  /** The person's connection set-ups as one JSON file (no secret or token). */
+  exportSetups(): Promise<HistoryExport>;
+  /** What an import file would add; writes nothing. */
+  previewImport(text: string): Promise<ImportPreview>;
+  /** Adds every valid, new entry of an import file, then re-arms for them. */
+  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 /** The parts built around one open database; "Remove all data" replaces them with a fresh set. */
@@ -128,16 +173,25 @@ export async function createServices(platform: Platform): Promise<Services> {
   const sessionKeys = platform.sessionKeys ?? memorySessionKeys();
 
   let pending: ReturnType<typeof setTimeout> | undefined;
-  // Bursts of changes (in-flight marker, commit) become one broadcast.
-  const onChange = () => {
+  // Bursts of changes (in-flight marker, commit) become one status snapshot for the pages.
+  const changed = () => {
     if (pending !== undefined) return;
     pending = setTimeout(() => {
       pending = undefined;
-      void snapshot().then(platform.broadcast, (error: unknown) =>
+      void snapshot().then(platform.changed, (error: unknown) =>
         console.error('Status snapshot failed', error),
       );
+      void push.check();
     }, 50);
   };
+  // Bound late like the engine: it reads whichever database is current.
+  const push = createPushHub({
+    connections: async () => {
+      await replacing;
+      return listConnections(engine.db);
+    },
+    clock,
+  });
 
   // The policy as last read; storage.managed is its source, read again on every start and change.
   let policy = await readPolicy();
@@ -153,20 +207,58 @@ export async function createServices(platform: Platform): Promise<Services> {
     }
   }
 
+  // The engine in use; replaced with a new one when the database is (Remove all data) or its connection
+  // closes under it (docs/architecture.md#the-database-connection).
+  let engine: Engine;
+  // While the engine is replaced, readers wait for the new one instead of using the closed one.
+  let replacing: Promise<void> = Promise.resolve();
+
   async function buildEngine(): Promise<Engine> {
-    const db = await openTokenKeeperDb(dbName);
+    const db: TokenKeeperDb = await openTokenKeeperDb(dbName, {
+      onClosed: (why) => reopen(db, why),
+    });
     try {
       return await buildEngineOn(db);
     } catch (error) {
-      // A start that failed must not keep its connection: the worker keeps connections open against
-      // delete requests, so a leaked one would block Remove all data for ever (chaos seed 61).
+      // A start that failed must not keep its connection: nothing would use or close it again
+      // (docs/reliability.md#bugs-the-simulator-found, bug 11).
       db.close();
       throw error;
     }
   }
 
+  /** Builds a new engine on a new connection; `before` runs first (Remove all data deletes there). */
+  function replaceEngine(before: () => Promise<void> = async () => undefined): Promise<void> {
+    const replaced = before().then(async () => {
+      engine = await retrying(buildEngine, {
+        ...STORAGE_RETRIES,
+        sleep: platform.sleep ?? timerSleep,
+      });
+    });
+    replacing = replaced.catch(() => undefined);
+    return replaced;
+  }
+
+  /**
+   * The engine's connection closed under it: the browser ended it, or it stepped aside for another's
+   * delete or upgrade. Open again, as Remove all data does; a newer schema refuses, and the worker's next
+   * start reports that.
+   */
+  function reopen(closed: TokenKeeperDb, why: ClosedBy): void {
+    // A connection already replaced (or one whose build is failing) has nobody left to reopen for.
+    if ((engine as Engine | undefined)?.db !== closed) return;
+    console.warn(`Token Keeper's database connection closed (${why}); opening it again`);
+    void replaceEngine().then(changed, (error: unknown) =>
+      console.error('Token Keeper could not open its database again', errorName(error)),
+    );
+  }
+
   async function buildEngineOn(db: TokenKeeperDb): Promise<Engine> {
-    const vault = await openVault(db, sessionKeys);
+    // A read hiccup of the key is retried in place: a failed start costs a backoff the refreshes cannot spare.
+    const vault = await retrying(() => openVault(db, sessionKeys), {
+      ...STORAGE_RETRIES,
+      sleep: platform.sleep ?? timerSleep,
+    });
     // Settings in force: the organisation's fixed ones over the person's (docs/admin.md).
     const getSettings = async () => effectiveSettings(await loadSettings(db), policy);
     const secrets = createSecretKeeper({
@@ -185,7 +277,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       locks,
       getSettings,
-      onChange,
+      onChange: changed,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
       onSucceeded: (connection) => scheduler.retryPeers(connection),
@@ -219,7 +311,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       redirectUri: platform.redirectUri,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
-      onChange,
+      changed,
       requestOptions: platform.requestOptions,
       random: platform.random,
       newId: platform.newId,
@@ -236,7 +328,14 @@ export async function createServices(platform: Platform): Promise<Services> {
         if (origins.length > 0) await platform.releaseOrigins(origins);
       },
     });
-    const access = createAccess({ db, clock, locks, accessToken, onChange });
+    const access = createAccess({
+      db,
+      clock,
+      locks,
+      accessToken,
+      alerts: platform.accessAlerts,
+      onChange: changed,
+    });
     const managed = {
       db,
       vault,
@@ -252,7 +351,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       session: sessionKeys,
       clock,
       iterations: platform.lockIterations,
-      onChange,
+      changed,
       // Everything overdue is refreshed at once, as on a worker start; the policy waited for the key.
       onUnlock: async () => {
         await scheduler.reconcile();
@@ -269,9 +368,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { db, refresher, scheduler, lifecycle, access, managed, lock, vault };
   }
 
-  let engine = await buildEngine();
-  // While Remove all data swaps the database, readers wait for the new one instead of the closed one.
-  let replacing: Promise<void> = Promise.resolve();
+  engine = await buildEngine();
   const personSettings = async () => {
     await replacing;
     return loadSettings(engine.db);
@@ -280,7 +377,11 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   async function snapshot(): Promise<StatusSnapshot> {
     await replacing;
-    const [connections, settings] = await Promise.all([listConnections(engine.db), getSettings()]);
+    const [connections, settings, requests] = await Promise.all([
+      listConnections(engine.db),
+      getSettings(),
+      engine.access.requests.pending(),
+    ]);
     const summary = policySummary(policy);
     const lock = engine.vault.mode();
     return {
@@ -292,6 +393,7 @@ export async function createServices(platform: Platform): Promise<Services> {
         : {}),
       // Absent means off: a snapshot without the lock reads as it always did.
       ...(lock === 'off' ? {} : { lock }),
+      ...(requests.length > 0 ? { accessRequests: requests.length } : {}),
     };
   }
 
@@ -307,15 +409,19 @@ export async function createServices(platform: Platform): Promise<Services> {
     await storeSettings(engine.db, personSettingsAfter(result.settings, before, policy));
     // The sweep period and the enabled switch both shape the alarms.
     await engine.scheduler.reconcile();
-    onChange();
+    changed();
     return result;
   }
+
+  const lockRequired = () => lockRequirement(policy, engine.vault.mode());
 
   async function accessToken(
     connectionId: string,
     minValiditySec: number,
   ): Promise<ActionResult<{ accessToken: string; expiresAt: number }>> {
     await replacing;
+    const required = lockRequired();
+    if (required) return { ok: false, error: required };
     // Locked: no token is handed out, not even one still valid (docs/security.md#the-lock).
     if (engine.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const outcome = await engine.refresher.refresh(connectionId, 'on-demand', { minValiditySec });
@@ -334,6 +440,42 @@ export async function createServices(platform: Platform): Promise<Services> {
     return { ok: true, value: { accessToken: secrets.accessToken, expiresAt: outcome.expiresAt } };
   }
 
+  /** The engine once no replacement of the database is under way. */
+  async function current(): Promise<Engine> {
+    await replacing;
+    return engine;
+  }
+
+  // The dashboard's reads and the set-up files: the data access behind the page requests.
+  const reads = {
+    // A page carries its connections' labels, so History's first rows need no status first.
+    historyPage: async (filter: HistoryFilter) => {
+      const { db } = await current();
+      const page = await queryHistory(db, filter);
+      const ids = page.events.map((event) => event.connectionId);
+      return { ...page, connections: await connectionLabels(db, ids) };
+    },
+    exportHistory: async (criteria: HistoryCriteria, format: ExportFormat) =>
+      exportHistory((await current()).db, criteria, format, clock.now()),
+    clearHistory: async () => {
+      const removed = await clearHistory((await current()).db);
+      changed();
+      return removed;
+    },
+    health: async (period: HealthPeriod) =>
+      buildHealthReport((await current()).db, clock.now(), period, await getSettings()),
+    exportSetups: async () => exportSetups(await listConnections((await current()).db)),
+    previewImport: async (text: string) =>
+      previewImport(text, await listConnections((await current()).db)),
+    importSetups: async (text: string) => {
+      const { db, scheduler } = await current();
+      const deps = { db, clock, requestOptions: platform.requestOptions, changed };
+      const result = await importSetups(deps, text);
+      if (result.ok && result.value.added.length > 0) await scheduler.reconcile();
+      return result;
+    },
+  };
+
   // One application at a time: a change arriving meanwhile runs after, on the newest policy.
   let applying: Promise<void> = Promise.resolve();
   function applyPolicyNow(): Promise<void> {
@@ -346,7 +488,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       // Fixed settings shape the alarms (sweep period, on/off); new, changed or removed plans re-arm.
       if (applied.changed || JSON.stringify(policy.settings) !== before)
         await engine.scheduler.reconcile();
-      onChange();
+      changed();
     };
     applying = applying.then(run, run);
     return applying;
@@ -359,23 +501,20 @@ export async function createServices(platform: Platform): Promise<Services> {
       alarms: platform.alarms,
       locks,
       // The database itself goes, so the files holding old ciphertext and the old key go with it.
-      replaceDatabase: async () => {
-        engine.db.close();
-        // The new database has no lock: a key kept for the session belongs to nothing any more.
-        await sessionKeys.clear().catch(() => undefined);
-        const replaced = deleteTokenKeeperDb(dbName).then(async () => {
-          engine = await buildEngine();
-        });
-        replacing = replaced.catch(() => undefined);
-        await replaced;
-      },
+      replaceDatabase: () =>
+        replaceEngine(async () => {
+          engine.db.close();
+          // The new database has no lock: a key kept for the session belongs to nothing any more.
+          await sessionKeys.clear().catch(() => undefined);
+          await deleteTokenKeeperDb(dbName);
+        }),
     });
     // Nothing may still speak of a connection that is gone.
     await platform.alerts?.clearAll?.().catch(() => undefined);
     await engine.scheduler.reconcile();
     // The organisation's connections come back, ready to connect again.
     await applyPolicyNow().catch((error: unknown) => console.error('Policy not applied', error));
-    onChange();
+    changed();
     return result;
   }
 
@@ -398,17 +537,19 @@ export async function createServices(platform: Platform): Promise<Services> {
     get lock() {
       return engine.lock;
     },
+    push,
     wipe,
     policy: () => policy,
     applyPolicy: applyPolicyNow,
+    lockRequired,
     extensionId: platform.extensionId ?? '',
-    requestOptions: platform.requestOptions,
     accessToken,
-    changed: onChange,
+    changed,
     clock,
     redirectUri: platform.redirectUri,
     snapshot,
     getSettings,
     saveSettings,
+    ...reads,
   };
 }

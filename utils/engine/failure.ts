@@ -2,7 +2,7 @@ import type { Connection, HistoryEvent, RefreshTrigger, StoredError } from '../m
 import type { ClassifiedError } from '../oauth/classify';
 import { alertFor, type Alert } from './attention';
 import { allowanceAt, retryAt } from './retry';
-import { effectiveLeadSec } from './schedule';
+import { effectiveLeadSec } from '../refresh-lead';
 
 /** Error recorded while the browser reports no network: no attempt is spent on it. */
 export const OFFLINE_ERROR: StoredError = {

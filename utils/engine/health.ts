@@ -4,7 +4,7 @@
  */
 import type { Connection, HistoryEvent, ProviderKind } from '../model';
 import type { Settings } from '../settings';
-import { effectiveLeadSec } from './schedule';
+import { effectiveLeadSec } from '../refresh-lead';
 
 const HOUR = 3_600_000;
 
@@ -55,7 +55,7 @@ export interface ConnectionHealth {
   timeline: TimelineBucket[];
 }
 
-/** Figures across all connections, as in a status endpoint (seed 000). */
+/** Figures across all connections (docs/architecture.md#the-dashboards-reads-history-export-health). */
 export interface HealthSummary {
   total: number;
   /** How many connections each provider has, most first. */
@@ -223,9 +223,7 @@ function summarize(input: HealthInput, connections: readonly ConnectionHealth[])
   for (const connection of input.connections) {
     counts.set(connection.provider, (counts.get(connection.provider) ?? 0) + 1);
   }
-  const withToken = input.connections.filter(
-    (c) => c.state !== 'new' && c.state !== 'disabled' && c.expiresAt !== null,
-  );
+  const withToken = input.connections.filter((c) => c.state !== 'new' && c.expiresAt !== null);
   const leadOf = (id: string) =>
     (connections.find((c) => c.connectionId === id)?.effectiveLeadSec ?? 0) * 1000;
   return {

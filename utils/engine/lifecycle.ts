@@ -5,10 +5,11 @@ import {
   type ValidConnectionInput,
 } from '../connection-input';
 import { errorMessage, errorName } from '../error-text';
-import type { ActionResult, EditOutcome } from '../messaging';
 import type {
+  ActionResult,
   Connection,
   ConnectionStatus,
+  EditOutcome,
   HistoryEvent,
   ManagedMarker,
   SecretRecord,
@@ -65,7 +66,8 @@ export interface LifecycleDeps {
   cover?: (when: number) => Promise<void>;
   /** Called after a schedule change so the alarm is re-armed. */
   onScheduleChange: () => Promise<void>;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
   newId?: () => string;
   random?: () => number;
   requestOptions?: RequestOptions;
@@ -157,7 +159,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
-  const changed = () => deps.onChange?.();
+  const changed = () => deps.changed?.();
 
   async function add(raw: unknown): Promise<ActionResult<ConnectionStatus>> {
     const parsed = v.safeParse(NewConnectionSchema, raw);
@@ -427,7 +429,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     if (deps.vault.mode() === 'locked') return { ok: false, error: LOCKED_ERROR };
     const planned = applyEdit(before, changes);
     if (planned.refused) return failure('invalid_input', planned.refused);
-    // Network (discovery) before the lock and the transaction, never inside them.
+    // Discovery before the lock; inside it only the old grant's revocation, which must see the tokens as no
+    // refresh can rotate them meanwhile. Never network inside a transaction.
     let setup: ConnectionSetup | undefined;
     if (planned.resolve) {
       try {

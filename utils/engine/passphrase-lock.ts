@@ -1,5 +1,4 @@
-import { LOCKED, type ActionResult } from '../messaging';
-import type { LockStatus, StoredError } from '../model';
+import { LOCKED, type ActionResult, type LockStatus, type StoredError } from '../model';
 import type { LockMeta, TokenKeeperDb } from '../store/db';
 import {
   generateExtractableDataKey,
@@ -43,7 +42,8 @@ export interface PassphraseLockDeps {
   clock: Clock;
   /** PBKDF2 iterations of new wraps; tests pass fewer, the product uses {@link PBKDF2_ITERATIONS}. */
   iterations?: number;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
   /** After an unlock: everything overdue is refreshed at once. */
   onUnlock?: () => Promise<void>;
   /** After a lock: the refresh alarm is re-armed (to nothing while locked). */
@@ -84,7 +84,7 @@ export function createPassphraseLock(deps: PassphraseLockDeps): PassphraseLock {
   }
 
   const done = async (): Promise<ActionResult<LockStatus>> => {
-    deps.onChange?.();
+    deps.changed?.();
     return { ok: true, value: await status() };
   };
 
@@ -160,7 +160,7 @@ export function createPassphraseLock(deps: PassphraseLockDeps): PassphraseLock {
       if (mode === 'unlocked') return { ok: true, value: await status() };
       const checked = await verify(passphrase);
       if (!checked.ok) {
-        deps.onChange?.();
+        deps.changed?.();
         return failure(checked.error);
       }
       const key = await importDataKey(checked.raw);

@@ -1,6 +1,7 @@
 import type {
   Connection,
   HistoryEvent,
+  OutcomeState,
   RefreshOutcome,
   RefreshTrigger,
   SecretRecord,
@@ -29,7 +30,7 @@ import { earliestRetry, quickRetriesLeft } from './retry';
 import { retrying, STORAGE_RETRIES, timerSleep } from './retrying';
 import { createClockGuard, type ClockGuard } from './clock-guard';
 import { LOCKED_ERROR } from './passphrase-lock';
-import { isDue, STALE_MARKER_MS } from './schedule';
+import { hasStaleMarker, isDue, STALE_MARKER_MS } from './schedule';
 import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
@@ -138,6 +139,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     when === undefined
       ? Promise.resolve()
       : (deps.cover?.(when) ?? Promise.resolve()).catch(() => undefined);
+  // Storage steps before the request are retried in place like those after it: a hiccup must not cost an
+  // alarm interval, which a lost answer inside a provider's reuse leeway cannot spare (docs/reliability.md).
+  const steadily = <T>(work: () => Promise<T>) => retrying(work, { ...STORAGE_RETRIES, sleep });
   const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
   const clockGuard =
     deps.clockGuard ?? createClockGuard(deps.db, deps.clock, () => coverBy(deps.clock.now()));
@@ -185,13 +189,15 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     onAttempt: () => void,
   ): Promise<RefreshOutcome> {
     // After a jump back no stored expiry is trusted: they are all marked expired before anything is read.
-    await clockGuard.check();
-    const seen = await getConnection(deps.db, connectionId);
-    // A caller whose stored token is valid long enough never waits behind a refresh in flight.
+    await steadily(() => clockGuard.check());
+    const seen = await steadily(() => getConnection(deps.db, connectionId));
+    // A caller whose stored token is valid long enough never waits behind a refresh in flight; one whose
+    // refresh outlived its worker is settled first (docs/reliability.md: no dead token handed out).
     if (
       trigger === 'on-demand' &&
       seen &&
       usable(seen) &&
+      !hasStaleMarker(seen, deps.clock.now()) &&
       !needed(seen, trigger, deps.clock.now(), request)
     ) {
       return { ok: true, refreshed: false, expiresAt: seen.expiresAt! };
@@ -200,9 +206,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     const seenRefreshAt = seen?.lastRefreshAt ?? null;
     return deps.locks.request(`refresh:${connectionId}`, async () => {
       // Inside the lock, re-read: whoever held it before us may have done the work already.
-      const connection = await getConnection(deps.db, connectionId);
+      const connection = await steadily(() => getConnection(deps.db, connectionId));
       if (!connection) {
-        return notPossible('not_found', 'This connection no longer exists.', 'disabled');
+        return notPossible('not_found', 'This connection no longer exists.', 'missing');
       }
       // A configuration error (wrong secret, endpoint) may be fixed on the provider's side: let the
       // person try again by hand; a dead grant (permanent) needs the consent flow instead. Unreadable
@@ -252,12 +258,12 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     });
   }
 
-  /** Attempts, then quick retries (2 s, 4 s, 8 s …) while failures are transient; alarms take over after. */
+  /** Attempts, then quick retries (2, 4, 8, 16, 32 s, ±20 %) while failures are transient; alarms take over after. */
   async function refreshWithRetries(
     connection: Connection,
     trigger: RefreshTrigger,
   ): Promise<RefreshOutcome> {
-    const settings = await deps.getSettings();
+    const settings = await steadily(() => deps.getSettings());
     // An on-demand caller is waiting: one attempt, then the schedule's retries. Only a streak's start
     // retries quickly: later alarm retries send one request each.
     const quickRetries =
@@ -324,11 +330,13 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     await coverBy(startedAt + STALE_MARKER_MS);
     // R5: the marker is durable before the request leaves, so a killed worker is noticed on wake-up.
     try {
-      await deps.db.put('connections', {
-        ...connection,
-        inFlightSince: startedAt,
-        updatedAt: startedAt,
-      });
+      await steadily(() =>
+        deps.db.put('connections', {
+          ...connection,
+          inFlightSince: startedAt,
+          updatedAt: startedAt,
+        }),
+      );
     } catch {
       // Nothing has left yet: no request without the marker, and the plan stays as it was.
       return { outcome: storageTrouble(connection), retryQuickly: false };
@@ -469,7 +477,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   async function saveState(connection: Connection, events: HistoryEvent[]): Promise<void> {
     await coverBy(connection.nextRefreshAt);
     try {
-      await retrying(() => deps.db.put('connections', connection), { ...STORAGE_RETRIES, sleep });
+      await steadily(() => deps.db.put('connections', connection));
     } catch (error) {
       console.error('Connection state not stored', errorName(error));
       changed();
@@ -495,7 +503,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
 /** The outcome while the lock is closed: nothing was attempted and nothing changed. */
 function lockedOutcome(connection: Connection | undefined): RefreshOutcome {
-  return { ok: false, error: LOCKED_ERROR, state: connection?.state ?? 'disabled' };
+  return { ok: false, error: LOCKED_ERROR, state: connection?.state ?? 'missing' };
 }
 
 /** The outcome when storage could not be read or written before any request left: nothing changed. */
@@ -535,6 +543,6 @@ function clientSecretOf(secrets: SecretRecord): { clientSecret?: string } {
   return secrets.clientSecret ? { clientSecret: secrets.clientSecret } : {};
 }
 
-function notPossible(code: string, message: string, state: Connection['state']): RefreshOutcome {
+function notPossible(code: string, message: string, state: OutcomeState): RefreshOutcome {
   return { ok: false, error: { code, message }, state };
 }

@@ -1,3 +1,5 @@
+import { effectiveLeadSec } from '../refresh-lead';
+
 /** Chrome will not fire an alarm sooner than 30 s after it is set (MV3). */
 export const ALARM_FLOOR_MS = 30_000;
 
@@ -19,11 +21,6 @@ export interface RefreshPlanInput {
   now: number;
   /** A number in [0, 1) for jitter; inject for determinism. */
   random: number;
-}
-
-/** The lead actually used: the configured threshold, but never more than half the token's lifetime. */
-export function effectiveLeadSec(leadSec: number, lifetimeSec: number): number {
-  return Math.max(0, Math.min(leadSec, lifetimeSec / 2));
 }
 
 /**
@@ -53,6 +50,14 @@ function clamp01(x: number): number {
 
 /** A marker older than this has no request behind it any more (timeout 15 s, plus writes): settle it. */
 export const STALE_MARKER_MS = 60_000;
+
+/**
+ * Whether a request's answer is unknown: its marker outlived the request (the worker that sent it died).
+ * Its rotation may already have retired the stored access token (Atlassian does after 10 minutes).
+ */
+export function hasStaleMarker(connection: { inFlightSince: number | null }, now: number): boolean {
+  return connection.inFlightSince !== null && now - connection.inFlightSince >= STALE_MARKER_MS;
+}
 
 /** How far the local clock may step back before the stored times are no longer trusted (clock-guard). */
 export const CLOCK_JUMP_TOLERANCE_MS = 5_000;

@@ -2,6 +2,7 @@ import type { SecretRecord, StoredError } from '../model';
 import type { TokenKeeperDb } from '../store/db';
 import { pruneOldestHistory } from '../store/history';
 import { isVaultLocked, type Vault } from '../store/vault';
+import { retrying, STORAGE_RETRIES } from './retrying';
 
 /** Waits between write attempts (ms), then keeps the last delay: a token the provider gave is never dropped. */
 export const PERSIST_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -86,7 +87,11 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
     for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt += 1) {
       let sealed;
       try {
-        sealed = await deps.db.get('secrets', connectionId);
+        // A read hiccup is retried in place: a refresh must not wait an alarm for it (docs/reliability.md).
+        sealed = await retrying(() => deps.db.get('secrets', connectionId), {
+          ...STORAGE_RETRIES,
+          sleep: deps.sleep,
+        });
       } catch (error) {
         return { ok: false, reason: 'storage', error };
       }

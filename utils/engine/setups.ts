@@ -1,8 +1,7 @@
 import type { ValidConnectionInput } from '../connection-input';
 import { errorMessage } from '../error-text';
 import { isPlainObject, parseConnection, PolicyIdSchema } from '../managed/policy';
-import type { ActionResult } from '../messaging';
-import type { Connection, ConnectionStatus, ProviderKind } from '../model';
+import type { ActionResult, Connection, ConnectionStatus, ProviderKind } from '../model';
 import type { RequestOptions } from '../oauth/client';
 import { resolveSetup } from '../oauth/providers';
 import { redact } from '../oauth/redact';
@@ -140,7 +139,8 @@ export interface SetupDeps {
   clock: Clock;
   newId?: () => string;
   requestOptions?: RequestOptions | undefined;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
 }
 
 /** The result of an import: what was added, and the entries that were not (with why). */
@@ -184,7 +184,7 @@ export async function importSetups(
     connections: added,
     events: added.map((c) => ({ connectionId: c.id, at, kind: 'imported' as const, ok: true })),
   });
-  deps.onChange?.();
+  deps.changed?.();
   return { ok: true, value: { added: added.map(toStatus), skipped } };
 }
 

@@ -23,13 +23,41 @@ export function httpOptions(
   options: RequestOptions,
   format: TokenRequestFormat = 'form',
 ) {
-  const base: CustomFetch | undefined = options.fetch;
-  const customFetch = format === 'json' ? jsonBodyFetch(base ?? ((u, i) => fetch(u, i))) : base;
+  const base: CustomFetch = options.fetch ?? ((u, i) => fetch(u, i));
+  const timed = timedFetch(format === 'json' ? jsonBodyFetch(base) : base, options.timeoutMs);
   return {
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     // oauth4webapi refuses http: everywhere; we allow it for loopback only (local and demo servers).
     ...(isLoopback(url) ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(customFetch ? { [oauth.customFetch]: customFetch } : {}),
+    [oauth.customFetch]: timed,
+  };
+}
+
+/** Statuses whose response has no body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Bounds a request, body included, by `timeoutMs`, then stops the timer. The body is read within the
+ * bound, so no stream is left tied to a signal that fires later: a timeout that outlived its request
+ * surfaced as an unhandled rejection (a 429 whose body nobody read).
+ */
+export function timedFetch(base: CustomFetch, timeoutMs = DEFAULT_TIMEOUT_MS): CustomFetch {
+  return async (url, init) => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The request took too long.', 'TimeoutError')),
+      timeoutMs,
+    );
+    try {
+      const response = await base(url, { ...init, signal: controller.signal });
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

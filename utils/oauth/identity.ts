@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import * as v from 'valibot';
 import type { Endpoints, Site } from '../model';
-import { httpOptions, type RequestOptions } from './http';
+import { httpOptions, timedFetch, type RequestOptions } from './http';
 import { assertSecureUrl } from './loopback';
 
 /** Who a connection belongs to, as the provider tells after connecting. */
@@ -29,10 +29,12 @@ export async function fetchSites(
   options: RequestOptions = {},
 ): Promise<Site[]> {
   const url = assertSecureUrl(resourcesUrl, 'Resources endpoint');
-  const response = await (options.fetch ?? fetch)(url.href, {
-    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-    signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-  });
+  const response = await timedFetch(options.fetch ?? ((u, i) => fetch(u, i)), options.timeoutMs)(
+    url.href,
+    {
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    },
+  );
   if (!response.ok) throw new Error(`The site list answered HTTP ${response.status}.`);
   const parsed = v.safeParse(SitesSchema, await response.json());
   if (!parsed.success) throw new Error('The site list was not in the expected format.');

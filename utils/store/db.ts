@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Connection, HistoryEvent } from '../model';
+import type { AccessRequest, Connection, HistoryEvent } from '../model';
 import type { Settings } from '../settings';
 import type { WrappedKey } from './key-wrap';
 
@@ -54,22 +54,30 @@ export interface TokenKeeperSchema extends DBSchema {
    * `'lock'`, the lock's failed unlock attempts and auto-lock choice (no schema change: a new key only).
    */
   meta: { key: 'clock' | 'lock'; value: { seenAt: number } | LockMeta };
+  /** v4: other extensions' access requests, pending or recently denied; one per extension id. */
+  accessRequests: { key: string; value: AccessRequest };
 }
 
 /** An open Token Keeper database. */
 export type TokenKeeperDb = IDBPDatabase<TokenKeeperSchema>;
 
 /** Current schema version; every bump adds a step to `upgrade` and never removes an old one. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Default database name (tests use their own fresh factory). */
 export const DB_NAME = 'token-keeper';
 
-/** Opens (and migrates) the database. */
+/**
+ * Why an open connection closed under its owner (docs/architecture.md#the-database-connection):
+ * `blocking`, it stepped aside for another context's delete or newer version; `terminated`, the browser
+ * closed it abnormally.
+ */
+export type ClosedBy = 'blocking' | 'terminated';
+
+/** Opens (and migrates) the database; `onClosed` hears when the connection closes under its owner. */
 export function openTokenKeeperDb(
   name: string = DB_NAME,
-  /** Close this connection when another wants to delete or upgrade the database (test tools only). */
-  options: { yieldToOthers?: boolean } = {},
+  events: { onClosed?: (why: ClosedBy) => void } = {},
 ): Promise<TokenKeeperDb> {
   return openDB<TokenKeeperSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, transaction) {
@@ -85,7 +93,8 @@ export function openTokenKeeperDb(
         db.createObjectStore('keys');
       }
       if (oldVersion < 2) {
-        // Filtered history pages walk an index range instead of scanning every event (issue 5).
+        // Filtered history pages walk an index range instead of scanning every event
+        // (docs/architecture.md#the-dashboards-reads-history-export-health).
         const history = transaction.objectStore('history');
         history.createIndex('kind_at', ['kind', 'at']);
         history.createIndex('connectionId_kind_at', ['connectionId', 'kind', 'at']);
@@ -95,16 +104,33 @@ export function openTokenKeeperDb(
         transaction.objectStore('connections').createIndex('inFlightSince', 'inFlightSince');
         db.createObjectStore('meta');
       }
+      if (oldVersion < 4) {
+        // Keyed by the sender's id: one request per extension, so repeating one cannot pile up (issue 15).
+        db.createObjectStore('accessRequests', { keyPath: 'extensionId' });
+      }
     },
-    // The worker keeps its connection: a newer version's open waits until this worker ends (an update
-    // restarts it), and Remove all data closes it itself. Inspectors let others go first.
+    // Older connections elsewhere have not closed yet: this open waits for them (they step aside below).
+    blocked(current, blockedVersion) {
+      console.warn(
+        `Token Keeper's database v${blockedVersion} waits for v${current} connections to close`,
+      );
+    },
+    // Another context deletes or upgrades the database: step aside, or it would wait for ever.
     blocking(_current, _next, event) {
-      if (options.yieldToOthers) (event.target as IDBDatabase).close();
+      (event.target as IDBDatabase).close();
+      events.onClosed?.('blocking');
+    },
+    terminated() {
+      events.onClosed?.('terminated');
     },
   });
 }
 
 /** Deletes the whole database (every connection to it must be closed, or it waits until they are). */
 export async function deleteTokenKeeperDb(name: string = DB_NAME): Promise<void> {
-  await deleteDB(name);
+  await deleteDB(name, {
+    blocked() {
+      console.warn("Deleting Token Keeper's database waits for its open connections to close");
+    },
+  });
 }

@@ -1,27 +1,12 @@
 import type { IDBPCursorWithValue, IDBPTransaction } from 'idb';
 import { errorName } from '../error-text';
-import type { HistoryEvent, HistoryKind } from '../model';
+import type { HistoryCriteria, HistoryEvent, HistoryKind, HistoryOutcome } from '../model';
 import type { TokenKeeperDb, TokenKeeperSchema } from './db';
-
-/** Whether an event succeeded, as a filter value (IndexedDB cannot index booleans). */
-export type HistoryOutcome = 'ok' | 'failed';
 
 /** Where the previous page ended: the last event shown. Events are ordered by `at`, then `id`. */
 export interface HistoryCursor {
   at: number;
   id: number;
-}
-
-/** Which history events to read; every field narrows the result. */
-export interface HistoryCriteria {
-  connectionId?: string;
-  /** Only these kinds (an empty list matches nothing). */
-  kinds?: readonly HistoryKind[];
-  outcome?: HistoryOutcome;
-  /** Only events at or after this moment (epoch ms). */
-  from?: number;
-  /** Only events before this moment (epoch ms, exclusive). */
-  to?: number;
 }
 
 /** A page request: the criteria, where the last page ended, and how many events to return. */
@@ -43,7 +28,9 @@ export const OUTCOMES_BY_KIND: Record<HistoryKind, readonly HistoryOutcome[]> = 
   'needs-reconnect': ['failed'],
   disconnected: ['ok', 'failed'],
   recovered: ['ok'],
+  'access-requested': ['ok'],
   'access-granted': ['ok'],
+  'access-denied': ['ok'],
   'access-revoked': ['ok'],
   'token-issued': ['ok', 'failed'],
   'policy-added': ['ok'],

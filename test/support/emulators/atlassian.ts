@@ -10,7 +10,6 @@ import { DEMO_REDIRECT_URI } from '../auth-server';
 import {
   bearerToken,
   cancellableSleeps,
-  consentPage,
   errorPage,
   mediaType,
   pkceMatches,
@@ -21,6 +20,7 @@ import {
   sendJson,
   startLoopbackServer,
 } from './http';
+import { answerUrl, consentDesk } from './consent-desk';
 
 /** The client registered at the emulator by default. */
 export const ATLASSIAN_CLIENT = { id: 'jira-client-id', secret: 'jira-client-secret' } as const;
@@ -118,9 +118,6 @@ export interface AtlassianEmulator {
   close(): Promise<void>;
 }
 
-interface PendingConsent {
-  params: URLSearchParams;
-}
 interface IssuedCode {
   clientId: string;
   redirectUri: string;
@@ -166,7 +163,7 @@ export async function startAtlassianEmulator(
     familiesRevoked: 0,
     resourceRequests: [],
   };
-  const pending = new Map<string, PendingConsent>();
+  const desk = consentDesk(redirectUri);
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const accessTokens = new Map<string, { family: Family | undefined; expiresAt: number }>();
@@ -189,9 +186,7 @@ export async function startAtlassianEmulator(
       sendHtml(response, 400, errorPage('Invalid client_id or redirect_uri (callback URL).'));
       return;
     }
-    const back = new URL(redirectUri);
-    const state = params.get('state');
-    if (state) back.searchParams.set('state', state);
+    const back = answerUrl(redirectUri, params);
     const problem =
       params.get('response_type') !== 'code'
         ? 'unsupported_response_type'
@@ -203,44 +198,24 @@ export async function startAtlassianEmulator(
       redirect(response, back.href);
       return;
     }
-    const requestId = randomToken('consent');
-    pending.set(requestId, { params });
-    sendHtml(
-      response,
-      200,
-      consentPage({
-        title: 'Token Keeper is requesting access to your Atlassian account',
-        account: 'demo@atlassian.test',
-        scopes: (params.get('scope') ?? '').split(' ').filter(Boolean),
-        action: '/authorize/decision',
-        requestId,
-        approveLabel: 'Accept',
-      }),
-    );
+    desk.show(response, params, {
+      title: 'Token Keeper is requesting access to your Atlassian account',
+      account: 'demo@atlassian.test',
+      action: '/authorize/decision',
+      approveLabel: 'Accept',
+    });
   }
 
   async function decide(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const form = new URLSearchParams(await readBody(request));
-    const consent = pending.get(form.get('request') ?? '');
-    if (!consent) {
-      sendHtml(response, 400, errorPage('This consent request expired.'));
-      return;
-    }
-    pending.delete(form.get('request')!);
-    const back = new URL(redirectUri);
-    const state = consent.params.get('state');
-    if (state) back.searchParams.set('state', state);
-    if (form.get('decision') !== 'approve') {
-      back.searchParams.set('error', 'access_denied');
-      redirect(response, back.href);
-      return;
-    }
+    const approved = await desk.decide(request, response);
+    if (!approved) return;
+    const { params, back } = approved;
     const code = randomToken('code');
-    const challenge = consent.params.get('code_challenge');
+    const challenge = params.get('code_challenge');
     codes.set(code, {
       clientId,
       redirectUri,
-      scope: consent.params.get('scope') ?? '',
+      scope: params.get('scope') ?? '',
       ...(challenge ? { codeChallenge: challenge } : {}),
       expiresAt: now() + 60_000,
     });

@@ -9,7 +9,6 @@ import type { Endpoints } from '../../../utils/model';
 import { DEMO_REDIRECT_URI } from '../auth-server';
 import {
   bearerToken,
-  consentPage,
   errorPage,
   mediaType,
   pkceMatches,
@@ -20,6 +19,7 @@ import {
   sendJson,
   startLoopbackServer,
 } from './http';
+import { consentDesk } from './consent-desk';
 
 /** The Web application client registered at the emulator by default. */
 export const GOOGLE_CLIENT = {
@@ -112,7 +112,7 @@ export async function startGoogleEmulator(
     revocations: [],
     userinfoRequests: 0,
   };
-  const pending = new Map<string, URLSearchParams>();
+  const desk = consentDesk(redirectUri);
   const codes = new Map<
     string,
     { grant: Grant; codeChallenge?: string; offline: boolean; expiresAt: number }
@@ -139,38 +139,18 @@ export async function startGoogleEmulator(
       sendHtml(response, 400, errorPage('Error 400: redirect_uri_mismatch.'));
       return;
     }
-    const requestId = randomToken('consent');
-    pending.set(requestId, params);
-    sendHtml(
-      response,
-      200,
-      consentPage({
-        title: 'Sign in with Google: Token Keeper wants access to your Google Account',
-        account: GOOGLE_ACCOUNT.email,
-        scopes: (params.get('scope') ?? '').split(' ').filter(Boolean),
-        action: '/o/oauth2/v2/decision',
-        requestId,
-        approveLabel: 'Allow',
-      }),
-    );
+    desk.show(response, params, {
+      title: 'Sign in with Google: Token Keeper wants access to your Google Account',
+      account: GOOGLE_ACCOUNT.email,
+      action: '/o/oauth2/v2/decision',
+      approveLabel: 'Allow',
+    });
   }
 
   async function decide(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const form = new URLSearchParams(await readBody(request));
-    const params = pending.get(form.get('request') ?? '');
-    if (!params) {
-      sendHtml(response, 400, errorPage('This consent request expired.'));
-      return;
-    }
-    pending.delete(form.get('request')!);
-    const back = new URL(redirectUri);
-    const state = params.get('state');
-    if (state) back.searchParams.set('state', state);
-    if (form.get('decision') !== 'approve') {
-      back.searchParams.set('error', 'access_denied');
-      redirect(response, back.href);
-      return;
-    }
+    const approved = await desk.decide(request, response);
+    if (!approved) return;
+    const { params, back } = approved;
     // Google issues a refresh token for offline access on the first consent, and after that only
     // when prompt=consent asks again.
     const offline =

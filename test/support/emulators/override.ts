@@ -4,6 +4,7 @@
 // The product has no code path, message or build flag for it, so no user build can be redirected.
 import type { Page } from 'playwright-core';
 import type { Endpoints } from '../../../utils/model';
+import { inPageDb } from '../page-db';
 
 /** Replaces the endpoints of connection `connectionId` (IndexedDB `token-keeper`, store `connections`). */
 export function pointConnectionAt(
@@ -11,30 +12,19 @@ export function pointConnectionAt(
   connectionId: string,
   endpoints: Endpoints,
 ): Promise<void> {
-  return page.evaluate(
-    ({ id, next }) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('token-keeper');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('connections', 'readwrite');
-          const store = tx.objectStore('connections');
-          const read = store.get(id);
-          read.onsuccess = () => {
-            if (!read.result) {
-              reject(new Error(`No connection ${id}`));
-              return;
-            }
-            store.put({ ...read.result, endpoints: next });
-          };
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    { id: connectionId, next: endpoints },
-  );
+  return inPageDb(page, {
+    stores: ['connections'],
+    mode: 'readwrite',
+    arg: { id: connectionId, next: endpoints },
+    work: (tx, { id, next }) => {
+      const store = tx.objectStore('connections');
+      const read = store.get(id);
+      read.onsuccess = () => {
+        if (read.result) store.put({ ...read.result, endpoints: next });
+      };
+      return () => {
+        if (!read.result) throw new Error(`No connection ${id}`);
+      };
+    },
+  });
 }

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Alert } from '@/utils/engine/attention';
 import {
+  accessRequestNotificationId,
+  createAccessRequestAlerts,
   createNotificationAlerts,
+  isAccessRequestNotification,
   paintBadge,
   parseNotificationId,
   type BadgeApi,
@@ -38,6 +41,49 @@ function recordingNotifications() {
   };
   return { api, created, shown };
 }
+
+describe('createAccessRequestAlerts', () => {
+  const request = {
+    extensionId: 'abcdefghijklmnopabcdefghijklmnop',
+    claimedName: 'Jira helper',
+    reason: 'Shows your issues',
+    requestedAt: 0,
+    status: 'pending' as const,
+  };
+
+  it('shows the id the browser reported and the name only as claimed, without buttons', async () => {
+    const notifications = recordingNotifications();
+    const alerts = createAccessRequestAlerts(notifications.api, ICON, englishLookup);
+
+    await alerts.show(request);
+
+    expect(notifications.created).toEqual([
+      {
+        id: accessRequestNotificationId(request.extensionId),
+        options: {
+          type: 'basic',
+          iconUrl: ICON,
+          title: 'An extension asks for your tokens',
+          message:
+            'An extension calling itself "Jira helper" (id abcdefghijklmnopabcdefghijklmnop) asks: "Shows your issues". Open Token Keeper\'s options to allow or deny it.',
+        },
+      },
+    ]);
+  });
+
+  it('takes the notification back once the request is answered, and is told apart from connection alerts', async () => {
+    const notifications = recordingNotifications();
+    const alerts = createAccessRequestAlerts(notifications.api, ICON, englishLookup);
+    await alerts.show(request);
+
+    await alerts.clear(request.extensionId);
+
+    const id = accessRequestNotificationId(request.extensionId);
+    expect(notifications.shown.size).toBe(0);
+    expect(isAccessRequestNotification(id)).toBe(true);
+    expect(parseNotificationId(id)).toBeUndefined();
+  });
+});
 
 describe('createNotificationAlerts', () => {
   afterEach(() => {

@@ -70,7 +70,7 @@ async function setup() {
     alarms: fakeBrowser.alarms,
     authorize: async () => 'https://example.invalid/?error=access_denied',
     redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
-    broadcast: () => undefined,
+    changed: () => undefined,
     clock: manualClock(NOW),
   });
   await commit(services.db, { connections: [connection], events });

@@ -5,8 +5,10 @@ import { formatTime } from '@/components/format';
 import { createDispatcher, registerHandlers } from '@/utils/background/register';
 import { createServices, type Services } from '@/utils/background/services';
 import type { Startup } from '@/utils/background/startup';
+import { EVENTS_PORT } from '@/client/token-keeper-client';
 import {
   answerExternal,
+  connectExternal,
   EXTERNAL_UNAVAILABLE,
   handlersFor,
   superviseServices,
@@ -30,7 +32,7 @@ let running = false;
 
 /** The worker as background.ts starts it, on virtual time: the first start fails, the second opens the database. */
 function worker(time: VirtualTime): Startup<Services> {
-  const broadcast = (snapshot: StatusSnapshot) => {
+  const changed = (snapshot: StatusSnapshot) => {
     if (running) void sendMessage('statusChanged', snapshot).catch(() => undefined);
   };
   let attempts = 0;
@@ -42,7 +44,7 @@ function worker(time: VirtualTime): Startup<Services> {
         alarms: fakeBrowser.alarms,
         authorize: async () => 'https://example.invalid/?error=access_denied',
         redirectUri: `https://${EXTENSION_ID}.chromiumapp.org/`,
-        broadcast,
+        changed,
         clock: { now: time.now },
       });
     },
@@ -50,7 +52,7 @@ function worker(time: VirtualTime): Startup<Services> {
     sleep: time.sleep,
     random: () => 0.5,
     log: () => undefined,
-    broadcast,
+    changed,
   });
 }
 
@@ -138,5 +140,33 @@ describe('pages while the worker cannot start', () => {
     expect(during).toEqual(EXTERNAL_UNAVAILABLE);
     expect(during).toMatchObject({ error: { code: 'worker_unavailable' } });
     expect(after).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+  });
+
+  it('closes other extensions’ event ports while it cannot start, then weighs them once it has', async () => {
+    const time = virtualTime();
+    const startup = worker(time);
+    const port = () => {
+      const state = { received: [] as unknown[], open: true };
+      return {
+        state,
+        port: {
+          name: EVENTS_PORT,
+          sender: { id: 'abcdefghijklmnopabcdefghijklmnop' },
+          postMessage: (message: unknown) => void state.received.push(message),
+          disconnect: () => void (state.open = false),
+          onDisconnect: { addListener: () => undefined },
+        },
+      };
+    };
+    const during = port();
+    const after = port();
+
+    await connectExternal(startup, during.port);
+    await time.advance(1000);
+    await startup.ready;
+    await connectExternal(startup, after.port);
+
+    expect(during.state).toEqual({ received: [], open: false });
+    expect(after.state).toEqual({ received: [{ type: 'notAllowed' }], open: false });
   });
 });

@@ -27,4 +27,13 @@ export const REGRESSIONS: RegressionCase[] = [
     seed: 61,
     found: 'a failed start left its database connection open, so Remove all data waited for ever',
   },
+  {
+    seed: 226,
+    found:
+      'a lost answer inside the reuse leeway waited out 11 min of one failing read per attempt',
+  },
+  {
+    seed: 554,
+    found: 'a caller got a token that an unseen rotation (its worker died) had retired',
+  },
 ];

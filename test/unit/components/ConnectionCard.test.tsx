@@ -2,10 +2,10 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActionResult } from '@/utils/messaging';
-import type { ConnectionState, ConnectionStatus, RefreshOutcome } from '@/utils/model';
+import type { ConnectionStatus, RefreshOutcome, ShownState } from '@/utils/model';
 import { ConnectionCard } from '@/components/ConnectionCard';
 import { formatDateTime } from '@/components/format';
-import { deferred, makeConnection, NOW, settle } from './fixtures';
+import { deferred, makeConnection, makeRevokedConnection, NOW, settle } from './fixtures';
 
 const neverCalled = () => Promise.reject(new Error('not expected'));
 
@@ -14,12 +14,11 @@ describe('ConnectionCard', () => {
     cleanup();
   });
 
-  it.each<{ state: ConnectionState; expected: string }>([
+  it.each<{ state: ShownState; expected: string }>([
     { state: 'healthy', expected: 'Healthy' },
     { state: 'refreshing', expected: 'Refreshing' },
     { state: 'retrying', expected: 'Retrying' },
     { state: 'needs-reconnect', expected: 'Needs reconnect' },
-    { state: 'disabled', expected: 'Disabled' },
     { state: 'new', expected: 'Not connected' },
   ])('shows state $state as "$expected"', ({ state, expected }) => {
     const connection = makeConnection({ state });
@@ -126,15 +125,7 @@ describe('ConnectionCard', () => {
   });
 
   it('shows the failure notice and blocks Refresh now when a reconnect is needed', () => {
-    const connection = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const connection = makeRevokedConnection();
 
     render(<ConnectionCard connection={connection} now={NOW} onRefresh={neverCalled} />);
 
@@ -239,15 +230,7 @@ describe('ConnectionCard reconnect outcome', () => {
 
   it('keeps "Reconnected." visible and announced after the card turns healthy', async () => {
     const reply = deferred<ActionResult<ConnectionStatus>>();
-    const failing = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const failing = makeRevokedConnection();
     const view = render(
       <ConnectionCard
         connection={failing}
@@ -277,15 +260,7 @@ describe('ConnectionCard reconnect outcome', () => {
   });
 
   it('says why a reconnect failed', async () => {
-    const failing = makeConnection({
-      state: 'needs-reconnect',
-      failure: {
-        failedAt: NOW,
-        attempt: 1,
-        kind: 'permanent',
-        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
-      },
-    });
+    const failing = makeRevokedConnection();
     render(
       <ConnectionCard
         connection={failing}

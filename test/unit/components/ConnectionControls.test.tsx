@@ -21,7 +21,6 @@ describe('ConnectionControls', () => {
     { state: 'needs-reconnect', expected: ['Reconnect', 'Disconnect', 'Remove'] },
     { state: 'healthy', expected: ['Disconnect', 'Remove'] },
     { state: 'retrying', expected: ['Disconnect', 'Remove'] },
-    { state: 'disabled', expected: ['Disconnect', 'Remove'] },
   ])('offers $expected when $state', ({ state, expected }) => {
     const connection = makeConnection({ state });
 

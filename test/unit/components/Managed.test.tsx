@@ -46,6 +46,8 @@ function workerWith(snapshot: StatusSnapshot): WorkerClient {
     importSetups: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [CALLER] })),
     setExternalAccess: vi.fn(),
+    getAccessRequests: vi.fn(async () => []),
+    decideAccessRequest: vi.fn(),
     wipeAllData: vi.fn(),
     getLock: vi.fn(async () => ({ mode: 'off' as const, autoLockMin: 0, unlockRetryAt: null })),
     turnOnLock: vi.fn(),
@@ -135,6 +137,28 @@ describe('the options page under a managed configuration', () => {
     expect(screen.queryByTestId('add-connection-form')).toBeNull();
     expect(screen.getByTestId('add-connection-off')).toBeTruthy();
     expect(screen.queryByTestId('empty-state')).toBeNull();
+  });
+
+  it('turns a required lock not yet set into an action, and offers no Remove lock once set', async () => {
+    await renderOptions({ ...makeSnapshot([]), policy });
+    const missing = screen.getByTestId('policy-require-lock');
+    const link = within(missing).getByRole('link');
+    cleanup();
+    location.hash = '#settings';
+    const client = workerWith({ ...makeSnapshot([]), policy, lock: 'unlocked' });
+    client.getLock = vi.fn(async () => ({
+      mode: 'unlocked' as const,
+      autoLockMin: 0,
+      unlockRetryAt: null,
+    }));
+    render(<App requestOrigins={grantAll} client={client} prefill={connectionFormFromQuery('')} />);
+    await settle();
+
+    expect(missing.dataset.missing).toBe('true');
+    expect(missing.textContent).toContain('Until you set one, connecting and handing out tokens');
+    expect(link.getAttribute('href')).toBe('#settings');
+    expect(screen.getByTestId('lock-required').textContent).toContain('cannot be removed');
+    expect(screen.queryByTestId('lock-remove')).toBeNull();
   });
 
   it('shows no notice and the add form without a policy', async () => {

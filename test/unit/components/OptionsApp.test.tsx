@@ -48,6 +48,8 @@ function fakeWorker(snapshot: StatusSnapshot) {
     importSetups: vi.fn(),
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
     setExternalAccess: vi.fn(),
+    getAccessRequests: vi.fn(async () => []),
+    decideAccessRequest: vi.fn(),
     wipeAllData: vi.fn(),
     getLock: vi.fn(async () => LOCK_OFF),
     turnOnLock: vi.fn(),

@@ -5,7 +5,14 @@ import type { StatusSnapshot } from '@/utils/model';
 import { formatTime } from '@/components/format';
 import type { StatusListener } from '@/components/workerClient';
 import { App, type AppProps } from '@/entrypoints/popup/App';
-import { makeConnection, makeProblemSnapshot, makeSnapshot, NOW, settle } from './fixtures';
+import {
+  makeConnection,
+  makeProblemSnapshot,
+  makeRevokedConnection,
+  makeSnapshot,
+  NOW,
+  settle,
+} from './fixtures';
 
 const UNLOCKED = { mode: 'unlocked', autoLockMin: 0, unlockRetryAt: null } as const;
 
@@ -113,17 +120,7 @@ describe('popup App', () => {
   });
 
   it('reconnects from the card when the provider no longer accepts the grant', async () => {
-    const snapshot = makeSnapshot([
-      makeConnection({
-        state: 'needs-reconnect',
-        failure: {
-          failedAt: NOW,
-          attempt: 1,
-          kind: 'permanent',
-          lastError: { code: 'invalid_grant', message: 'Revoked.' },
-        },
-      }),
-    ]);
+    const snapshot = makeSnapshot([makeRevokedConnection()]);
     const { client } = await renderPopup(snapshot);
 
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));

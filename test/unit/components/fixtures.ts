@@ -31,6 +31,20 @@ export function makeConnection(overrides: Partial<ConnectionStatus> = {}): Conne
   };
 }
 
+/** A connection whose grant the provider revoked: it needs a reconnect. */
+export function makeRevokedConnection(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
+  return makeConnection({
+    state: 'needs-reconnect',
+    failure: {
+      failedAt: NOW,
+      attempt: 1,
+      kind: 'permanent',
+      lastError: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
+    },
+    ...overrides,
+  });
+}
+
 /** A snapshot taken at `now` holding the given connections. */
 export function makeSnapshot(
   connections: ConnectionStatus[],

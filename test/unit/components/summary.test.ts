@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionState } from '@/utils/model';
+import type { ShownState } from '@/utils/model';
 import { badgeFor, needsAttention, type AttentionInput } from '@/utils/attention';
 import { summarize, summaryTone } from '@/components/summary';
 import { NOW } from './fixtures';
@@ -8,7 +8,7 @@ const FRESH = NOW + 60_000;
 const EXPIRED = NOW - 1;
 
 describe('summarize', () => {
-  it.each<{ states: ConnectionState[]; expected: string }>([
+  it.each<{ states: ShownState[]; expected: string }>([
     { states: [], expected: 'No connections yet' },
     { states: ['healthy'], expected: 'Your connection is healthy' },
     { states: ['healthy', 'healthy', 'healthy'], expected: 'All 3 connections healthy' },
@@ -20,7 +20,6 @@ describe('summarize', () => {
     },
     { states: ['retrying', 'healthy'], expected: '1 healthy · 1 retrying' },
     { states: ['healthy', 'new'], expected: '1 healthy · 1 not connected' },
-    { states: ['healthy', 'disabled'], expected: '1 healthy · 1 disabled' },
     { states: ['new'], expected: '1 not connected' },
   ])('$states → $expected', ({ states, expected }) => {
     const input = states.map((state) => ({ state, expiresAt: FRESH }));
@@ -57,7 +56,6 @@ describe('needsAttention', () => {
     { input: { state: 'retrying', expiresAt: FRESH, nextRefreshAt: NOW + 1000 }, expected: false },
     { input: { state: 'retrying', expiresAt: FRESH, nextRefreshAt: FRESH }, expected: true },
     { input: { state: 'needs-reconnect', expiresAt: null }, expected: true },
-    { input: { state: 'disabled', expiresAt: null }, expected: false },
   ];
 
   it.each(cases)('$input.state (expires $input.expiresAt) → $expected', ({ input, expected }) => {

@@ -42,7 +42,6 @@ describe('needsAttention and badgeFor', () => {
     { state: 'healthy' as const, expiresAt: NOW, expected: true },
     { state: 'needs-reconnect' as const, expiresAt: null, expected: true },
     { state: 'new' as const, expiresAt: null, expected: false },
-    { state: 'disabled' as const, expiresAt: null, expected: false },
   ])('$state expiring at $expiresAt → $expected', ({ state, expiresAt, expected }) => {
     expect(needsAttention({ state, expiresAt }, NOW)).toBe(expected);
   });

@@ -5,7 +5,7 @@ import { seedConnectionIn } from '../../support/engine-fixture';
 import { offlineServices } from '../../support/offline-services';
 
 // What a removed connection leaves behind must go with it: host access only it needed, its notification,
-// and on Remove all data every notification (issue 11: hardening).
+// and on Remove all data every notification (docs/security.md#least-privilege).
 describe('cleaning up after a removed connection', () => {
   const at = (host: string) => ({
     issuer: `https://${host}`,

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alarmTimeFor, effectiveLeadSec, isDue, nextRefreshAt } from '@/utils/engine/schedule';
+import { alarmTimeFor, isDue, nextRefreshAt } from '@/utils/engine/schedule';
 
 const NOW = 1_000_000_000_000;
-
-describe('effectiveLeadSec', () => {
-  it.each([
-    { leadSec: 600, lifetimeSec: 3600, expected: 600 },
-    { leadSec: 600, lifetimeSec: 900, expected: 450 },
-    { leadSec: 600, lifetimeSec: 90, expected: 45 },
-    { leadSec: 600, lifetimeSec: 0, expected: 0 },
-  ])(
-    'lead $leadSec s on a $lifetimeSec s token is $expected s',
-    ({ leadSec, lifetimeSec, expected }) => {
-      const actual = effectiveLeadSec(leadSec, lifetimeSec);
-
-      expect(actual).toBe(expected);
-    },
-  );
-});
 
 describe('nextRefreshAt', () => {
   it('refreshes a one-hour token ten minutes before expiry', () => {

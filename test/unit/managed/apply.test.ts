@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { EVENTS_PORT } from '@/client/token-keeper-client';
 import { createHandlers } from '@/utils/background/handlers';
 import type { Services } from '@/utils/background/services';
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
@@ -40,7 +41,11 @@ const OWN = {
 async function managedServices(initial: unknown) {
   let policy = initial;
   const { sent: revoked, requestOptions } = recordingRevocations();
-  const services = await offlineServices({ readPolicy: async () => policy, requestOptions });
+  const services = await offlineServices({
+    readPolicy: async () => policy,
+    requestOptions,
+    lockIterations: 1_000,
+  });
   // As entrypoints/background.ts does on every worker start.
   await services.scheduler.reconcile();
   await services.applyPolicy();
@@ -98,6 +103,41 @@ describe('applying the organisation’s policy', () => {
     expect((await getConnection(services.db, ID))?.allowedExtensions).toBeUndefined();
   });
 
+  it('honours the policy’s allow-list for requests and events, and its removal ends them', async () => {
+    const { services, set } = await managedServices({
+      connections: [entry],
+      allowedExtensions: { idp: [CALLER] },
+    });
+    const received: unknown[] = [];
+    let open = true;
+    await services.push.attach({
+      name: EVENTS_PORT,
+      sender: { id: CALLER },
+      postMessage: (event) => void received.push(event),
+      disconnect: () => void (open = false),
+      onDisconnect: { addListener: () => undefined },
+    });
+
+    const asked = await services.access.answerExternal(
+      { type: 'requestAccess', name: 'Helper', reason: 'Work', connectionId: ID },
+      CALLER,
+    );
+    await set({ connections: [entry] });
+    await services.push.check();
+
+    expect(asked).toMatchObject({
+      ok: true,
+      status: 'allowed',
+      connections: [{ connectionId: ID }],
+    });
+    expect(received).toEqual([
+      { type: 'ready', connections: [expect.objectContaining({ connectionId: ID })] },
+      { type: 'accessRemoved', connectionId: ID },
+      { type: 'notAllowed' },
+    ]);
+    expect(open).toBe(false);
+  });
+
   it('lets the person disconnect a managed connection: the tokens are theirs', async () => {
     const { services, handlers } = await managedServices({ connections: [entry] });
     await markConnected(services, ID);
@@ -106,6 +146,29 @@ describe('applying the organisation’s policy', () => {
 
     expect(actual).toEqual({ ok: true, value: undefined });
     expect(await getConnection(services.db, ID)).toMatchObject({ state: 'new' });
+  });
+
+  it('requires a passphrase before Connect or a hand-out, and keeps it on (requireLock)', async () => {
+    const { services, handlers, set } = await managedServices({
+      requireLock: true,
+      connections: [entry],
+    });
+    await markConnected(services, ID);
+    const passphrase = 'correct horse battery';
+
+    const connect = await handlers.connect({ connectionId: ID });
+    const before = await handlers.getAccessToken({ connectionId: ID });
+    await handlers.turnOnLock({ passphrase });
+    const after = await handlers.getAccessToken({ connectionId: ID });
+    const kept = await handlers.removeLock({ passphrase });
+    await set({ connections: [entry] });
+    const removed = await handlers.removeLock({ passphrase });
+
+    expect(connect).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(before).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(after).toMatchObject({ ok: true, value: { accessToken: 'at-1' } });
+    expect(kept).toMatchObject({ ok: false, error: { code: 'lock_required' } });
+    expect(removed).toMatchObject({ ok: true, value: { mode: 'off' } });
   });
 
   it('refuses to add a connection of the person’s own when the policy turns that off', async () => {

@@ -73,3 +73,39 @@ describe('jsonBodyFetch', () => {
     expect(base).toHaveBeenCalledWith('https://as.test/x', init);
   });
 });
+
+describe('a request bounded by the client timeout', () => {
+  it('bounds the whole answer, body included, and leaves no rejection behind when the bound passes', async () => {
+    const { createServer } = await import('node:http');
+    // A real socket: without reading the body, a revocation whose body never ended passed as done.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('revoked');
+      // The body never ends: whoever does not read it leaves the stream open past the bound.
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const { revokeToken } = await import('@/utils/oauth/client');
+      const base = `http://127.0.0.1:${port}`;
+      const endpoints = {
+        authorization: `${base}/auth`,
+        token: `${base}/token`,
+        revocation: `${base}/revoke`,
+      };
+      const failure = await revokeToken({ endpoints, clientId: 'c' }, 'rt', {
+        timeoutMs: 150,
+      }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      expect(unhandled).toEqual([]);
+      expect(failure).toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      process.off('unhandledRejection', record);
+      server.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-// The optional passphrase lock (issue 12, docs/security.md#the-lock): the data key on disk only in wrapped
+// The optional passphrase lock (docs/security.md#the-lock): the data key on disk only in wrapped
 // form, in memory only while unlocked, every refresh paused and every token refused while locked.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';

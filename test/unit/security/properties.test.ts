@@ -95,7 +95,7 @@ describe('token response parsing (property)', () => {
           alarms: fakeBrowser.alarms,
           authorize: async () => 'unused',
           redirectUri: 'https://x.chromiumapp.org/',
-          broadcast: () => undefined,
+          changed: () => undefined,
           clock: manualClock(),
           dbName: `prop-${Math.random()}`,
           sleep: async () => undefined,
@@ -166,7 +166,7 @@ describe('page messages (property)', () => {
         throw new Error('no consent in this test');
       },
       redirectUri: 'https://x.chromiumapp.org/',
-      broadcast: () => undefined,
+      changed: () => undefined,
       clock: manualClock(),
     });
     await seedConnectionIn(services, { id: 'c1' });
@@ -182,6 +182,7 @@ describe('page messages (property)', () => {
     'removeConnection',
     'getAccessToken',
     'setExternalAccess',
+    'decideAccessRequest',
     'getHistory',
   ] as const;
 

@@ -159,7 +159,7 @@ describe('planHistoryQuery', () => {
     { filter: { connectionId: 'a' }, index: 'connectionId_at', ranges: 1 },
     { filter: { kinds: ['refreshed', 'connected'] }, index: 'kind_at', ranges: 2 },
     { filter: { outcome: 'failed' }, index: 'kind_at', ranges: 8 },
-    { filter: { connectionId: 'a', outcome: 'ok' }, index: 'connectionId_kind_at', ranges: 12 },
+    { filter: { connectionId: 'a', outcome: 'ok' }, index: 'connectionId_kind_at', ranges: 14 },
   ])('walks $index over $ranges range(s) for $filter', ({ filter, index, ranges }) => {
     const actual = planHistoryQuery(filter);
 

@@ -5,6 +5,7 @@ import { DB_VERSION, openTokenKeeperDb } from '@/utils/store/db';
 import { queryHistory } from '@/utils/store/history';
 
 const T0 = Date.UTC(2026, 10, 22, 12);
+const FRIEND = 'abcdefghijklmnopabcdefghijklmnop';
 
 /** The schema exactly as version 1 shipped it: what a person upgrading from 0.1 has on disk. */
 async function createVersion1(name: string, events: HistoryEvent[]): Promise<void> {
@@ -72,10 +73,31 @@ describe('database migrations', () => {
     expect([...db.objectStoreNames]).toContain('meta');
   });
 
+  it('adds the access requests at version 4 and keeps every allow-list as the grants it is', async () => {
+    await createVersion1('upgrade-v4', []);
+    const old = await openDB('upgrade-v4', 1);
+    const allowListed = { id: 'jira', inFlightSince: null, allowedExtensions: [FRIEND] };
+    await old.put('connections', allowListed);
+    old.close();
+
+    const db = await openTokenKeeperDb('upgrade-v4');
+    await db.put('accessRequests', {
+      extensionId: FRIEND,
+      claimedName: 'Friend',
+      reason: 'Reads issues',
+      requestedAt: T0,
+      status: 'pending',
+    });
+
+    expect(await db.get('connections', 'jira')).toEqual(allowListed);
+    expect((await db.getAll('accessRequests')).map((r) => r.extensionId)).toEqual([FRIEND]);
+  });
+
   it('creates the whole schema at once on a fresh install', async () => {
     const db = await openTokenKeeperDb('fresh-test');
 
     expect([...db.objectStoreNames].sort()).toEqual([
+      'accessRequests',
       'connections',
       'history',
       'keys',
