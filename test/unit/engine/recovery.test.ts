@@ -7,13 +7,14 @@ import {
   tokenOrigin,
 } from '@/utils/engine/recovery';
 import { STREAK_PACE_MS } from '@/utils/engine/retry';
-import { createScheduler, REFRESH_ALARM } from '@/utils/engine/scheduler';
+import { REFRESH_ALARM } from '@/utils/engine/scheduler';
 import type { RefreshGrant } from '@/utils/engine/refresher';
 import type { Connection } from '@/utils/model';
 import {
   engineFixture,
+  fakeGrant,
   manualClock,
-  refresherFor,
+  schedulerFor,
   seedConnectionIn,
 } from '../../support/engine-fixture';
 import { offlineServices } from '../../support/offline-services';
@@ -214,18 +215,12 @@ describe('correlated recovery in the worker', () => {
     const fixture = await engineFixture();
     fixture.clock.set(NOW);
     await fixture.db.put('connections', waiting('p1', JIRA));
-    const refresher = refresherFor(fixture, answeringGrant().grant);
-    const refresh = vi.spyOn(refresher, 'refresh');
-    const scheduler = createScheduler({
-      db: fixture.db,
-      alarms: fakeBrowser.alarms,
-      clock: fixture.clock,
-      refresher,
-      getSettings: fixture.getSettings,
+    const { scheduler, refresher } = schedulerFor(fixture, fakeGrant(), {
       isLocked: () => true,
       sleep: async () => undefined,
       random: () => 0,
     });
+    const refresh = vi.spyOn(refresher, 'refresh');
 
     await scheduler.retryPeers(waiting('due', JIRA));
     await scheduler.retryNetworkFailures();

@@ -94,20 +94,11 @@ describe('retryAt', () => {
   });
 
   it('backs off up to 15 min while the token is outside its lead, but never sleeps into the lead', () => {
-    const far = retryAt({
-      now: NOW,
-      attempt: 10,
-      expiresAt: NOW + 2 * HOUR,
-      leadMs: LEAD,
-      random: 0.5,
-    });
-    const near = retryAt({
-      now: NOW,
-      attempt: 10,
-      expiresAt: NOW + 16 * MINUTE,
-      leadMs: LEAD,
-      random: 0.5,
-    });
+    const tenthRetry = (expiresAt: number) =>
+      retryAt({ now: NOW, attempt: 10, expiresAt, leadMs: LEAD, random: 0.5 });
+
+    const far = tenthRetry(NOW + 2 * HOUR);
+    const near = tenthRetry(NOW + 16 * MINUTE);
 
     expect(far - NOW).toBe(15 * MINUTE);
     expect(near - NOW).toBe(6 * MINUTE);
