@@ -4,7 +4,7 @@ import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome } from '@/utils/model';
 import { Countdown } from './Countdown';
 import { FailureNotice } from './FailureNotice';
-import { exactTimeTooltip, formatClock, formatRelative } from './format';
+import { exactTimeTooltip, formatClock, formatRelative, showExactTime } from './format';
 import { t } from './i18n';
 import { providerLabel } from './labels';
 import { ProviderIcon } from './ProviderIcon';
@@ -114,6 +114,7 @@ export function ConnectionCard({
       data-connection-id={connection.id}
       data-state={connection.state}
       aria-labelledby={titleId}
+      onPointerOver={showExactTime}
     >
       <header class="card-header">
         <ProviderIcon provider={connection.provider} />

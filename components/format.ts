@@ -103,16 +103,17 @@ export function formatTime(at: number, options: DateTimeOptions = {}): string {
 
 /**
  * Props that give an element the exact moment as its tooltip, formatted only when the pointer
- * arrives: the first date format of a page loads the locale's calendar data (~15 ms), which a popup
- * with fifty cards should not pay before showing anything.
+ * arrives (a container's {@link showExactTime}): the first date format of a page loads the locale's
+ * calendar data (~15 ms), which a popup with fifty cards should not pay before showing anything, and one
+ * listener per container is cheaper to set up than one per moment.
  */
-export function exactTimeTooltip(at: number | null): {
-  onPointerEnter?: (event: PointerEvent) => void;
-} {
-  if (at === null) return {};
-  return {
-    onPointerEnter: (event) => {
-      (event.currentTarget as HTMLElement).title = formatDateTime(at);
-    },
-  };
+export function exactTimeTooltip(at: number | null): { 'data-exact-at'?: number } {
+  return at === null ? {} : { 'data-exact-at': at };
+}
+
+/** Pointer-over handler of a container: the moment under the pointer gets its exact time as tooltip. */
+export function showExactTime(event: PointerEvent): void {
+  const target = (event.target as Element | null)?.closest?.<HTMLElement>('[data-exact-at]');
+  if (!target || target.title) return;
+  target.title = formatDateTime(Number(target.dataset.exactAt));
 }

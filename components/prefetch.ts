@@ -1,3 +1,4 @@
+import type { HistoryPage, HistoryQuery } from '@/utils/messaging';
 import type { StatusSnapshot } from '@/utils/model';
 import type { WorkerClient } from './workerClient';
 
@@ -17,4 +18,46 @@ export function withPrefetchedStatus<C extends Pick<WorkerClient, 'getStatus'>>(
       return first ?? client.getStatus();
     },
   };
+}
+
+/** How long `getStatus` waits for the first page of history at most (it never holds the page up longer). */
+export const HISTORY_FIRST_WAIT_MS = 1_000;
+
+/**
+ * A client for a page opened on its History section: the first page (`firstQuery`) is asked for when the
+ * client is made, before the section's code has loaded, and handed to the section's first identical
+ * request. `getStatus` (every connection: the largest read the worker makes, which its storage would
+ * serve first) waits until that page is answered, at most {@link HISTORY_FIRST_WAIT_MS}. The page carries
+ * its rows' labels, so the rows need nothing else (docs/architecture.md#page-start).
+ */
+export function withHistoryFirst<C extends Pick<WorkerClient, 'getStatus' | 'getHistory'>>(
+  client: C,
+  firstQuery: HistoryQuery,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+): C {
+  let early: Promise<HistoryPage> | undefined = client.getHistory(firstQuery);
+  // Answered or refused, the status may go then.
+  let statusAfter: Promise<unknown> | undefined = Promise.race([
+    early.catch(() => undefined),
+    sleep(HISTORY_FIRST_WAIT_MS),
+  ]);
+  return {
+    ...client,
+    getHistory: (query) => {
+      const prefetched = early;
+      early = undefined;
+      return prefetched && sameQuery(query, firstQuery) ? prefetched : client.getHistory(query);
+    },
+    getStatus: async () => {
+      const wait = statusAfter;
+      statusAfter = undefined;
+      if (wait) await wait;
+      return client.getStatus();
+    },
+  };
+}
+
+function sameQuery(a: HistoryQuery, b: HistoryQuery): boolean {
+  const key = (query: HistoryQuery) => JSON.stringify(Object.entries(query).sort());
+  return key(a) === key(b);
 }

@@ -15,15 +15,20 @@ export interface StatusState {
   reload: () => void;
 }
 
-/** Loads `getStatus` and follows `statusChanged` broadcasts; the newest snapshot wins. */
+/**
+ * Loads `getStatus` and follows `statusChanged` broadcasts; the newest snapshot wins. `initial` (the
+ * worker's mirrored last snapshot) is shown until a newer one arrives; it sets no clock offset, as its
+ * `now` is when it was taken.
+ */
 export function useStatus(
   client: Pick<WorkerClient, 'getStatus' | 'subscribeToStatus'>,
+  initial: StatusSnapshot | null = null,
 ): StatusState {
-  const [snapshot, setSnapshot] = useState<StatusSnapshot | null>(null);
+  const [snapshot, setSnapshot] = useState<StatusSnapshot | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [offset, setOffset] = useState(0);
   // A broadcast can overtake the getStatus reply; keep whichever the worker took last.
-  const newest = useRef(-Infinity);
+  const newest = useRef(initial?.now ?? -Infinity);
   const mounted = useRef(true);
 
   const accept = useCallback((next: StatusSnapshot) => {

@@ -8,6 +8,7 @@ import {
 import { browserFeatures } from '@/utils/background/browser-features';
 import { detectionIntervalSec, lockWhenIdle } from '@/utils/background/idle-lock';
 import { notificationClicks } from '@/utils/background/notification-clicks';
+import { retryWhenOnline } from '@/utils/background/online';
 import { registerHandlers } from '@/utils/background/register';
 import { createServices, type Platform } from '@/utils/background/services';
 import {
@@ -18,6 +19,7 @@ import {
 import { SWEEP_ALARM } from '@/utils/engine/scheduler';
 import { sessionKeyStore } from '@/utils/background/session-keys';
 import { sendMessage } from '@/utils/messaging';
+import { mirrorStatus } from '@/utils/status-mirror';
 import type { StatusSnapshot } from '@/utils/model';
 
 /** Extension API calls reset Chrome's 30 s idle timer, so long refreshes are not cut off. */
@@ -34,6 +36,8 @@ export default defineBackground(() => {
   const changed = (snapshot: StatusSnapshot) => {
     // No page open is the normal case: nobody to tell.
     void sendMessage('statusChanged', snapshot).catch(() => undefined);
+    // Kept for the next page to open: its first frame need not wait for this worker (docs/architecture.md#status-mirror).
+    void mirrorStatus(browser.storage.session, snapshot).catch(() => undefined);
     void paintBadge(browser.action, snapshot);
   };
   const platform: Platform = {
@@ -90,6 +94,8 @@ export default defineBackground(() => {
   });
   browser.notifications.onButtonClicked.addListener(clicks.onButtonClicked);
   browser.notifications.onClicked.addListener(clicks.onClicked);
+  // Back online: what failed for network reasons is retried at once, not at its next planned retry.
+  retryWhenOnline(self, startup);
   // Firefox starts an event page with the browser only when it listens for onStartup, and keeps no alarms
   // across a restart: without this nothing would re-arm the refresh until a page is opened.
   browser.runtime.onStartup.addListener(() => undefined);

@@ -29,6 +29,8 @@ export interface HistoryQuery extends HistoryCriteria {
 export interface HistoryPage {
   events: HistoryEvent[];
   hasMore: boolean;
+  /** The connections of these events that still exist, with their labels: rows need not wait for the status. */
+  connections: Pick<ConnectionStatus, 'id' | 'label'>[];
 }
 
 /** A history export file, built in the worker so the page receives one string. */

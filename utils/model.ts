@@ -94,6 +94,12 @@ export interface FailureInfo {
   kind: 'transient' | 'permanent' | 'configuration';
   /** When the user was notified of this streak (once per streak; cleared on recovery). */
   notifiedAt?: number;
+  /** When the streak's last token request failed (epoch ms). */
+  lastAttemptAt?: number;
+  /** Requests the streak may still send at once after that one (a token bucket, utils/engine/retry.ts). */
+  allowance?: number;
+  /** The server's `Retry-After`: no token request before this (epoch ms). */
+  notBefore?: number;
 }
 
 /**

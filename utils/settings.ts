@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 
+/** The most quick retries a run may make (the retry pace counts on it, utils/engine/retry.ts). */
+export const MAX_QUICK_RETRIES = 5;
+
 /** Validated user settings; the options page and the policy check the same ranges (docs/admin.md). */
 export const SettingsSchema = v.object({
   /** Master switch for background refresh. */
@@ -23,7 +26,7 @@ export const SettingsSchema = v.object({
     v.number('Quick retries must be a number.'),
     v.integer('Quick retries must be a whole number.'),
     v.minValue(0, 'Quick retries must be 0 or more.'),
-    v.maxValue(5, 'Quick retries must be at most 5.'),
+    v.maxValue(MAX_QUICK_RETRIES, `Quick retries must be at most ${MAX_QUICK_RETRIES}.`),
   ),
   /** Days of refresh history to keep. */
   historyRetentionDays: v.pipe(

@@ -7,15 +7,10 @@ import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
 import { needsAttention } from '@/utils/attention';
 import type { ConnectionFormValues } from './connectionForm';
-import { ConnectionsSection } from './ConnectionsSection';
-import { HealthSection } from './HealthSection';
-import { HistorySection } from './HistorySection';
 import { HostAccess, type HostAccessProps } from './HostAccess';
 import type { RequestOrigins } from './hostPermissions';
+import { useSectionCode } from './sectionCode';
 import { SECTIONS, type Section } from './sections';
-import { RemoveAllData } from './RemoveAllData';
-import { SecuritySection } from './SecuritySection';
-import { SettingsSection } from './SettingsSection';
 import { useRoute } from './useRoute';
 
 /** Props for the options {@link App}. */
@@ -46,12 +41,16 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
   const [redirectUrl, setRedirectUrl] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
+  const pendingFocus = useRef(false);
 
   // While the worker cannot start nothing it keeps can be read: show the problem instead of the sections.
   const problem = snapshot?.problem;
   const failing = problem !== undefined;
   const status = failing ? null : snapshot;
   const section = failing ? null : route.section;
+  // Each section's code arrives when first shown (sectionCode.ts).
+  const code = useSectionCode(section);
+  const shown = section === null ? undefined : code[section];
 
   useEffect(() => {
     let active = true;
@@ -71,8 +70,16 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
       firstRoute.current = false;
       return;
     }
-    main.current?.querySelector<HTMLElement>('h2')?.focus();
+    pendingFocus.current = true;
   }, [route.section]);
+
+  useEffect(() => {
+    // A section whose code is still loading has no heading yet: this runs again once it has.
+    const heading = main.current?.querySelector<HTMLElement>('h2');
+    if (!pendingFocus.current || !heading) return;
+    pendingFocus.current = false;
+    heading.focus();
+  }, [route.section, shown]);
 
   const connections = status?.connections ?? null;
   const attention = connections?.filter((c) => needsAttention(c, now)).length ?? 0;
@@ -118,9 +125,9 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
         </p>
       )}
 
-      <main ref={main} class="options-main">
-        {section === 'connections' && (
-          <ConnectionsSection
+      <main ref={main} class="options-main" aria-busy={section !== null && !shown}>
+        {section === 'connections' && code.connections && (
+          <code.connections.ConnectionsSection
             connections={connections}
             now={now}
             client={client}
@@ -135,25 +142,25 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
               : {})}
           />
         )}
-        {section === 'settings' && (
+        {section === 'settings' && code.settings && (
           <>
-            <SettingsSection
+            <code.settings.SettingsSection
               load={client.getSettings}
               save={client.saveSettings}
               connections={connections ?? []}
               fixed={status?.policy?.fixedSettings ?? NO_FIXED}
             />
-            <SecuritySection
+            <code.settings.SecuritySection
               client={client}
               lockMode={status?.lock ?? 'off'}
               required={status?.policy?.requireLock ?? false}
             />
-            <RemoveAllData wipeAllData={client.wipeAllData} />
+            <code.settings.RemoveAllData wipeAllData={client.wipeAllData} />
           </>
         )}
         {/* Not held back for the status: the first page of events is read meanwhile. */}
-        {section === 'history' && (
-          <HistorySection
+        {section === 'history' && code.history && (
+          <code.history.HistorySection
             connections={connections}
             loadPage={client.getHistory}
             exportHistory={client.exportHistory}
@@ -162,8 +169,8 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
             refreshKey={status?.now ?? null}
           />
         )}
-        {section === 'health' && status && (
-          <HealthSection loadHealth={client.getHealth} refreshKey={status.now} />
+        {section === 'health' && status && code.health && (
+          <code.health.HealthSection loadHealth={client.getHealth} refreshKey={status.now} />
         )}
       </main>
     </div>

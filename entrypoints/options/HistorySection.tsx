@@ -18,18 +18,16 @@ import {
   isBackwards,
   isUnfiltered,
   NO_FILTER,
+  pageQuery,
   toCriteria,
   type HistoryFilterValues,
 } from './historyFilter';
 
-/** Events per page; the worker walks an index, so every page costs about the same. */
-export const HISTORY_PAGE_SIZE = 50;
-
 /** Props for {@link HistorySection}. */
 export interface HistorySectionProps {
   /**
-   * Known connections, for labels and the filter; null while the page's status is on its way (the
-   * first page is asked for meanwhile, and its rows wait for their labels).
+   * Known connections, for the filter (and labels); null while the page's status is on its way. Rows do
+   * not wait for it: each page of events carries its own connections' labels.
    */
   connections: Pick<ConnectionStatus, 'id' | 'label'>[] | null;
   loadPage: (query: HistoryQuery) => Promise<HistoryPage>;
@@ -52,6 +50,8 @@ export interface HistorySectionProps {
 
 interface HistoryView {
   events: HistoryEvent[];
+  /** Labels of the shown events' connections, from their pages. */
+  labels: ReadonlyMap<string, string>;
   hasMore: boolean;
   loading: boolean;
   error: string | null;
@@ -78,6 +78,7 @@ export function HistorySection({
   const [filter, setFilter] = useState<HistoryFilterValues>(NO_FILTER);
   const [view, setView] = useState<HistoryView>({
     events: [],
+    labels: new Map(),
     hasMore: false,
     loading: true,
     error: null,
@@ -96,14 +97,14 @@ export function HistorySection({
     const request = ++latestRequest.current;
     if (after === undefined) shownCriteria.current = toCriteria(filter, clock());
     setView((current) => ({ ...current, loading: true, error: null }));
-    const query: HistoryQuery = { ...shownCriteria.current, limit: HISTORY_PAGE_SIZE };
-    if (after !== undefined) query.after = after;
     try {
-      const page = await loadPage(query);
+      const page = await loadPage(pageQuery(shownCriteria.current, after));
       if (request !== latestRequest.current) return;
       pagesShown.current = after === undefined ? 1 : pagesShown.current + 1;
+      const labels = page.connections.map((c) => [c.id, c.label] as const);
       setView((current) => ({
         events: after === undefined ? page.events : [...current.events, ...page.events],
+        labels: new Map(after === undefined ? labels : [...current.labels, ...labels]),
         hasMore: page.hasMore,
         loading: false,
         error: null,
@@ -170,11 +171,12 @@ export function HistorySection({
     }
   }
 
-  // Rows wait for their connections' labels rather than flash "removed connection".
-  const labelled = connections !== null;
-  const events = labelled ? view.events : [];
-  const loading = view.loading || !labelled;
-  const labels = new Map((connections ?? []).map((c) => [c.id, c.label]));
+  // A page brings its rows' labels, so rows never wait for the status nor flash "removed connection".
+  const { events, loading } = view;
+  const labels = new Map([
+    ...view.labels,
+    ...(connections ?? []).map((c) => [c.id, c.label] as const),
+  ]);
   const oldest = events.at(-1);
   const busy = tool.phase === 'pending';
 

@@ -1,5 +1,15 @@
-import type { HistoryCriteria } from '@/utils/messaging';
+import type { HistoryCriteria, HistoryQuery } from '@/utils/messaging';
 import type { HistoryKind } from '@/utils/model';
+
+/** Events per page; the worker walks an index, so every page costs about the same. */
+export const HISTORY_PAGE_SIZE = 50;
+
+/** The request for a page of the events matching `criteria`, after the last one shown when given. */
+export function pageQuery(criteria: HistoryCriteria, after?: HistoryQuery['after']): HistoryQuery {
+  const query: HistoryQuery = { ...criteria, limit: HISTORY_PAGE_SIZE };
+  if (after !== undefined) query.after = after;
+  return query;
+}
 
 /** The time spans the history filter offers; `custom` uses the typed from/to. */
 export const TIME_RANGES = ['all', 'hour', 'day', 'week', 'month', 'custom'] as const;

@@ -8,6 +8,7 @@ import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
 import { attentionLevel } from '@/utils/attention';
+import type { StatusSnapshot } from '@/utils/model';
 
 /** Props for the popup {@link App}. */
 export interface AppProps {
@@ -17,11 +18,13 @@ export interface AppProps {
   >;
   /** Opens the options page, at one connection when given. */
   openOptions: (connectionId?: string) => void;
+  /** The worker's mirrored last snapshot, drawn until its answer arrives (docs/architecture.md#status-mirror). */
+  initialStatus?: StatusSnapshot | null;
 }
 
 /** The toolbar popup: are my connections healthy? */
-export function App({ client, openOptions }: AppProps) {
-  const { snapshot, error, clock, reload } = useStatus(client);
+export function App({ client, openOptions, initialStatus = null }: AppProps) {
+  const { snapshot, error, clock, reload } = useStatus(client, initialStatus);
   // One timer for the whole popup: every countdown and "2 min ago" reads this.
   const now = useNow(clock);
   // While the worker cannot start, its connections are unknown: show the problem, not "no connections".

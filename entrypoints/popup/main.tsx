@@ -3,11 +3,14 @@ import { browser } from 'wxt/browser';
 import { t } from '@/components/i18n';
 import { withPrefetchedStatus } from '@/components/prefetch';
 import { workerClient } from '@/components/workerClient';
+import { takeMirroredStatus } from '@/utils/status-mirror';
 import { optionsPath } from '@/utils/options-link';
 import { App } from './App';
-import '@/components/theme.css';
-import './popup.css';
+import { applyStyles } from '@/components/styles';
+import themeCss from '@/components/theme.css?inline';
+import pageCss from './popup.css?inline';
 
+applyStyles(themeCss, pageCss);
 document.title = t('extName');
 
 /** Opens the options page; at a connection's card when one is given (the page reads the hash). */
@@ -22,4 +25,11 @@ function openOptions(connectionId?: string): void {
 // Asked before the first render: the answer is on its way while the page starts.
 const client = withPrefetchedStatus(workerClient);
 
-render(<App client={client} openOptions={openOptions} />, document.getElementById('app')!);
+// The first frame is drawn from the worker's mirrored last snapshot, read by the head's early script while
+// this one loaded; the answer above replaces it (docs/architecture.md#status-mirror).
+void takeMirroredStatus(browser.storage.session).then((mirrored) => {
+  render(
+    <App client={client} openOptions={openOptions} initialStatus={mirrored} />,
+    document.getElementById('app')!,
+  );
+});

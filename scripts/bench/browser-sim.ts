@@ -15,10 +15,16 @@ export const WORKER_IDLE_MS = 30_000;
 /** Why a worker started. */
 export type StartCause = 'alarm' | 'caller' | 'browser-start';
 
+/**
+ * Keeps the worker running while `work` runs, as extension API calls do in Chrome: work started outside any
+ * event (a recovery after a success) is not cut off by the idle stop, and no restart lands in its request.
+ */
+export type KeepAlive = <T>(work: () => Promise<T>) => Promise<T>;
+
 /** What a strategy does in the worker; a new worker starts with no memory of the last one. */
 export interface SimulatedExtension {
   /** Top-level code of a freshly started worker (runs alongside the event that woke it). */
-  start(cause: StartCause): Promise<void>;
+  start(cause: StartCause, keepAlive: KeepAlive): Promise<void>;
   onAlarm(alarm: FakeAlarm): Promise<void>;
   /** A caller asks for a token valid for at least a minute. */
   onCall(call: TokenCall): Promise<{ ok: boolean; accessToken?: string }>;
@@ -69,6 +75,12 @@ export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyR
         lastActive = clock.now();
       });
   };
+  const keepAlive: KeepAlive = (work) => {
+    const running = work();
+    // Its caller handles its failure; here it only keeps the worker busy.
+    track(running.catch(() => undefined));
+    return running;
+  };
   const stop = () => {
     extension.stop();
     // Its pending timeouts die with the worker.
@@ -79,7 +91,7 @@ export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyR
     if (running) return [];
     running = true;
     run.wakeUps[cause === 'browser-start' ? 'browserStart' : cause] += 1;
-    return [extension.start(cause)];
+    return [extension.start(cause, keepAlive)];
   };
   const call = async (token: TokenCall) => {
     const calledAt = clock.now();

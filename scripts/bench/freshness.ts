@@ -1,12 +1,14 @@
 // Section 1: the hostile month, lived by our engine and by each competing strategy.
 import { buildMonth, DEFAULT_MONTH, type Month, type MonthOptions } from './month';
 import { runOurEngine } from './our-engine';
-import { figuresOf, type StrategyFigures } from './outcome';
+import { figuresOf, plannedPerLifetime, type StrategyFigures } from './outcome';
 import { COMPETITORS, runStrategy } from './strategies';
 
 /** The month and every strategy's figures, ours first. */
 export interface FreshnessResult {
   month: Month;
+  /** Refreshes per token lifetime the refresh rule implies on plan, for this month's connections. */
+  plannedPerLifetime: number;
   ours: StrategyFigures;
   others: StrategyFigures[];
 }
@@ -29,5 +31,5 @@ export async function runFreshness(
     log(`  ${figures.name}: ${(figures.realMs / 1000).toFixed(1)} s`);
     others.push(figures);
   }
-  return { month, ours, others };
+  return { month, plannedPerLifetime: plannedPerLifetime(month), ours, others };
 }

@@ -15,6 +15,10 @@ export interface ProviderProfile {
   rotating: boolean;
   /** How long a retired refresh token is still accepted (Atlassian: about 10 minutes); 0 = never. */
   reuseLeewayMs: number;
+  /** Access tokens a rotation replaced stop working this long after it (Atlassian: about 10 minutes). */
+  retireAccessTokensAfterMs?: number;
+  /** The host of its token endpoint: every connection to one provider shares it, and its outages. */
+  host: string;
 }
 
 /** Google: 1 h access tokens, the refresh token does not rotate. */
@@ -23,14 +27,20 @@ export const GOOGLE_LIKE: ProviderProfile = {
   lifetimeSec: 3600,
   rotating: false,
   reuseLeewayMs: 0,
+  host: 'google-like.provider.bench',
 };
 
-/** Atlassian: 1 h access tokens, rotating refresh tokens, reuse accepted for 10 minutes. */
+/**
+ * Atlassian: 1 h access tokens, rotating refresh tokens, reuse accepted for 10 minutes; the access tokens a
+ * rotation replaced are revoked about 10 minutes after it.
+ */
 export const ATLASSIAN_LIKE: ProviderProfile = {
   name: 'Atlassian-like (1 h, rotating, 10 min leeway)',
   lifetimeSec: 3600,
   rotating: true,
   reuseLeewayMs: 10 * MINUTE,
+  retireAccessTokensAfterMs: 10 * MINUTE,
+  host: 'atlassian-like.provider.bench',
 };
 
 /** A strict short-lived provider (like the demo server): 5-minute tokens, rotation without leeway. */
@@ -39,6 +49,7 @@ export const SHORT_LIVED: ProviderProfile = {
   lifetimeSec: 300,
   rotating: true,
   reuseLeewayMs: 0,
+  host: 'short-lived.provider.bench',
 };
 
 /** One connection of the month. */

@@ -58,7 +58,7 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
     alarms,
     providers,
     extension: {
-      start() {
+      start(_cause, keepAlive) {
         ready = createServices({
           alarms,
           authorize: async () => {
@@ -76,6 +76,7 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
           random: jitter.next,
           isOnline: () => true,
           alerts,
+          keepAlive,
         });
         started.push(ready);
         // What entrypoints/background.ts does at the top level of every worker start.
@@ -132,7 +133,7 @@ async function seedConnections(
       scopes: ['offline_access'],
       endpoints: {
         authorization: 'https://provider.bench/authorize',
-        token: tokenEndpointOf(spec.id),
+        token: tokenEndpointOf(spec),
       },
       state: 'healthy',
       expiresAt: null,

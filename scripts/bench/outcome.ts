@@ -1,7 +1,10 @@
 // What one strategy did during the month, and the figures derived from it. Shared by our engine's run and
 // the competing strategies' runs so that every figure is computed the same way.
+import { MAX_JITTER_MS } from '../../utils/engine/schedule';
+import { effectiveLeadSec } from '../../utils/refresh-lead';
+import { DEFAULT_SETTINGS } from '../../utils/settings';
 import { awakeSpans, type Month } from './month';
-import type { Providers } from './providers';
+import type { Providers, RequestRecord } from './providers';
 import { median, ratio } from './stats';
 
 /** How one token call was answered. */
@@ -70,6 +73,8 @@ export interface Recovery {
   maxMs: number;
   /** Affected connections with no success by the end of the month. */
   neverRecovered: number;
+  /** The most token requests one connection sent in any hour that began during the outage. */
+  busiestHourRequests: number;
 }
 
 /** The figures the report prints for a strategy. */
@@ -137,6 +142,27 @@ export function lifetimesElapsed(month: Month): number {
   );
 }
 
+/** Refreshes per lifetime when every refresh is on plan (R3): lifetime ÷ (lifetime − lead − mean jitter). */
+export function plannedRate(lifetimeSec: number): number {
+  const leadMs = effectiveLeadSec(DEFAULT_SETTINGS.refreshLeadMin * 60, lifetimeSec) * 1000;
+  const meanJitterMs = Math.min(MAX_JITTER_MS, leadMs * 0.1) / 2;
+  return (lifetimeSec * 1000) / (lifetimeSec * 1000 - leadMs - meanJitterMs);
+}
+
+/**
+ * What R3 implies for the whole month: refreshes per token lifetime when every refresh is on plan, over
+ * every connection's lifetimes elapsed (the budget for token requests is a share above it).
+ */
+export function plannedPerLifetime(month: Month): number {
+  const running = runningMs(month);
+  let planned = 0;
+  for (const spec of month.connections) {
+    planned +=
+      (running / (spec.profile.lifetimeSec * 1000)) * plannedRate(spec.profile.lifetimeSec);
+  }
+  return planned / lifetimesElapsed(month);
+}
+
 /** Successful refreshes per token lifetime elapsed, for the connections of each provider profile. */
 export function perProfile(month: Month, providers: Providers): StrategyFigures['perProfile'] {
   const running = runningMs(month);
@@ -162,6 +188,7 @@ export function recoveries(month: Month, providers: Providers): Recovery[] {
     const times: number[] = [];
     let affected = 0;
     let neverRecovered = 0;
+    let busiestHourRequests = 0;
     for (const spec of month.connections) {
       if (!outage.affects(spec)) continue;
       const log = providers.log(spec.id);
@@ -171,6 +198,7 @@ export function recoveries(month: Month, providers: Providers): Recovery[] {
       const next = log.find((r) => r.ok && r.at >= outage.to);
       if (next) times.push(next.at - outage.to);
       else neverRecovered += 1;
+      busiestHourRequests = Math.max(busiestHourRequests, busiestHour(log, outage));
     }
     return {
       label: outage.label,
@@ -178,9 +206,22 @@ export function recoveries(month: Month, providers: Providers): Recovery[] {
       medianMs: median(times),
       maxMs: times.length === 0 ? Number.NaN : Math.max(...times),
       neverRecovered,
+      busiestHourRequests,
     };
   });
 }
+
+/** The most requests in an hour starting at any request made during the outage. */
+function busiestHour(log: readonly RequestRecord[], outage: { from: number; to: number }): number {
+  let most = 0;
+  for (const start of log) {
+    if (start.at < outage.from || start.at >= outage.to) continue;
+    most = Math.max(most, log.filter((r) => r.at >= start.at && r.at < start.at + HOUR_MS).length);
+  }
+  return most;
+}
+
+const HOUR_MS = 3_600_000;
 
 /** Derives the report's figures from a run. */
 export function figuresOf(month: Month, run: StrategyRun): StrategyFigures {

@@ -1,7 +1,10 @@
 // In-process token endpoints for the month: the simulations' one token server (scripts/sim/token-server.ts,
 // also behind the fault simulator) answers the engine's refresh-token grants the way Google-like,
 // Atlassian-like and strict short-lived providers do; the month adds its outages and failures, and asks
-// the server which access tokens are really valid (the provider's clock, not ours, decides).
+// the server which access tokens are really valid (the provider's clock, not ours, decides). Every
+// unexpired access token issued is accepted, except those an Atlassian-like rotation retires 10 minutes on.
+// Connections of one provider share its token endpoint, as real ones do: a grant finds its server by the
+// refresh token it presents.
 import * as oauth from 'oauth4webapi';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import type { TokenSet } from '../../utils/oauth/client';
@@ -69,7 +72,7 @@ const LATENCY_MS = { min: 80, max: 400 };
 /** Builds the emulators for `month` on `clock`; `random` seeds each connection's latencies and failures. */
 export function createProviders(month: Month, clock: VirtualClock, random: Random): Providers {
   const emulated = new Map<string, Emulated>();
-  const byEndpoint = new Map<string, Emulated>();
+  const byEndpoint = new Map<string, Emulated[]>();
   const logs = new Map<string, RequestRecord[]>();
   const perConnection = new Map<string, number>();
   const tokenOwner = new Map<string, Emulated>();
@@ -94,7 +97,8 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
     };
     tokenOwner.set(initial.accessToken, state);
     emulated.set(spec.id, state);
-    byEndpoint.set(tokenEndpointOf(spec.id), state);
+    const endpoint = tokenEndpointOf(spec);
+    byEndpoint.set(endpoint, [...(byEndpoint.get(endpoint) ?? []), state]);
     logs.set(spec.id, []);
     perConnection.set(spec.id, 0);
   }
@@ -132,8 +136,11 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
   }
 
   const grant: RefreshGrant = async (target, refreshToken) => {
-    const state = byEndpoint.get(target.endpoints.token);
-    if (!state) throw new TypeError(`No emulator at ${target.endpoints.token}`);
+    const servers = byEndpoint.get(target.endpoints.token);
+    if (!servers) throw new TypeError(`No emulator at ${target.endpoints.token}`);
+    // The provider knows which grant a refresh token belongs to; the month has no unknown ones.
+    const state = servers.find((s) => s.server.refreshToken(refreshToken) !== undefined);
+    if (!state) throw invalidGrant('Unknown refresh token.');
     const at = clock.now();
     const latencyMs = Math.round(state.random.between(LATENCY_MS.min, LATENCY_MS.max));
     counters.requests += 1;
@@ -179,12 +186,19 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
 
 /** The shared token server's refresh-token behaviour for a month profile. */
 function policyOf(profile: ProviderProfile): RefreshPolicy {
-  return { name: profile.name, rotating: profile.rotating, reuseLeewayMs: profile.reuseLeewayMs };
+  return {
+    name: profile.name,
+    rotating: profile.rotating,
+    reuseLeewayMs: profile.reuseLeewayMs,
+    ...(profile.retireAccessTokensAfterMs === undefined
+      ? {}
+      : { retireAccessTokensAfterMs: profile.retireAccessTokensAfterMs }),
+  };
 }
 
-/** Each connection has its own token endpoint URL, so a grant can be routed to its emulator. */
-export function tokenEndpointOf(connectionId: string): string {
-  return `https://${connectionId}.provider.bench/token`;
+/** A connection's token endpoint: its provider's, shared with every other connection to it. */
+export function tokenEndpointOf(spec: Pick<ConnectionSpec, 'profile'>): string {
+  return `https://${spec.profile.host}/token`;
 }
 
 function tokenSet(accessToken: string, refreshToken: string | undefined, lifetimeSec: number) {

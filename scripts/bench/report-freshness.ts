@@ -1,9 +1,8 @@
 // Section 1 of the report: the hostile month, ours against each strategy.
 import { DEFAULT_SETTINGS } from '../../utils/settings';
-import { plannedRate } from './explain';
 import { count, formatPercent, minutes, table, times } from './format';
 import type { FreshnessResult } from './freshness';
-import { runningMs, type StrategyFigures } from './outcome';
+import { plannedRate, runningMs, type StrategyFigures } from './outcome';
 import type { Measured } from './results';
 
 /** The line saying why a section is missing, or nothing. */

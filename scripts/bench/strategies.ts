@@ -124,7 +124,7 @@ function refresherFor(providers: Providers, clock: VirtualClock) {
         {
           endpoints: {
             authorization: 'https://provider.bench/authorize',
-            token: tokenEndpointOf(token.spec.id),
+            token: tokenEndpointOf(token.spec),
           },
           clientId: 'bench-client',
         },

@@ -1,7 +1,7 @@
 import type { Connection } from '@/utils/model';
 import { createMemoryLocks, type Clock } from '@/utils/engine/deps';
 import { createRefresher, type RefreshGrant, type RefresherDeps } from '@/utils/engine/refresher';
-import { createScheduler } from '@/utils/engine/scheduler';
+import { createScheduler, type SchedulerDeps } from '@/utils/engine/scheduler';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TokenSet } from '@/utils/oauth/client';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings';
@@ -180,7 +180,11 @@ export async function seedConnectionIn(
 }
 
 /** A scheduler over the fixture with WXT's fake alarms and a refresher using `grant`. */
-export function schedulerFor(fixture: EngineFixture, grant: FakeGrant = fakeGrant()) {
+export function schedulerFor(
+  fixture: EngineFixture,
+  grant: FakeGrant = fakeGrant(),
+  extra: Partial<Pick<SchedulerDeps, 'isLocked' | 'sleep' | 'random'>> = {},
+) {
   const refresher = refresherFor(fixture, grant.grant);
   const scheduler = createScheduler({
     db: fixture.db,
@@ -188,6 +192,7 @@ export function schedulerFor(fixture: EngineFixture, grant: FakeGrant = fakeGran
     clock: fixture.clock,
     refresher,
     getSettings: fixture.getSettings,
+    ...extra,
   });
   return { scheduler, grant, refresher };
 }

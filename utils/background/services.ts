@@ -26,7 +26,7 @@ import { isPlainObject, NO_POLICY, parsePolicy, type ManagedPolicy } from '../ma
 import { lockRequirement } from '../managed/require-lock';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
-import { listConnections } from '../store/connections';
+import { connectionLabels, listConnections } from '../store/connections';
 import { clearHistory, queryHistory, type HistoryFilter } from '../store/history';
 import {
   DB_NAME,
@@ -277,6 +277,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       onChange: changed,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
+      onSucceeded: (connection) => scheduler.retryPeers(connection),
       grant: platform.grant,
       requestOptions: platform.requestOptions,
       sleep: platform.sleep,
@@ -292,6 +293,8 @@ export async function createServices(platform: Platform): Promise<Services> {
       refresher,
       getSettings,
       isLocked: () => vault.mode() === 'locked',
+      sleep: platform.sleep,
+      random: platform.random,
     });
     const lifecycle = createLifecycle({
       db,
@@ -442,7 +445,13 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   // The dashboard's reads and the set-up files: the data access behind the page requests.
   const reads = {
-    historyPage: async (filter: HistoryFilter) => queryHistory((await current()).db, filter),
+    // A page carries its connections' labels, so History's first rows need no status first.
+    historyPage: async (filter: HistoryFilter) => {
+      const { db } = await current();
+      const page = await queryHistory(db, filter);
+      const ids = page.events.map((event) => event.connectionId);
+      return { ...page, connections: await connectionLabels(db, ids) };
+    },
     exportHistory: async (criteria: HistoryCriteria, format: ExportFormat) =>
       exportHistory((await current()).db, criteria, format, clock.now()),
     clearHistory: async () => {

@@ -1,6 +1,8 @@
 // Another extension asking for tokens must not be able to make Token Keeper hammer a provider or its own
 // storage (docs/integration.md#limits). Pure: the caller of `take` passes the time.
 
+import { bucketLevel, untilRequestAllowed, type BucketRule } from './token-bucket';
+
 /** Requests one caller may make in a burst, and how fast the allowance refills. */
 export const CALLER_BURST = 30;
 export const CALLER_REFILL_PER_MIN = 60;
@@ -16,17 +18,17 @@ export function createCallerLimit(
   burst: number = CALLER_BURST,
   perMinute: number = CALLER_REFILL_PER_MIN,
 ): CallerLimit {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const perMs = perMinute / 60_000;
+  const rule: BucketRule = { burst, refillMs: 60_000 / perMinute };
+  const buckets = new Map<string, { level: number; at: number }>();
   return {
     take(caller, now) {
-      const bucket = buckets.get(caller) ?? { tokens: burst, at: now };
-      const tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
-      if (tokens < 1) {
-        buckets.set(caller, { tokens, at: now });
-        return Math.ceil((1 - tokens) / perMs / 1000);
+      const bucket = buckets.get(caller);
+      const level = bucket ? bucketLevel(rule, bucket.level, bucket.at, now) : burst;
+      if (level < 1) {
+        buckets.set(caller, { level, at: now });
+        return Math.ceil(untilRequestAllowed(rule, level) / 1000);
       }
-      buckets.set(caller, { tokens: tokens - 1, at: now });
+      buckets.set(caller, { level: level - 1, at: now });
       return 0;
     },
   };

@@ -1,7 +1,8 @@
 import type { Connection, HistoryEvent, RefreshTrigger, StoredError } from '../model';
 import type { ClassifiedError } from '../oauth/classify';
 import { alertFor, type Alert } from './attention';
-import { retryAt } from './retry';
+import { allowanceAt, retryAt } from './retry';
+import { effectiveLeadSec } from '../refresh-lead';
 
 /** Error recorded while the browser reports no network: no attempt is spent on it. */
 export const OFFLINE_ERROR: StoredError = {
@@ -28,6 +29,8 @@ export interface FailureInput {
   durationMs: number;
   /** Quick in-worker retries configured before alarms take over. */
   quickRetries: number;
+  /** The configured refresh lead (s): inside it (capped at half the lifetime) retries stay frequent. */
+  leadSec: number;
   random: number;
 }
 
@@ -44,12 +47,18 @@ export function planFailure(input: FailureInput): FailurePlan {
     ...(error.detail === undefined ? {} : { detail: error.detail }),
   };
   const retryable = error.kind === 'transient';
+  const failedAt = connection.failure?.failedAt ?? now;
+  const lead = effectiveLeadSec(input.leadSec, connection.lifetimeSec ?? input.leadSec * 2);
+  // This request spent one of the streak's allowance (≤ 60 requests an hour, retry.ts).
+  const allowance = allowanceAt(connection.failure, now) - 1;
   const retryTime = retryable
     ? retryAt({
         now,
         // Alarm retries start their own backoff once the quick retries are spent.
         attempt: Math.max(1, attempt - input.quickRetries),
         expiresAt: connection.expiresAt,
+        leadMs: lead * 1000,
+        allowance,
         random: input.random,
         ...(error.retryAfterSec === undefined ? {} : { retryAfterSec: error.retryAfterSec }),
       })
@@ -61,10 +70,13 @@ export function planFailure(input: FailureInput): FailurePlan {
     state: retryable ? 'retrying' : 'needs-reconnect',
     inFlightSince: null,
     failure: {
-      failedAt: connection.failure?.failedAt ?? now,
+      failedAt,
       attempt,
       lastError: stored,
       kind: error.kind,
+      lastAttemptAt: now,
+      allowance,
+      ...(error.retryAfterSec === undefined ? {} : { notBefore: now + error.retryAfterSec * 1000 }),
       ...(connection.failure?.notifiedAt === undefined
         ? {}
         : { notifiedAt: connection.failure.notifiedAt }),
@@ -101,13 +113,12 @@ export function planOffline(
     nextRefreshAt: now + OFFLINE_RECHECK_MS,
     inFlightSince: null,
     failure: {
+      // The streak's pace and the server's Retry-After carry over: no request was sent.
+      ...connection.failure,
       failedAt: connection.failure?.failedAt ?? now,
       attempt: connection.failure?.attempt ?? 0,
       lastError: OFFLINE_ERROR,
       kind: 'transient',
-      ...(connection.failure?.notifiedAt === undefined
-        ? {}
-        : { notifiedAt: connection.failure.notifiedAt }),
     },
     updatedAt: now,
   };

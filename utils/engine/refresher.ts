@@ -26,6 +26,7 @@ import type { Alert } from './attention';
 import type { Clock, Locks } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
+import { earliestRetry, quickRetriesLeft } from './retry';
 import { steadily as retriedInPlace, timerSleep } from './retrying';
 import { createClockGuard, type ClockGuard } from './clock-guard';
 import { LOCKED_ERROR } from './passphrase-lock';
@@ -83,6 +84,11 @@ export interface RefresherDeps {
   cover?: (when: number) => Promise<void>;
   /** Notices a wall clock that went back; built from `db` and `clock` when absent. */
   clockGuard?: ClockGuard;
+  /**
+   * Called (not awaited) after a token request succeeded, with the connection as it was: others waiting on
+   * the same endpoint can be retried at once (correlated recovery, docs/reliability.md).
+   */
+  onSucceeded?: (connection: Connection) => Promise<void>;
 }
 
 /** Options of one refresh request. */
@@ -232,6 +238,21 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       ) {
         return { ok: true, refreshed: false, expiresAt: connection.expiresAt! };
       }
+      // During a failure streak requests are paced (≤ 60 an hour, Retry-After): neither a caller nor a
+      // pass that finds the token expired may send one early; only the person's Refresh now may.
+      const pacedUntil = trigger === 'manual' ? undefined : earliestRetry(connection);
+      if (
+        pacedUntil !== undefined &&
+        !isDue(pacedUntil, now) &&
+        connection.inFlightSince === null &&
+        !mayHeal
+      ) {
+        return notPossible(
+          connection.failure!.lastError.code,
+          connection.failure!.lastError.message,
+          connection.state,
+        );
+      }
       onAttempt();
       return keepAlive(() => refreshWithRetries(connection, trigger));
     });
@@ -243,8 +264,10 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     trigger: RefreshTrigger,
   ): Promise<RefreshOutcome> {
     const settings = await steadily(() => deps.getSettings());
-    // An on-demand caller is waiting: one attempt, then the schedule's retries.
-    const quickRetries = trigger === 'on-demand' ? 0 : settings.quickRetries;
+    // An on-demand caller is waiting: one attempt, then the schedule's retries. Only a streak's start
+    // retries quickly: later alarm retries send one request each.
+    const quickRetries =
+      trigger === 'on-demand' ? 0 : quickRetriesLeft(connection, settings.quickRetries);
     let current = connection;
     for (let retry = 0; ; retry += 1) {
       const attempt = await attemptOnce(current, trigger, settings);
@@ -403,6 +426,14 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     }
     await saveState(updated, events);
     if (connection.failure?.notifiedAt !== undefined) await deps.alerts?.clear(connection.id);
+    // The endpoint works again: others waiting on it need not wait for their retry. Not awaited (a caller
+    // must not wait for other connections), but the worker is kept alive for it.
+    const recover = deps.onSucceeded;
+    if (recover) {
+      void keepAlive(() => recover(connection)).catch((error: unknown) =>
+        console.error('Correlated recovery failed', errorName(error)),
+      );
+    }
     return { ok: true, refreshed: true, expiresAt };
   }
 
@@ -420,6 +451,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       now: deps.clock.now(),
       durationMs,
       quickRetries: settings.quickRetries,
+      leadSec: settings.refreshLeadMin * 60,
       random: random(),
     });
     return apply(plan, connection);

@@ -1,4 +1,4 @@
-import type { RefreshTrigger } from '../model';
+import type { Connection, RefreshTrigger } from '../model';
 import type { Settings } from '../settings';
 import {
   dueConnections,
@@ -6,11 +6,14 @@ import {
   inFlightSince,
   listConnections,
   oldestInFlight,
+  retryingConnections,
 } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import { capHistory, pruneHistory } from '../store/history';
 import type { AlarmsApi, Clock } from './deps';
+import { networkFailuresToRetry, peersToRetry, type RetryNow } from './recovery';
 import type { Refresher } from './refresher';
+import { timerSleep } from './retrying';
 import { alarmTimeFor, STALE_MARKER_MS } from './schedule';
 import { UNREADABLE_ERROR } from './secrets';
 
@@ -38,6 +41,10 @@ export interface SchedulerDeps {
   getSettings: () => Promise<Settings>;
   /** True while the passphrase lock is closed: refreshes pause and no refresh alarm is set. */
   isLocked?: () => boolean;
+  /** Waits inside the worker (recovery jitter); tests and simulations pass their own. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
 }
 
 /** Decides when the worker wakes up and what it refreshes then. */
@@ -52,6 +59,10 @@ export interface Scheduler {
   cover(when: number): Promise<void>;
   /** Makes sure the worker wakes within a minute (before a token request leaves, see R5). */
   wakeSoon(): Promise<void>;
+  /** Correlated recovery: `succeeded`'s token endpoint answered, so retry now the others waiting on it. */
+  retryPeers(succeeded: Connection): Promise<void>;
+  /** The browser is back online: retry now what failed for network reasons. */
+  retryNetworkFailures(): Promise<void>;
 }
 
 /** Builds the scheduler. */
@@ -219,7 +230,62 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  return { reconcile, onAlarm, arm, cover, wakeSoon };
+  const sleep = deps.sleep ?? timerSleep;
+  const random = deps.random ?? Math.random;
+
+  /**
+   * Moves the chosen retries in (docs/reliability.md#correlated-recovery): the alarm covers the earliest
+   * first, then each plan is rewritten unless the connection moved on meanwhile, and while this worker
+   * lives each runs at its time (sooner than the alarm's 30 s floor allows).
+   */
+  async function retrySoon(
+    choose: (waiting: Connection[], now: number) => RetryNow[],
+  ): Promise<void> {
+    // Locked: no request may leave; the unlock's reconcile refreshes what is overdue then.
+    if (locked()) return;
+    const settings = await deps.getSettings();
+    if (!settings.enabled) return;
+    const picks = choose(await retryingConnections(deps.db), deps.clock.now());
+    if (picks.length === 0) return;
+    await cover(picks[0]!.at);
+    const moved = await moveRetries(picks);
+    if (moved.length === 0) return;
+    try {
+      await runLimited(moved, CATCH_UP_CONCURRENCY, async (pick) => {
+        await sleep(Math.max(0, pick.at - deps.clock.now()));
+        await deps.refresher.refresh(pick.connectionId, 'alarm');
+      });
+    } finally {
+      await arm();
+    }
+  }
+
+  /** Writes the earlier retry times in one transaction, skipping connections that changed since chosen. */
+  async function moveRetries(picks: RetryNow[]): Promise<RetryNow[]> {
+    const tx = deps.db.transaction('connections', 'readwrite');
+    const moved: RetryNow[] = [];
+    for (const pick of picks) {
+      const current = await tx.store.get(pick.connectionId);
+      if (
+        current?.state !== 'retrying' ||
+        current.inFlightSince !== null ||
+        current.nextRefreshAt === undefined ||
+        current.nextRefreshAt <= pick.at
+      )
+        continue;
+      await tx.store.put({ ...current, nextRefreshAt: pick.at });
+      moved.push(pick);
+    }
+    await tx.done;
+    return moved;
+  }
+
+  const retryPeers = (succeeded: Connection) =>
+    retrySoon((waiting, now) => peersToRetry(succeeded, waiting, now, random));
+  const retryNetworkFailures = () =>
+    retrySoon((waiting, now) => networkFailuresToRetry(waiting, now, random));
+
+  return { reconcile, onAlarm, arm, cover, wakeSoon, retryPeers, retryNetworkFailures };
 }
 
 async function runLimited<T>(

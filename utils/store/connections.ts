@@ -33,3 +33,21 @@ export async function oldestInFlight(db: TokenKeeperDb): Promise<Connection | un
 export function inFlightSince(db: TokenKeeperDb, at: number): Promise<Connection[]> {
   return db.getAllFromIndex('connections', 'inFlightSince', IDBKeyRange.upperBound(at));
 }
+
+/** Connections waiting for a retry after a failure, from the `state` index. */
+export function retryingConnections(db: TokenKeeperDb): Promise<Connection[]> {
+  return db.getAllFromIndex('connections', 'state', 'retrying');
+}
+
+/** The id and label of each of these connections that exists (each once), read in one transaction. */
+export async function connectionLabels(
+  db: TokenKeeperDb,
+  ids: readonly string[],
+): Promise<{ id: string; label: string }[]> {
+  const tx = db.transaction('connections');
+  const found = await Promise.all([...new Set(ids)].map((id) => tx.store.get(id)));
+  await tx.done;
+  return found.flatMap((connection) =>
+    connection ? [{ id: connection.id, label: connection.label }] : [],
+  );
+}

@@ -148,6 +148,15 @@ describe('getHistory', () => {
     expect(second.events.map((e) => e.kind)).toEqual(['connected']);
   });
 
+  it('brings the labels of the page’s connections that still exist, each once', async () => {
+    const { handlers } = await setup();
+
+    const page = await handlers.getHistory({ limit: 3 });
+
+    expect(page.events.map((e) => e.connectionId)).toEqual(['gone', 'c1', 'c1']);
+    expect(page.connections).toEqual([{ id: 'c1', label: 'Jira, "work"' }]);
+  });
+
   it('refuses a page size over 500', async () => {
     const { handlers } = await setup();
 

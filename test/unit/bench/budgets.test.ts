@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { budgetLine, judgeBudgets } from '@/scripts/bench/budgets';
+import type { FreshnessResult } from '@/scripts/bench/freshness';
+import type { Recovery, StrategyFigures } from '@/scripts/bench/outcome';
 import type { BenchResults } from '@/scripts/bench/results';
+import { POLLING } from '@/scripts/bench/strategies';
 
 const notMeasured = { ok: false, reason: 'Chromium not found' } as const;
 
@@ -26,16 +29,16 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
 }
 
 describe('judgeBudgets', () => {
-  it('judges the nine budgets of the issue and misses what was not measured', () => {
+  it('judges the twelve budgets of the issues and misses what was not measured', () => {
     const input = results();
 
     const actual = judgeBudgets(input);
 
-    expect(actual).toHaveLength(9);
+    expect(actual).toHaveLength(12);
     expect(actual.every((v) => !v.met && v.figure === 'not measured: Chromium not found')).toBe(
       true,
     );
-    expect(budgetLine(actual)).toBe('budgets: 0/9 met');
+    expect(budgetLine(actual)).toBe('budgets: 0/12 met');
   });
 
   it('meets the footprint budget below 60 KB gzip and misses it above', () => {
@@ -54,21 +57,25 @@ describe('judgeBudgets', () => {
     expect(large).toMatchObject({ figure: '61.0 KB gzip', met: false });
   });
 
-  it('judges the history budget on the slowest of first render and filter changes', () => {
-    const pages = (filterMs: number) =>
+  it('judges the page budgets as time over an empty extension page loaded in the same run', () => {
+    const pages = (emptyPageMs: number) =>
       results({
         pages: {
           ok: true,
           value: {
-            repeats: 1,
+            repeats: 9,
+            emptyPageMs,
+            scriptedEmptyPageMs: emptyPageMs + 20,
             popup: {
               connections: 50,
               shellMs: 10,
+              mirrorSentMs: 8,
+              mirrorReplyMs: 9,
               statusMs: 5,
               statusSentMs: 12,
               statusReplyMs: 20,
               firstCardMs: 50,
-              allCardsMs: 60,
+              allCardsMs: 100,
             },
             history: {
               connections: 1000,
@@ -76,10 +83,12 @@ describe('judgeBudgets', () => {
               shellMs: 20,
               statusMs: 30,
               firstPageMs: 10,
+              pageSentMs: 15,
+              pageReplyMs: 40,
               statusSentMs: 25,
               statusReplyMs: 60,
-              firstRowMs: 150,
-              connectionFilterMs: filterMs,
+              firstRowMs: 190,
+              connectionFilterMs: 30,
               outcomeFilterMs: 40,
             },
             storage: { baselineBytes: 0, seededBytes: 1 },
@@ -87,20 +96,58 @@ describe('judgeBudgets', () => {
         },
       });
 
-    const fast = judgeBudgets(pages(90));
-    const slow = judgeBudgets(pages(250));
+    const heavyEmpty = judgeBudgets(pages(40));
+    const lightEmpty = judgeBudgets(pages(30));
 
-    expect(fast.map((v) => v.met)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
+    expect(heavyEmpty.map((v) => v.met)).toEqual([
+      ...Array<boolean>(8).fill(false),
       true,
       true,
+      false,
       false,
     ]);
-    expect(slow[7]!.met).toBe(false);
+    expect(heavyEmpty[8]!.figure).toBe('60 ms over (100 − 40 ms, 9 loads)');
+    expect(lightEmpty[8]!.met).toBe(false);
+    expect(lightEmpty[9]!.met).toBe(false);
+  });
+
+  it('judges recovery against the poll of the same run, requests against the plan and the hourly cap', () => {
+    const recovery = (medianMs: number, maxMs: number, busiest: number): Recovery => ({
+      label: 'outage',
+      affected: 10,
+      medianMs,
+      maxMs,
+      neverRecovered: 0,
+      busiestHourRequests: busiest,
+    });
+    const figures = (name: string, recoveries: Recovery[], requestsPerLifetime = 1) =>
+      ({
+        name,
+        recoveries,
+        requestsPerLifetime,
+        availability: 1,
+        wakeUpsPerRefresh: 0,
+        reuseErrors: 0,
+        connectionsLost: 0,
+      }) as unknown as StrategyFigures;
+    const month = (ours: StrategyFigures) =>
+      results({
+        freshness: {
+          ok: true,
+          value: {
+            plannedPerLifetime: 1.5,
+            ours,
+            others: [figures(POLLING.name, [recovery(60_000, 300_000, 5)])],
+          } as unknown as FreshnessResult,
+        },
+      });
+
+    const good = judgeBudgets(month(figures('ours', [recovery(50_000, 110_000, 55)], 1.575)));
+    const bad = judgeBudgets(month(figures('ours', [recovery(70_000, 130_000, 61)], 1.58)));
+
+    expect(good.slice(1, 5).map((v) => v.met)).toEqual([true, true, true, true]);
+    expect(bad.slice(1, 5).map((v) => v.met)).toEqual([false, false, false, false]);
+    expect(good[1]!.figure).toBe('0.8 min (poll 1.0 min)');
+    expect(good[3]!.figure).toBe('1.575 (≤ 1.575: plan 1.500)');
   });
 });

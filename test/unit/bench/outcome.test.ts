@@ -44,7 +44,7 @@ describe('recoveries', () => {
     const providers = createProviders(month, clock, createRandom(1));
     const spec = month.connections[0]!;
     const target = {
-      endpoints: { authorization: 'https://a.test', token: tokenEndpointOf(spec.id) },
+      endpoints: { authorization: 'https://a.test', token: tokenEndpointOf(spec) },
       clientId: 'c',
     };
     const { refreshToken } = providers.initialTokens(spec);
@@ -67,6 +67,7 @@ describe('recoveries', () => {
         medianMs: 5 * 60_000,
         maxMs: 5 * 60_000,
         neverRecovered: 0,
+        busiestHourRequests: 2,
       },
     ]);
   });

@@ -100,7 +100,7 @@ describe('ConnectionCard', () => {
     const last = screen.getByTestId('last-refresh');
     const before = last.getAttribute('title');
 
-    fireEvent.pointerEnter(last);
+    fireEvent.pointerOver(last);
 
     expect(before).toBeNull();
     expect(last.getAttribute('title')).toBe(formatDateTime(NOW - 120_000));

@@ -35,6 +35,13 @@ const failed: HistoryEvent = {
   error: { code: 'invalid_grant', message: 'The refresh token was revoked.' },
 };
 
+/** A page as the worker answers it: the events and their connections' labels (those that exist). */
+const page = (events: HistoryEvent[], hasMore = false): HistoryPage => ({
+  events,
+  hasMore,
+  connections: connections.filter((c) => events.some((event) => event.connectionId === c.id)),
+});
+
 const cells = () =>
   screen
     .getAllByTestId('history-row')
@@ -46,7 +53,7 @@ const cells = () =>
 function props(overrides: Partial<HistorySectionProps> = {}): HistorySectionProps {
   return {
     connections,
-    loadPage: vi.fn<LoadPage>(async () => ({ events: [refreshed, failed], hasMore: false })),
+    loadPage: vi.fn<LoadPage>(async () => page([refreshed, failed])),
     exportHistory: vi.fn(),
     clearHistory: vi.fn(),
     loadSettings: async () => DEFAULT_SETTINGS,
@@ -97,9 +104,7 @@ describe('HistorySection', () => {
 
   it('loads the next page after the oldest event shown (time and id), with the same filter', async () => {
     const loadPage = vi.fn<LoadPage>(async (query) =>
-      query.after === undefined
-        ? { events: [refreshed], hasMore: true }
-        : { events: [failed], hasMore: false },
+      query.after === undefined ? page([refreshed], true) : page([failed]),
     );
     await renderSection({ loadPage });
     choose('Result', 'ok');
@@ -118,7 +123,7 @@ describe('HistorySection', () => {
   });
 
   it('sends every filter to the worker: connection, event, result and time range', async () => {
-    const loadPage = vi.fn<LoadPage>(async () => ({ events: [], hasMore: false }));
+    const loadPage = vi.fn<LoadPage>(async () => page([]));
     await renderSection({ loadPage });
 
     choose('Connection', 'c2');
@@ -138,7 +143,7 @@ describe('HistorySection', () => {
   });
 
   it('filters a custom range and refuses a backwards one with a clear message', async () => {
-    const loadPage = vi.fn<LoadPage>(async () => ({ events: [], hasMore: false }));
+    const loadPage = vi.fn<LoadPage>(async () => page([]));
     await renderSection({ loadPage });
     choose('Time', 'custom');
 
@@ -212,10 +217,7 @@ describe('HistorySection', () => {
   });
 
   it('re-reads the first page when the worker reports a change', async () => {
-    const pages = [
-      { events: [failed], hasMore: false },
-      { events: [refreshed, failed], hasMore: false },
-    ];
+    const pages = [page([failed]), page([refreshed, failed])];
     const loadPage = vi.fn<LoadPage>(async () => pages.shift()!);
     const { rerender, props } = await renderSection({ loadPage });
 
@@ -228,9 +230,7 @@ describe('HistorySection', () => {
 
   it('keeps older pages the person loaded when the worker reports a change', async () => {
     const loadPage = vi.fn<LoadPage>(async (query) =>
-      query.after === undefined
-        ? { events: [refreshed], hasMore: true }
-        : { events: [failed], hasMore: false },
+      query.after === undefined ? page([refreshed], true) : page([failed]),
     );
     const { rerender, props } = await renderSection({ loadPage });
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
@@ -243,8 +243,8 @@ describe('HistorySection', () => {
     expect(cells()).toHaveLength(2);
   });
 
-  it('asks for the first page before the connections are known; its rows wait for their labels', async () => {
-    const loadPage = vi.fn<LoadPage>(async () => ({ events: [refreshed], hasMore: false }));
+  it('shows the first page before the connections are known, labelled by the page itself', async () => {
+    const loadPage = vi.fn<LoadPage>(async () => page([refreshed, failed]));
     const { rerender, props } = await renderSection({
       connections: null,
       refreshKey: null,
@@ -252,15 +252,21 @@ describe('HistorySection', () => {
     });
     const before = {
       asked: loadPage.mock.calls.length,
-      rows: screen.queryAllByTestId('history-row').length,
+      rows: cells().map((row) => row.slice(0, 3)),
       busy: screen.getByTestId('history-table').getAttribute('aria-busy'),
     };
 
     rerender(<HistorySection {...props} connections={connections} refreshKey={1} />);
     await settle();
 
-    expect(before).toEqual({ asked: 1, rows: 0, busy: 'true' });
-    expect(cells().map((row) => row.slice(0, 3))).toEqual([['refreshed', 't0', 'Demo']]);
+    expect(before).toEqual({
+      asked: 1,
+      rows: [
+        ['refreshed', 't0', 'Demo'],
+        ['refresh-failed', 't-60', 'Removed connection'],
+      ],
+      busy: 'false',
+    });
     // The first status is no change: the page read at mount is not read again.
     expect(loadPage).toHaveBeenCalledTimes(1);
   });
@@ -270,7 +276,7 @@ describe('HistorySection', () => {
       { id: 4, connectionId: 'c1', at: NOW, kind: 'retry-scheduled', ok: false, expiresAt: NOW },
       { id: 3, connectionId: 'c1', at: NOW, kind: 'connected', ok: true, expiresAt: NOW },
     ];
-    await renderSection({ loadPage: async () => ({ events, hasMore: false }) });
+    await renderSection({ loadPage: async () => page(events) });
 
     const details = cells().map((row) => row.at(-1));
 

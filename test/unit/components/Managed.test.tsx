@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PolicySummary, StatusSnapshot } from '@/utils/model';
 import { DEFAULT_SETTINGS, type Settings, type SettingsResult } from '@/utils/settings';
 import type { WorkerClient } from '@/components/workerClient';
 import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
+import { loadAllSections } from '@/entrypoints/options/sectionCode';
 import { SettingsSection } from '@/entrypoints/options/SettingsSection';
 import { grantAll, makeConnection, makeSnapshot, settle } from './fixtures';
 
@@ -28,7 +29,7 @@ function workerWith(snapshot: StatusSnapshot): WorkerClient {
     getStatus: async () => snapshot,
     subscribeToStatus: () => () => undefined,
     refreshNow: vi.fn(),
-    getHistory: vi.fn(async () => ({ events: [], hasMore: false })),
+    getHistory: vi.fn(async () => ({ events: [], hasMore: false, connections: [] })),
     exportHistory: vi.fn(),
     clearHistory: vi.fn(),
     getHealth: vi.fn(),
@@ -70,6 +71,9 @@ async function renderOptions(snapshot: StatusSnapshot) {
 }
 
 describe('the options page under a managed configuration', () => {
+  // Sections load their code when first shown; here it is there from the start.
+  beforeAll(() => loadAllSections());
+
   beforeEach(() => {
     location.hash = '';
   });

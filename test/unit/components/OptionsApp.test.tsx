@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 import type { StatusSnapshot } from '@/utils/model';
 import type { StatusListener, WorkerClient } from '@/components/workerClient';
 import { formatTime } from '@/components/format';
 import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
+import { loadAllSections } from '@/entrypoints/options/sectionCode';
 import {
   deferred,
   makeConnection,
@@ -30,7 +31,7 @@ function fakeWorker(snapshot: StatusSnapshot) {
       return () => undefined;
     },
     refreshNow: vi.fn(),
-    getHistory: vi.fn(async () => ({ events: [], hasMore: false })),
+    getHistory: vi.fn(async () => ({ events: [], hasMore: false, connections: [] })),
     exportHistory: vi.fn(),
     clearHistory: vi.fn(),
     getHealth: vi.fn(),
@@ -68,6 +69,9 @@ async function go(hash: string) {
 }
 
 describe('options App', () => {
+  // Sections load their code when first shown; here it is there from the start.
+  beforeAll(() => loadAllSections());
+
   beforeEach(() => {
     location.hash = '';
   });

@@ -59,6 +59,20 @@ describe('popup App', () => {
     expect(cards).toEqual(['a', 'b', 'c']);
   });
 
+  it('draws the mirrored snapshot in its first render, then the worker’s answer', async () => {
+    const mirrored = makeSnapshot([makeConnection({ id: 'a', state: 'retrying' })], NOW - 60_000);
+    const client = clientWith(makeSnapshot([makeConnection({ id: 'a' })], NOW));
+
+    render(<App client={client} openOptions={vi.fn()} initialStatus={mirrored} />);
+    const first = screen.getAllByTestId('connection-card').map((card) => card.dataset.state);
+    await settle();
+
+    expect(first).toEqual(['retrying']);
+    expect(screen.getAllByTestId('connection-card').map((card) => card.dataset.state)).toEqual([
+      'healthy',
+    ]);
+  });
+
   it('counts connections that need attention', async () => {
     const snapshot = makeSnapshot([
       makeConnection({ id: 'a' }),

@@ -26,8 +26,8 @@ function fakeClient(getStatus: () => Promise<StatusSnapshot>) {
 }
 
 /** Shows what the hook returns as text. */
-function Probe({ client }: { client: StatusClient }) {
-  const { snapshot, error, clock } = useStatus(client);
+function Probe({ client, initial }: { client: StatusClient; initial?: StatusSnapshot }) {
+  const { snapshot, error, clock } = useStatus(client, initial);
   return (
     <p data-testid="probe">
       {error ??
@@ -105,6 +105,35 @@ describe('useStatus', () => {
     await settle();
 
     expect(screen.getByTestId('probe').textContent).toBe('Demo:healthy @5000');
+  });
+
+  it('draws a mirrored snapshot at once, without its clock, until the worker answers', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const reply = deferred<StatusSnapshot>();
+    const { client } = fakeClient(() => reply.promise);
+    const mirrored = makeSnapshot([makeConnection({ state: 'retrying' })], NOW - 60_000);
+
+    render(<Probe client={client} initial={mirrored} />);
+    const first = screen.getByTestId('probe').textContent;
+    reply.resolve(makeSnapshot([makeConnection()], NOW + 5_000));
+    await settle();
+
+    // The mirror's `now` is when it was taken, not the worker's clock now: no offset from it.
+    expect(first).toBe('Demo:retrying @0');
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:healthy @5000');
+  });
+
+  it('keeps a mirrored snapshot newer than a late getStatus reply', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const { client } = fakeClient(() => Promise.resolve(makeSnapshot([makeConnection()], NOW)));
+    const mirrored = makeSnapshot([makeConnection({ state: 'refreshing' })], NOW + 10);
+
+    render(<Probe client={client} initial={mirrored} />);
+    await settle();
+
+    expect(screen.getByTestId('probe').textContent).toBe('Demo:refreshing @0');
   });
 
   it('says why when the worker cannot be reached', async () => {

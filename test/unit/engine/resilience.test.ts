@@ -1,13 +1,17 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Alert } from '@/utils/engine/attention';
 import type { AlertSink } from '@/utils/engine/refresher';
-import type { Connection } from '@/utils/model';
+import { REFRESH_ALARM } from '@/utils/engine/scheduler';
+import { STREAK_PACE_MS } from '@/utils/engine/retry';
+import type { Connection, FailureInfo } from '@/utils/model';
 import { queryHistory } from '@/utils/store/history';
 import {
   engineFixture,
   fakeGrant,
   refresherFor,
+  schedulerFor,
   seedConnection,
 } from '../../support/engine-fixture';
 
@@ -117,6 +121,81 @@ describe('quick retries (2 s, 4 s, 8 s)', () => {
 
     expect(outcome.ok).toBe(false);
     expect(server.calls).toHaveLength(1);
+  });
+});
+
+describe('retry cadence near expiry (at most 60 requests an hour)', () => {
+  const streak = (now: number, overrides: Partial<FailureInfo> = {}): FailureInfo => ({
+    failedAt: now - 20 * 60_000,
+    attempt: 12,
+    lastAttemptAt: now - 5 * 60_000,
+    lastError: { code: 'http_503', message: 'The token endpoint is unavailable (HTTP 503).' },
+    kind: 'transient',
+    ...overrides,
+  });
+
+  it('sends one request per later alarm retry and retries about a minute on once the token has expired', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, {
+      state: 'retrying',
+      expiresAt: now - 60_000,
+      nextRefreshAt: now,
+      failure: streak(now),
+    });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+    server.failNextWith(http503(), 10);
+
+    await refresher.refresh('c1', 'alarm');
+
+    const connection = await fixture.db.get('connections', 'c1');
+    expect(server.calls).toHaveLength(1);
+    expect(connection?.nextRefreshAt).toBe(now + Math.round(STREAK_PACE_MS));
+    expect(connection?.failure).toMatchObject({ attempt: 13, lastAttemptAt: now });
+  });
+
+  it('does not let an on-demand caller force a request ahead of the streak’s pace', async () => {
+    const fixture = await engineFixture();
+    const now = fixture.clock.now();
+    await seedConnection(fixture, {
+      state: 'retrying',
+      expiresAt: now - 60_000,
+      nextRefreshAt: now + 60_000,
+      failure: streak(now, { lastAttemptAt: now - 10_000 }),
+    });
+    const server = fakeGrant();
+    const refresher = refresherFor(fixture, server.grant);
+
+    const early = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+    fixture.clock.advance(STREAK_PACE_MS);
+    const paced = await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+
+    expect(early).toMatchObject({ ok: false, state: 'retrying', error: { code: 'http_503' } });
+    expect(paced).toMatchObject({ ok: true, refreshed: true });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('stays within 60 requests over an hour of outage, alarms and eager callers together', async () => {
+    fakeBrowser.reset();
+    const fixture = await engineFixture();
+    const start = fixture.clock.now();
+    await seedConnection(fixture, { expiresAt: start + 5 * 60_000, nextRefreshAt: start });
+    const server = fakeGrant();
+    const { scheduler, refresher } = schedulerFor(fixture, server);
+    server.failNextWith(http503(), 10_000);
+    await scheduler.reconcile();
+
+    // Every 10 s: a caller asks for a token, and the refresh alarm fires when it is due.
+    for (let at = start; at < start + 3_600_000; at += 10_000) {
+      fixture.clock.set(at);
+      await refresher.refresh('c1', 'on-demand', { minValiditySec: 60 });
+      const alarm = await fakeBrowser.alarms.get(REFRESH_ALARM);
+      if (alarm && alarm.scheduledTime <= at) await scheduler.onAlarm(alarm);
+    }
+
+    expect(server.calls.length).toBeLessThanOrEqual(60);
+    expect(server.calls.length).toBeGreaterThanOrEqual(50);
   });
 });
 
