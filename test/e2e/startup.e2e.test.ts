@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_BUILD_DIR } from '../support/build';
 import { launchExtension, stopServiceWorkers, type ExtensionBrowser } from '../support/chromium';
-import { pollUntil } from '../support/poll';
+import { deletePageDb, upgradePageDb } from '../support/page-db';
 
 /** The toolbar button as the worker's own `chrome.action` reports it. */
 async function readBadge(browser: ExtensionBrowser): Promise<{ text: string; title: string }> {
@@ -40,23 +40,7 @@ describe('a worker that cannot open its storage, in Chromium', () => {
     // next start meets the newer schema as a fresh worker does.
     await stopServiceWorkers(browser);
     // A newer schema than this build knows: the worker's openDB throws VersionError.
-    await storage.evaluate(() => {
-      const request = indexedDB.open('token-keeper', 99);
-      const state = globalThis as unknown as { bump?: string };
-      state.bump = 'pending';
-      request.onsuccess = () => {
-        request.result.close();
-        state.bump = 'opened';
-      };
-      request.onerror = () => (state.bump = String(request.error));
-    });
-    const bumped = await pollUntil(
-      async () => {
-        const now = await storage.evaluate(() => (globalThis as unknown as { bump: string }).bump);
-        return now !== 'pending' && now;
-      },
-      { timeoutMs: 5_000, everyMs: 250, what: 'the schema upgrade' },
-    );
+    const bumped = await upgradePageDb(storage, 99);
     await stopServiceWorkers(browser);
     expect(bumped).toBe('opened');
   });
@@ -87,15 +71,7 @@ describe('a worker that cannot open its storage, in Chromium', () => {
   });
 
   it('returns to normal by itself once the database opens again', async () => {
-    const deleted = await storage.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          const request = indexedDB.deleteDatabase('token-keeper');
-          request.onsuccess = () => resolve('deleted');
-          request.onerror = () => resolve(String(request.error));
-          request.onblocked = () => resolve('blocked');
-        }),
-    );
+    const deleted = await deletePageDb(storage);
 
     // The next attempt is at most a minute away (the backoff's cap).
     await popup.getByTestId('empty-state').waitFor({ timeout: 70_000 });

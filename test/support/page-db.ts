@@ -36,6 +36,40 @@ export function inPageDb<A, R>(page: Page, request: PageDbRequest<A, R>): Promis
   return page.evaluate(pageDbScript(request)) as Promise<R>;
 }
 
+/**
+ * Opens the database at `version` from the page and closes it: a version newer than the build's leaves a
+ * database the worker cannot open. Resolves with 'opened' or the error's text; 'timed out' after
+ * `timeoutMs` (an open connection that does not step aside holds the upgrade).
+ */
+export function upgradePageDb(page: Page, version: number, timeoutMs = 5_000): Promise<string> {
+  return page.evaluate(
+    ([to, limit]) =>
+      new Promise<string>((resolve) => {
+        setTimeout(() => resolve('timed out'), limit);
+        const request = indexedDB.open('token-keeper', to);
+        request.onsuccess = () => {
+          request.result.close();
+          resolve('opened');
+        };
+        request.onerror = () => resolve(String(request.error));
+      }),
+    [version, timeoutMs] as const,
+  );
+}
+
+/** Deletes the database from the page: 'deleted', 'blocked' (a connection is still open) or the error. */
+export function deletePageDb(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const request = indexedDB.deleteDatabase('token-keeper');
+        request.onsuccess = () => resolve('deleted');
+        request.onerror = () => resolve(String(request.error));
+        request.onblocked = () => resolve('blocked');
+      }),
+  );
+}
+
 /** Runs in the page. */
 function runInPageDb(
   stores: string[],
