@@ -10,6 +10,7 @@ import {
   stopServiceWorkers,
   type ExtensionBrowser,
 } from '../../test/support/chromium';
+import { inPageDb } from '../../test/support/page-db';
 import { STATUS_MIRROR_ITEM } from '../../utils/status-mirror';
 import type { Connection, HistoryEvent } from '../../utils/model';
 import { DB_VERSION } from '../../utils/store/db';
@@ -418,29 +419,16 @@ async function putAll(
   store: 'connections' | 'history',
   records: Connection[] | HistoryEvent[],
 ): Promise<void> {
-  await page.evaluate(
-    ({ store, records }) =>
-      new Promise<void>((resolve, reject) => {
-        const request = indexedDB.open('token-keeper');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains(store)) {
-            db.close();
-            reject(new Error(`The database has no ${store} store yet.`));
-            return;
-          }
-          const tx = db.transaction(store, 'readwrite');
-          for (const record of records) tx.objectStore(store).put(record);
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    { store, records: records as unknown[] },
-  );
+  await inPageDb(page, {
+    stores: [store],
+    mode: 'readwrite',
+    work: (tx, rows: unknown[]) => {
+      const target = tx.objectStore(tx.objectStoreNames[0]!);
+      for (const row of rows) target.put(row);
+      return () => undefined;
+    },
+    arg: records as unknown[],
+  });
 }
 
 /** What `navigator.storage.estimate()` reports as used by the extension's origin (bytes). */
