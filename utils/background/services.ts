@@ -331,7 +331,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       locks,
       accessToken,
       alerts: platform.accessAlerts,
-      onChange: changed,
+      changed,
     });
     const managed = {
       db,
