@@ -4,11 +4,9 @@ import type { ClientTarget, RequestOptions, TokenSet } from '../oauth/client';
 import { describeForProvider } from '../oauth/provider-errors';
 import { salvagedRefreshToken } from '../oauth/salvage';
 import type { Settings } from '../settings';
-import type { TokenKeeperDb } from '../store/db';
 import { isVaultLocked, type Vault } from '../store/vault';
-import type { Clock } from './deps';
 import { lockedOutcome, storageTrouble } from './refresh-answers';
-import type { OutcomeRecorder } from './refresh-outcome';
+import type { OutcomeRecorder, RefreshIo } from './refresh-outcome';
 import { STALE_MARKER_MS } from './schedule';
 import { UNREADABLE_ERROR, type SecretKeeper } from './secrets';
 
@@ -28,21 +26,13 @@ export interface Attempt {
   retryQuickly: boolean;
 }
 
-/** What one attempt needs (the refresher builds it). */
-export interface AttemptDeps {
-  db: TokenKeeperDb;
+/** What one attempt needs. */
+export interface AttemptDeps extends RefreshIo {
   vault: Vault;
-  clock: Clock;
   secrets: SecretKeeper;
   grant: RefreshGrant;
   requestOptions: RequestOptions;
   isOnline: () => boolean;
-  /** Makes sure the refresh alarm fires by `when` (R2); never throws. */
-  cover: (when: number | undefined) => Promise<void>;
-  /** Runs a small storage step with retries (`steadily`, utils/engine/retrying.ts). */
-  steadily: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Tells pages something changed. */
-  changed: () => void;
   outcomes: OutcomeRecorder;
 }
 

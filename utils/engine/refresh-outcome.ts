@@ -18,17 +18,21 @@ export interface AlertSink {
   clearAll?(): Promise<void>;
 }
 
-/** What recording an attempt's outcome needs (the refresher builds it). */
-export interface OutcomeDeps {
+/** The storage side every part of a refresh writes through (the refresher builds it once). */
+export interface RefreshIo {
   db: TokenKeeperDb;
   clock: Clock;
-  random: () => number;
   /** Makes sure the refresh alarm fires by `when` (R2); never throws. */
   cover: (when: number | undefined) => Promise<void>;
   /** Runs a small storage step with retries (`steadily`, utils/engine/retrying.ts). */
   steadily: <T>(work: () => Promise<T>) => Promise<T>;
   /** Tells pages something changed. */
   changed: () => void;
+}
+
+/** What recording an attempt's outcome needs. */
+export interface OutcomeDeps extends RefreshIo {
+  random: () => number;
   keepAlive: <T>(work: () => Promise<T>) => Promise<T>;
   alerts?: AlertSink | undefined;
   onSucceeded?: ((connection: Connection) => Promise<void>) | undefined;

@@ -17,7 +17,7 @@ import {
   type GateVerdict,
   type RefreshRequest,
 } from './refresh-gate';
-import { createOutcomeRecorder, type AlertSink } from './refresh-outcome';
+import { createOutcomeRecorder, type AlertSink, type RefreshIo } from './refresh-outcome';
 import { quickRetriesLeft, quickRetryDelayMs } from './retry';
 import { steadily as retriedInPlace, timerSleep } from './retrying';
 import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
@@ -102,7 +102,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   const secrets = deps.secrets ?? createSecretKeeper({ db: deps.db, vault: deps.vault, sleep });
   const clockGuard =
     deps.clockGuard ?? createClockGuard(deps.db, deps.clock, () => cover(deps.clock.now()));
-  const io = { db: deps.db, clock: deps.clock, cover, steadily, changed };
+  const io: RefreshIo = { db: deps.db, clock: deps.clock, cover, steadily, changed };
   const outcomes = createOutcomeRecorder({
     ...io,
     random,
