@@ -45,10 +45,10 @@ function invalidGrant() {
 }
 
 /**
- * An alarm refresh of an expired token whose first request failed (transient): it now waits for its quick
- * retry until `wake()`; storage retries (shorter waits) pass at once.
+ * An alarm refresh of an expired token whose first request failed (transient; the next `failures - 1` fail
+ * too): it now waits for its quick retry until `wake()`; storage retries (shorter waits) pass at once.
  */
-async function waitingForQuickRetry() {
+async function waitingForQuickRetry(failures = 1) {
   const fixture = await engineFixture();
   const now = fixture.clock.now();
   await seedConnection(fixture, {
@@ -57,7 +57,7 @@ async function waitingForQuickRetry() {
     lastRefreshAt: now - 3_600_000,
   });
   const server = fakeGrant();
-  server.failNextWith(new TypeError('fetch failed'));
+  server.failNextWith(new TypeError('fetch failed'), failures);
   let wake: () => void = () => undefined;
   let waiting: () => void = () => undefined;
   const waited = new Promise<void>((resolve) => (waiting = resolve));
@@ -72,7 +72,7 @@ async function waitingForQuickRetry() {
   });
   const alarm = refresher.refresh('c1', 'alarm');
   await waited;
-  return { server, refresher, alarm, wake: () => wake() };
+  return { fixture, server, refresher, alarm, wake: () => wake() };
 }
 
 describe('quick retries (2 s, 4 s, 8 s)', () => {
@@ -122,6 +122,30 @@ describe('quick retries (2 s, 4 s, 8 s)', () => {
       expiresAt: caller.ok ? caller.expiresAt : NaN,
     });
     expect(server.calls.map((call) => call.refreshToken)).toEqual(['rt-0', 'rt-0']);
+  });
+
+  it('sends no request when the connection was disconnected during the wait', async () => {
+    const { fixture, server, alarm, wake } = await waitingForQuickRetry();
+    const stored = await fixture.db.get('connections', 'c1');
+    await fixture.db.put('connections', { ...stored!, state: 'new', failure: null });
+
+    wake();
+    const actual = await alarm;
+
+    expect(actual).toMatchObject({ ok: false, state: 'new', error: { code: 'not_connected' } });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it("stops the quick retries when a caller's request went out during the wait", async () => {
+    const { server, refresher, alarm, wake } = await waitingForQuickRetry(2);
+    const caller = await refresher.refresh('c1', 'on-demand');
+
+    wake();
+    const actual = await alarm;
+
+    expect(caller).toMatchObject({ ok: false, state: 'retrying' });
+    expect(actual).toMatchObject({ ok: false, state: 'retrying', error: { code: 'network' } });
+    expect(server.calls).toHaveLength(2);
   });
 
   it('hands over to alarm retries after the quick retries are spent, keeping the refresh token', async () => {
