@@ -75,7 +75,7 @@ export type NewConnectionInput = v.InferInput<typeof NewConnectionSchema>;
 export type ValidConnectionInput = v.InferOutput<typeof NewConnectionSchema>;
 
 /**
- * What a person may change on one of their connections (docs/architecture.md, "Editing"): each field by
+ * What a person may change on one of their connections (docs/architecture.md#editing-a-connection): each field by
  * the same rule as when adding. A client secret given replaces the stored one; absent keeps it.
  * Endpoints apply to custom providers only (a preset's are built in).
  */

@@ -14,7 +14,7 @@ export interface HostAccessProps {
 
 /**
  * Says which sign-in servers Token Keeper may not reach yet and asks for them on a click. Shown only while
- * some are missing: in Firefox the person grants host access (docs/architecture.md, "Firefox").
+ * some are missing: in Firefox the person grants host access (docs/architecture.md#firefox).
  */
 export function HostAccess({ missing, request, subscribe }: HostAccessProps) {
   const [patterns, setPatterns] = useState<string[]>([]);

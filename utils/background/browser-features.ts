@@ -1,6 +1,6 @@
 /**
  * Where the browsers this extension is built for differ, decided once per build from WXT's
- * `import.meta.env.BROWSER` (docs/architecture.md, "Firefox").
+ * `import.meta.env.BROWSER` (docs/architecture.md#firefox).
  */
 export interface BrowserFeatures {
   /**

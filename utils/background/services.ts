@@ -274,7 +274,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       clock,
       locks,
       getSettings,
-      onChange: changed,
+      changed,
       onScheduleChange: rearm,
       cover: (when) => scheduler.cover(when),
       onSucceeded: (connection) => scheduler.retryPeers(connection),
@@ -331,7 +331,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       locks,
       accessToken,
       alerts: platform.accessAlerts,
-      onChange: changed,
+      changed,
     });
     const managed = {
       db,

@@ -43,7 +43,8 @@ export interface AccessRequestsDeps {
   /** Adds the extension to these connections' allow-lists (refusing managed ones), with history. */
   grant(extensionId: string, connectionIds: string[]): Promise<ActionResult<string[]>>;
   alerts?: AccessRequestAlerts | undefined;
-  onChange?: (() => void) | undefined;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: (() => void) | undefined;
 }
 
 /** Other extensions' requests and the person's answers. */
@@ -159,7 +160,7 @@ export function createAccessRequests(deps: AccessRequestsDeps): AccessRequests {
       await deps.alerts?.show(record).catch((error: unknown) => {
         console.warn('Access request notification failed', errorName(error));
       });
-      deps.onChange?.();
+      deps.changed?.();
       return { ok: true, status: 'pending' };
     });
   }
@@ -193,7 +194,7 @@ export function createAccessRequests(deps: AccessRequestsDeps): AccessRequests {
         );
       }
       await deps.alerts?.clear(extensionId).catch(() => undefined);
-      deps.onChange?.();
+      deps.changed?.();
       return { ok: true, value: undefined };
     });
   }

@@ -59,7 +59,8 @@ export interface AccessDeps {
   >;
   /** Tells the person that another extension asks for access. */
   alerts?: AccessRequestAlerts | undefined;
-  onChange?: () => void;
+  /** Tells pages something changed (the services send one status snapshot per burst). */
+  changed?: () => void;
 }
 
 /** Who may get which token from outside, and the answering of those requests. */
@@ -116,7 +117,7 @@ export function createAccess(deps: AccessDeps): Access {
       ];
       const updated: Connection = { ...connection, allowedExtensions: wanted, updatedAt: now };
       await commit(deps.db, { connections: [updated], events });
-      deps.onChange?.();
+      deps.changed?.();
       return { ok: true as const, value: wanted };
     });
   }
@@ -168,7 +169,7 @@ export function createAccess(deps: AccessDeps): Access {
     locks: deps.locks,
     grant,
     alerts: deps.alerts,
-    onChange: deps.onChange,
+    changed: deps.changed,
   });
 
   async function answerExternal(
@@ -205,7 +206,7 @@ export function createAccess(deps: AccessDeps): Access {
       caller: callerId,
       ...(result.ok ? { expiresAt: result.value.expiresAt } : { error: result.error }),
     });
-    deps.onChange?.();
+    deps.changed?.();
     if (!result.ok) return { ok: false, error: result.error };
     return {
       ok: true,

@@ -3,8 +3,8 @@ import type { ConnectionEditSchema, ValidConnectionInput } from '../connection-i
 import type { Connection } from '../model';
 import type { ConnectionSetup } from '../oauth/providers';
 
-// Pure: what editing a connection changes (docs/architecture.md, "Editing a connection"). The engine
-// function that reads, resolves and commits is `edit` in lifecycle.ts.
+// Pure: what editing a connection changes (docs/architecture.md#editing-a-connection). The engine
+// function that reads, resolves and commits is `editConnection` in edit-connection.ts.
 
 /** A validated edit. */
 export type ValidEdit = v.InferOutput<typeof ConnectionEditSchema>;

@@ -109,3 +109,12 @@ export function earliestRetry(connection: Connection): number | undefined {
     since + untilRequestAllowed(STREAK_BUCKET, failure.allowance ?? 0),
   );
 }
+
+/** Quick in-worker retry delays after a transient failure, doubling from 2 s, before jitter (R6). */
+export const QUICK_RETRY_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 32_000];
+
+/** The wait before quick retry `retry` (0 for the first): its delay ±20 % (`random` in [0, 1)). */
+export function quickRetryDelayMs(retry: number, random: number): number {
+  const base = QUICK_RETRY_DELAYS_MS[Math.min(retry, QUICK_RETRY_DELAYS_MS.length - 1)]!;
+  return Math.round(base * (0.8 + 0.4 * random));
+}

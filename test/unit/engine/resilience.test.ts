@@ -44,6 +44,37 @@ function invalidGrant() {
   return new oauth.ResponseBodyError('error', { cause: { error: 'invalid_grant' }, response });
 }
 
+/**
+ * An alarm refresh of an expired token whose first request failed (transient; the next `failures - 1` fail
+ * too): it now waits for its quick retry until `wake()`; storage retries (shorter waits) pass at once.
+ */
+async function waitingForQuickRetry(failures = 1) {
+  const fixture = await engineFixture();
+  const now = fixture.clock.now();
+  await seedConnection(fixture, {
+    expiresAt: now - 1000,
+    nextRefreshAt: now,
+    lastRefreshAt: now - 3_600_000,
+  });
+  const server = fakeGrant();
+  server.failNextWith(new TypeError('fetch failed'), failures);
+  let wake: () => void = () => undefined;
+  let waiting: () => void = () => undefined;
+  const waited = new Promise<void>((resolve) => (waiting = resolve));
+  const refresher = refresherFor(fixture, server.grant, {
+    sleep: (ms) =>
+      ms < 1_000
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wake = resolve;
+            waiting();
+          }),
+  });
+  const alarm = refresher.refresh('c1', 'alarm');
+  await waited;
+  return { fixture, server, refresher, alarm, wake: () => wake() };
+}
+
 describe('quick retries (2 s, 4 s, 8 s)', () => {
   it('recovers within the same run when a quick retry succeeds', async () => {
     const fixture = await engineFixture();
@@ -64,6 +95,57 @@ describe('quick retries (2 s, 4 s, 8 s)', () => {
     expect(kinds.filter((kind) => kind === 'refresh-failed')).toHaveLength(2);
     expect(kinds).toContain('recovered');
     expect((await fixture.db.get('connections', 'c1'))?.failure).toBeNull();
+  });
+
+  it('lets a caller through while a quick retry waits: the wait does not hold the lock', async () => {
+    const { refresher, alarm, wake } = await waitingForQuickRetry();
+    const held = new Promise((resolve) => setTimeout(() => resolve('held behind the wait'), 500));
+
+    const actual = await Promise.race([refresher.refresh('c1', 'on-demand'), held]);
+
+    expect(actual).toMatchObject({ ok: true, refreshed: true });
+    wake();
+    await alarm;
+  });
+
+  it('sends no second request when a caller refreshed the connection during the wait', async () => {
+    const { server, refresher, alarm, wake } = await waitingForQuickRetry();
+    const caller = await refresher.refresh('c1', 'on-demand');
+
+    wake();
+    const actual = await alarm;
+
+    expect(caller).toMatchObject({ ok: true, refreshed: true });
+    expect(actual).toEqual({
+      ok: true,
+      refreshed: false,
+      expiresAt: caller.ok ? caller.expiresAt : NaN,
+    });
+    expect(server.calls.map((call) => call.refreshToken)).toEqual(['rt-0', 'rt-0']);
+  });
+
+  it('sends no request when the connection was disconnected during the wait', async () => {
+    const { fixture, server, alarm, wake } = await waitingForQuickRetry();
+    const stored = await fixture.db.get('connections', 'c1');
+    await fixture.db.put('connections', { ...stored!, state: 'new', failure: null });
+
+    wake();
+    const actual = await alarm;
+
+    expect(actual).toMatchObject({ ok: false, state: 'new', error: { code: 'not_connected' } });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it("stops the quick retries when a caller's request went out during the wait", async () => {
+    const { server, refresher, alarm, wake } = await waitingForQuickRetry(2);
+    const caller = await refresher.refresh('c1', 'on-demand');
+
+    wake();
+    const actual = await alarm;
+
+    expect(caller).toMatchObject({ ok: false, state: 'retrying' });
+    expect(actual).toMatchObject({ ok: false, state: 'retrying', error: { code: 'network' } });
+    expect(server.calls).toHaveLength(2);
   });
 
   it('hands over to alarm retries after the quick retries are spent, keeping the refresh token', async () => {
