@@ -19,9 +19,9 @@ import {
 } from '../sim/sim-runtime';
 import {
   createTokenServer,
-  LEEWAY_ROTATION,
-  NO_ROTATION,
-  STRICT_ROTATION,
+  ATLASSIAN_LIKE,
+  GOOGLE_LIKE,
+  SHORT_LIVED,
   type Family,
   type TokenServer,
 } from '../sim/token-server';
@@ -45,7 +45,8 @@ const DB_NAME = 'token-keeper';
 
 const REDIRECT_URI = 'https://tk-sim.chromiumapp.org/';
 
-const POLICIES = { strict: STRICT_ROTATION, leeway: LEEWAY_ROTATION, static: NO_ROTATION };
+// The month's providers' refresh-token rules, with the lifetimes a seed draws (the profile's own is unused).
+const POLICIES = { strict: SHORT_LIVED, leeway: ATLASSIAN_LIKE, static: GOOGLE_LIKE };
 
 /** A connection the simulation added, and the server behind it. */
 export interface KnownConnection {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildMonth, DEFAULT_MONTH, GOOGLE_LIKE, type Month } from '@/scripts/bench/month';
+import { buildMonth, DEFAULT_MONTH, type Month } from '@/scripts/bench/month';
+import { GOOGLE_LIKE } from '@/scripts/sim/token-server';
 import { lifetimesElapsed, recoveries } from '@/scripts/bench/outcome';
 import { createRandom } from '@/scripts/sim/prng';
 import { createProviders, tokenEndpointOf } from '@/scripts/bench/providers';
