@@ -12,12 +12,11 @@ import { commit } from '../../utils/store/commit';
 import { listConnections } from '../../utils/store/connections';
 import { openTokenKeeperDb } from '../../utils/store/db';
 import { openVault } from '../../utils/store/vault';
-import { runBrowserMonth } from './browser-sim';
 import { createFakeAlarms } from '../sim/fake-alarms';
-import type { Month } from './month';
-import type { StrategyRun } from './outcome';
+import type { Month } from '../sim/month';
+import { measureMonth, type StrategyRun } from './outcome';
 import { createRandom } from '../sim/prng';
-import { createProviders, tokenEndpointOf } from './providers';
+import { createProviders, tokenEndpointOf } from '../sim/month-providers';
 import { useVirtualTimeouts } from '../sim/sim-runtime';
 import { createVirtualClock } from '../sim/virtual-clock';
 
@@ -51,7 +50,7 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
   };
 
   const restoreTimeouts = useVirtualTimeouts(clock);
-  const run = await runBrowserMonth({
+  const run = await measureMonth({
     name: OUR_ENGINE,
     month,
     clock,

@@ -6,12 +6,12 @@
 // retries and no lock, and — like the seeds' "fallback" — refreshes on demand when a caller's token has
 // less than a minute left.
 import { classifyTokenError } from '../../utils/oauth/classify';
-import { runBrowserMonth, type SimulatedExtension } from './browser-sim';
+import type { SimulatedExtension } from '../sim/month-browser';
 import { createFakeAlarms } from '../sim/fake-alarms';
-import type { ConnectionSpec, Month } from './month';
-import type { StrategyRun } from './outcome';
+import type { ConnectionSpec, Month } from '../sim/month';
+import { measureMonth, type StrategyRun } from './outcome';
 import { createRandom } from '../sim/prng';
-import { createProviders, tokenEndpointOf, type Providers } from './providers';
+import { createProviders, tokenEndpointOf, type Providers } from '../sim/month-providers';
 import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
 
 /** What a competing strategy keeps per connection (in `chrome.storage`, so it survives the worker). */
@@ -104,7 +104,7 @@ export async function runStrategy(month: Month, strategy: Strategy): Promise<Str
     },
     stop: () => undefined,
   };
-  const run = await runBrowserMonth({
+  const run = await measureMonth({
     name: strategy.name,
     month,
     clock,

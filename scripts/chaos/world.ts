@@ -26,16 +26,19 @@ import {
   type TokenServer,
 } from '../sim/token-server';
 import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
-import { currentWorker, never, runInWorker, type WorkerGeneration } from '../sim/worker-context';
+import {
+  currentWorker,
+  never,
+  runInWorker,
+  WORKER_IDLE_MS,
+  type WorkerGeneration,
+} from '../sim/worker-context';
 import type { FaultInjector } from './faults';
 import { createNetwork, REQUEST_TIMEOUT_MS, type Network } from './network';
 import type { Operation, PolicyName } from './plan';
 
 /** `CHAOS_TRACE=1` prints what happens, for reading a failing seed. */
 const TRACE = Boolean(process.env.CHAOS_TRACE);
-
-/** Chrome stops an idle extension service worker after about 30 s. */
-const WORKER_IDLE_MS = 30_000;
 
 /** Where every seed's clock starts (a Saturday noon, UTC). */
 export const SIM_START = Date.UTC(2026, 10, 28, 12);

@@ -1,12 +1,7 @@
 // The hostile month every strategy lives through: the same connections, nights, restarts, outages and
 // callers, generated from one seed. Pure: no engine, no I/O.
-import { createRandom, type Random } from '../sim/prng';
-import {
-  ATLASSIAN_LIKE,
-  GOOGLE_LIKE,
-  SHORT_LIVED,
-  type ProviderProfile,
-} from '../sim/token-server';
+import { createRandom, type Random } from './prng';
+import { ATLASSIAN_LIKE, GOOGLE_LIKE, SHORT_LIVED, type ProviderProfile } from './token-server';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -8,10 +8,10 @@
 import * as oauth from 'oauth4webapi';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import type { TokenSet } from '../../utils/oauth/client';
-import { createTokenServer, type TokenServer } from '../sim/token-server';
+import { createTokenServer, type TokenServer } from './token-server';
 import type { ConnectionSpec, Month, Outage } from './month';
-import type { Random } from '../sim/prng';
-import type { VirtualClock } from '../sim/virtual-clock';
+import type { Random } from './prng';
+import type { VirtualClock } from './virtual-clock';
 
 /** One connection's provider: the shared token server (scripts/sim) plus the month's failures. */
 interface Emulated {
