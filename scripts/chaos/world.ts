@@ -2,11 +2,12 @@
 // clock with a wall clock that can jump, Chrome's alarms, service-worker generations that stop when idle
 // or die anywhere, token servers behind a faulty network — and the operations a person performs.
 import { IDBFactory } from 'fake-indexeddb';
-import { createServices, type Services } from '../../utils/background/services';
+import type { Services } from '../../utils/background/services';
 import { superviseStart } from '../../utils/background/startup';
-import { createMemoryLocks, type AlarmsApi, type Clock } from '../../utils/engine/deps';
+import type { AlarmsApi, Clock } from '../../utils/engine/deps';
 import type { SecretRecord } from '../../utils/model';
 import { openTokenKeeperDb } from '../../utils/store/db';
+import { createSimulatedServices, atWorkerStart, deliverAlarm } from '../sim/engine';
 import { createFakeAlarms, type FakeAlarm, type FakeAlarms } from '../sim/fake-alarms';
 import { forceClose, setIdbFaultHook } from '../sim/idb-faults';
 import type { Random } from '../sim/prng';
@@ -45,8 +46,6 @@ export const SIM_START = Date.UTC(2026, 10, 28, 12);
 
 /** The database name the engine uses in the simulation. */
 const DB_NAME = 'token-keeper';
-
-const REDIRECT_URI = 'https://tk-sim.chromiumapp.org/';
 
 // The month's providers' refresh-token rules, with the lifetimes a seed draws (the profile's own is unused).
 const POLICIES = { strict: SHORT_LIVED, leeway: ATLASSIAN_LIKE, static: GOOGLE_LIKE };
@@ -319,14 +318,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
           random: engineRandom.next,
           log: () => undefined,
           start: () =>
-            createServices({
+            createSimulatedServices({
               alarms: alarmsFor(worker),
               authorize: (url) => consent(worker, url),
-              redirectUri: REDIRECT_URI,
-              changed: () => undefined,
               clock: wall,
-              // navigator.locks dies with the worker that held them.
-              locks: createMemoryLocks(),
               dbName: DB_NAME,
               requestOptions: {
                 fetch: network.fetchFor(worker) as typeof fetch,
@@ -342,14 +337,11 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     const started: Running = { worker, services, busy: 0, lastActive: clock.now() };
     running = started;
     // R1: every start reconciles (what entrypoints/background.ts does at the top level).
-    track(started, async (s) => {
-      try {
-        await s.scheduler.reconcile();
-      } finally {
+    track(started, (s) =>
+      atWorkerStart(s, () => {
         if (!worker.dead) alarmsRebuilt = true;
-      }
-      s.changed();
-    });
+      }),
+    );
     return started;
   }
 
@@ -634,10 +626,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     trace(
       `alarm ${alarm.name} fires (set for ${((alarm.scheduledTime - offset - SIM_START) / 60_000).toFixed(3)} min)`,
     );
-    void event(async (s) => {
-      await s.scheduler.onAlarm(fired);
-      s.changed();
-    });
+    void event((s) => deliverAlarm(s, fired));
   }
 
   return {
