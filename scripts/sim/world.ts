@@ -7,17 +7,17 @@ import { superviseStart } from '../../utils/background/startup';
 import type { AlarmsApi, Clock } from '../../utils/engine/deps';
 import type { SecretRecord } from '../../utils/model';
 import { openTokenKeeperDb } from '../../utils/store/db';
-import { createSimulatedServices, atWorkerStart, deliverAlarm } from '../sim/engine';
-import { createFakeAlarms, type FakeAlarm, type FakeAlarms } from '../sim/fake-alarms';
-import { forceClose, setIdbFaultHook } from '../sim/idb-faults';
-import type { Random } from '../sim/prng';
+import { createSimulatedServices, atWorkerStart, deliverAlarm } from './engine';
+import { createFakeAlarms, type FakeAlarm, type FakeAlarms } from './fake-alarms';
+import { forceClose, setIdbFaultHook } from './idb-faults';
+import type { Random } from './prng';
 import {
   installSimRuntime,
   openSealedWith,
   setCryptoFaultHook,
   settle,
   useVirtualTimeouts,
-} from '../sim/sim-runtime';
+} from './sim-runtime';
 import {
   createTokenServer,
   ATLASSIAN_LIKE,
@@ -25,18 +25,17 @@ import {
   SHORT_LIVED,
   type Family,
   type TokenServer,
-} from '../sim/token-server';
-import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
+} from './token-server';
+import { createVirtualClock, type VirtualClock } from './virtual-clock';
 import {
   currentWorker,
   never,
   runInWorker,
   WORKER_IDLE_MS,
   type WorkerGeneration,
-} from '../sim/worker-context';
+} from './worker-context';
 import type { FaultInjector } from './faults';
 import { createNetwork, REQUEST_TIMEOUT_MS, type Network } from './network';
-import type { Operation, PolicyName } from './plan';
 
 /** `CHAOS_TRACE=1` prints what happens, for reading a failing seed. */
 const TRACE = Boolean(process.env.CHAOS_TRACE);
@@ -49,6 +48,30 @@ const DB_NAME = 'token-keeper';
 
 // The month's providers' refresh-token rules, with the lifetimes a seed draws (the profile's own is unused).
 const POLICIES = { strict: SHORT_LIVED, leeway: ATLASSIAN_LIKE, static: GOOGLE_LIKE };
+
+/** Which provider behaviour a connection gets. */
+export type PolicyName = 'strict' | 'leeway' | 'static';
+
+/** One thing that happens to the simulated browser. */
+export type Operation =
+  | { kind: 'add'; slot: number; policy: PolicyName; lifetimeSec: number }
+  /** Connect or reconnect; `hold` keeps the consent window open until a later consent step. */
+  | { kind: 'connect'; slot: number; hold: boolean }
+  | { kind: 'consent'; approve: boolean }
+  | { kind: 'refresh-now'; slot: number }
+  /** Several callers ask for the slot's token at once. */
+  | { kind: 'calls'; slot: number; count: number }
+  | { kind: 'disconnect'; slot: number }
+  | { kind: 'remove'; slot: number }
+  | { kind: 'wipe' }
+  | { kind: 'settings'; change: Record<string, unknown> }
+  /** The browser closes (killing the worker wherever it is) and opens again `closedMs` later. */
+  | { kind: 'restart'; closedMs: number; alarmsLost: boolean }
+  | { kind: 'clock-jump'; ms: number }
+  /** One byte of the slot's stored secret flips on disk. */
+  | { kind: 'corrupt'; slot: number }
+  /** The key record disappears from disk (noticed at the next worker start). */
+  | { kind: 'lose-key' };
 
 /** A connection the simulation added, and the server behind it. */
 export interface KnownConnection {
