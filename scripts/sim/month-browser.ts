@@ -161,7 +161,7 @@ export async function runBrowserMonth(input: BrowserSimInput): Promise<BrowserMo
 }
 
 /** When something due at `dueAt` really happens: at once, or when the device wakes up. */
-export function firesAt(month: Month, dueAt: number): number {
+function firesAt(month: Month, dueAt: number): number {
   const night = month.sleeps.find((s) => dueAt >= s.from && dueAt < s.to);
   return night ? night.to : dueAt;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firesAt, runBrowserMonth, type SimulatedExtension } from '@/scripts/sim/month-browser';
+import { runBrowserMonth, type SimulatedExtension } from '@/scripts/sim/month-browser';
 import { createFakeAlarms } from '@/scripts/sim/fake-alarms';
 import { buildMonth, DEFAULT_MONTH, type Month } from '@/scripts/sim/month';
 import { createVirtualClock } from '@/scripts/sim/virtual-clock';
@@ -97,15 +97,5 @@ describe('runBrowserMonth', () => {
     // The hourly alarm was re-created at 08:32, so it next fires at 09:32.
     const firstAfter = seen.find((s) => s.event === 'alarm:tick' && s.at > restarts[0]!.to);
     expect((firstAfter!.at - month.start) / 60_000).toBe(152);
-  });
-});
-
-describe('firesAt', () => {
-  it('moves what falls due at night to the wake-up', () => {
-    const month = quietDay();
-    const night = month.sleeps[0]!;
-
-    expect(firesAt(month, night.from + 1)).toBe(night.to);
-    expect(firesAt(month, night.from - 1)).toBe(night.from - 1);
   });
 });
