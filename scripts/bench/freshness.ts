@@ -1,5 +1,5 @@
 // Section 1: the hostile month, lived by our engine and by each competing strategy.
-import { buildMonth, DEFAULT_MONTH, type Month, type MonthOptions } from './month';
+import { buildMonth, DEFAULT_MONTH, type Month, type MonthOptions } from '../sim/month';
 import { runOurEngine } from './our-engine';
 import { figuresOf, plannedPerLifetime, type StrategyFigures } from './outcome';
 import { COMPETITORS, runStrategy } from './strategies';

@@ -2,7 +2,7 @@
 // docs/benchmarks.md and ends with `budgets: N/M met`. A report, not a test: it exits 0 when budgets are
 // missed, and a section that cannot run is reported as not measured.
 // Options: --quick (a 3-day month, fewer samples, smaller scale; prints only), --write (write the report even
-// when quick).
+// when quick), --month (only the month, in Node without Chromium: prints its figures, writes nothing).
 import 'fake-indexeddb/auto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
+    month: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick === true;
@@ -46,6 +47,16 @@ async function section<T>(name: string, work: () => Promise<T> | T): Promise<Mea
     console.error(`${name} failed:`, error);
     return { ok: false, reason };
   }
+}
+
+if (values.month) {
+  installSimRuntime();
+  const freshness = await runFreshness(quick ? { days: 3 } : {}, (line) => say(line));
+  // Every figure but the real time taken: the same seed must print the same lines.
+  for (const { realMs: _realMs, ...figures } of [freshness.ours, ...freshness.others]) {
+    console.log(JSON.stringify(figures));
+  }
+  process.exit(0);
 }
 
 const build = await section('build (wxt build)', () => buildForBench());

@@ -2,22 +2,21 @@
 // alarms, the virtual clock and the provider emulators. Every worker start builds new services on the
 // same database (R1); nothing survives a stop but IndexedDB and the alarms.
 import type { Alert } from '../../utils/engine/attention';
-import { createMemoryLocks } from '../../utils/engine/deps';
 import { withFreshTokens } from '../../utils/engine/fresh-tokens';
 import type { AlertSink } from '../../utils/engine/refresher';
-import { createServices, type Services } from '../../utils/background/services';
+import type { Services } from '../../utils/background/services';
+import { createSimulatedServices, atWorkerStart, deliverAlarm } from '../sim/engine';
 import type { Connection } from '../../utils/model';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
 import { commit } from '../../utils/store/commit';
 import { listConnections } from '../../utils/store/connections';
 import { openTokenKeeperDb } from '../../utils/store/db';
 import { openVault } from '../../utils/store/vault';
-import { runBrowserMonth } from './browser-sim';
 import { createFakeAlarms } from '../sim/fake-alarms';
-import type { Month } from './month';
-import type { StrategyRun } from './outcome';
+import type { Month } from '../sim/month';
+import { measureMonth, type StrategyRun } from './outcome';
 import { createRandom } from '../sim/prng';
-import { createProviders, tokenEndpointOf } from './providers';
+import { createProviders, tokenEndpointOf } from '../sim/month-providers';
 import { useVirtualTimeouts } from '../sim/sim-runtime';
 import { createVirtualClock } from '../sim/virtual-clock';
 
@@ -51,7 +50,7 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
   };
 
   const restoreTimeouts = useVirtualTimeouts(clock);
-  const run = await runBrowserMonth({
+  const run = await measureMonth({
     name: OUR_ENGINE,
     month,
     clock,
@@ -59,17 +58,9 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
     providers,
     extension: {
       start(_cause, keepAlive) {
-        ready = createServices({
+        ready = createSimulatedServices({
           alarms,
-          authorize: async () => {
-            throw new Error('No consent during the benchmark.');
-          },
-          redirectUri: 'https://bench.invalid/',
-          changed: () => undefined,
           clock,
-          // A stopped worker's locks die with it; the new worker gets its own (navigator.locks is per browser,
-          // but nothing is in flight across a stop here).
-          locks: createMemoryLocks(),
           dbName,
           grant: providers.grant,
           sleep: clock.sleep,
@@ -79,16 +70,10 @@ export async function runOurEngine(month: Month): Promise<StrategyRun> {
           keepAlive,
         });
         started.push(ready);
-        // What entrypoints/background.ts does at the top level of every worker start.
-        return ready.then(async (s) => {
-          await s.scheduler.reconcile();
-          s.changed();
-        });
+        return ready.then((s) => atWorkerStart(s));
       },
       async onAlarm(alarm) {
-        const s = await services();
-        await s.scheduler.onAlarm(alarm);
-        s.changed();
+        await deliverAlarm(await services(), alarm);
       },
       async onCall(call) {
         const s = await services();

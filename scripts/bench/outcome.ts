@@ -3,8 +3,9 @@
 import { MAX_JITTER_MS } from '../../utils/engine/schedule';
 import { effectiveLeadSec } from '../../utils/refresh-lead';
 import { DEFAULT_SETTINGS } from '../../utils/settings';
-import { awakeSpans, type Month } from './month';
-import type { Providers, RequestRecord } from './providers';
+import { runBrowserMonth, type BrowserSimInput, type CallerAnswer } from '../sim/month-browser';
+import { awakeSpans, type Month } from '../sim/month';
+import type { Providers, RequestRecord } from '../sim/month-providers';
 import { median, ratio } from './stats';
 
 /** How one token call was answered. */
@@ -112,8 +113,39 @@ export interface StrategyFigures {
   realMs: number;
 }
 
+/** Runs the month in the simulated browser, tallying every caller's answer the same way for every strategy. */
+export async function measureMonth(
+  input: Omit<BrowserSimInput, 'answered'> & { providers: Providers },
+): Promise<StrategyRun> {
+  const { month, providers } = input;
+  const run: StrategyRun = {
+    name: input.name,
+    calls: emptyTally(),
+    outageCalls: emptyTally(),
+    wakeUps: { alarm: 0, caller: 0, browserStart: 0 },
+    alarmEvents: 0,
+    givenUp: 0,
+    notifications: [],
+    misses: [],
+    realMs: 0,
+    providers,
+  };
+  const seen = await runBrowserMonth({
+    ...input,
+    answered: (call, answer, answeredAt, waited) =>
+      tallyCall(
+        run,
+        month,
+        call.connectionId,
+        call.at,
+        classifyCall(providers, answer, answeredAt, waited),
+      ),
+  });
+  return { ...run, ...seen };
+}
+
 /** An empty tally. */
-export function emptyTally(): CallTally {
+function emptyTally(): CallTally {
   return { immediate: 0, waited: 0, invalid: 0, failed: 0 };
 }
 
@@ -319,9 +351,9 @@ function afterWakeUp(month: Month, at: number): boolean {
 }
 
 /** Classifies one answered call. */
-export function classifyCall(
+function classifyCall(
   providers: Providers,
-  answer: { ok: boolean; accessToken?: string },
+  answer: CallerAnswer,
   answeredAt: number,
   waited: boolean,
 ): CallAnswer {
@@ -331,7 +363,7 @@ export function classifyCall(
 }
 
 /** Adds one answer to the right tally (outage or not). */
-export function tallyCall(
+function tallyCall(
   run: Pick<StrategyRun, 'calls' | 'outageCalls' | 'misses'>,
   month: Month,
   connectionId: string,

@@ -163,8 +163,9 @@ export function freshnessSection(section: Measured<FreshnessResult>): string {
       `errors, half HTTP 503), and ${month.outages.length} outages last an hour each: ` +
       `${month.outages.map((o) => `"${o.label}"`).join(' and ')}. ${count(month.calls.length)} token calls ` +
       '(`getAccessToken` with 60 s minimum validity) arrive at random (Poisson, one per connection every 20 min ' +
-      `on average while the browser runs). Seed ${month.seed}. The three other columns are the strategies of the ` +
-      'seed notes run in the same browser against the same emulators and the same month (see "What is measured").',
+      `on average while the browser runs). Seed ${month.seed}. The other columns are ${others.length} ` +
+      `hand-rolled timer designs modelled as strategies (${others.map((f) => f.name).join('; ')}), run in the ` +
+      'same browser against the same emulators and the same month (see "What is measured").',
     '',
     main,
     '',

@@ -1,4 +1,5 @@
 // The report's closing sections: what exactly is measured, and what is left out.
+import { FIXED_INTERVAL, ON_REQUEST, POLLING } from './strategies';
 
 /** How every figure is measured, and what the benchmark leaves out, as Markdown. */
 export function method(): string {
@@ -41,12 +42,12 @@ export function method(): string {
       'connections (lifetime ÷ (lifetime − lead − mean jitter), averaged over their lifetimes). Work the engine ' +
       'starts outside an event (a recovery after a success) keeps the simulated worker running, as its ' +
       '`keepAlive` (an extension API call every 20 s) does in Chrome.',
-    '- **Competing strategies** live in the same simulated browser and use the same emulators and month. They ' +
+    '- **Competing strategies**, three hand-rolled timer designs, live in the same simulated browser and use the same emulators and month. They ' +
       'keep tokens in storage (they survive the worker), create their periodic alarm when the browser starts (the ' +
       'usual `runtime.onStartup` pattern: Chrome may lose alarms on restart), refresh one connection at a time ' +
-      'with no retries and no lock, and, like seed 000\'s "fallback", refresh on demand when a caller\'s token has ' +
-      'less than a minute left. Fixed interval: every connection every 12 h (seed 001). Polling: every 5 min, ' +
-      'tokens expiring within 10 min (seed 000). On request: no background work at all.',
+      "with no retries and no lock, and, as a fallback, refresh on demand when a caller's token has less than a " +
+      `minute left. ${FIXED_INTERVAL.name}: every connection every 12 h. ${POLLING.name}: every 5 min, the ` +
+      `tokens expiring within 10 min. ${ON_REQUEST.name}: no background work at all.`,
     '- **Page budgets** are the time over an empty extension page (one static element, added to the ' +
       "benchmark's copy of the build) loaded before each popup and History load in the same browser: opening any " +
       'extension page costs a renderer, a navigation and a parse before a line of ours runs. For context only, ' +

@@ -1,12 +1,11 @@
 // Section 3, engine side: the scheduler's passes over 1,000 connections and 100,000 history events in
 // fake-indexeddb, and how many bytes that data is.
-import { createServices } from '../../utils/background/services';
-import { createMemoryLocks } from '../../utils/engine/deps';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import { REFRESH_ALARM, SWEEP_ALARM } from '../../utils/engine/scheduler';
 import { commit } from '../../utils/store/commit';
 import { openTokenKeeperDb, type TokenKeeperDb } from '../../utils/store/db';
 import { openVault } from '../../utils/store/vault';
+import { createSimulatedServices } from '../sim/engine';
 import { createFakeAlarms } from '../sim/fake-alarms';
 import { median } from './stats';
 import { syntheticConnections, syntheticHistory } from './synthetic';
@@ -61,15 +60,9 @@ export async function measureSchedulingAtScale(
     accessToken: 'at-new',
     lifetime: { lifetimeSec: 3600, assumed: false },
   });
-  const services = await createServices({
+  const services = await createSimulatedServices({
     alarms: createFakeAlarms(clock),
-    authorize: async () => {
-      throw new Error('No consent during the benchmark.');
-    },
-    redirectUri: 'https://bench.invalid/',
-    changed: () => undefined,
     clock,
-    locks: createMemoryLocks(),
     dbName,
     grant,
     sleep: async () => undefined,

@@ -1,17 +1,17 @@
-// The strategies of the seed notes, as small MV3 extensions in the same simulated browser, against the same
-// emulators: a fixed 12-hour interval (seed 001), a 5-minute poll refreshing tokens that expire within
-// 10 minutes (seed 000), and refreshing only when a caller finds the token expired. Each keeps its tokens in
-// storage (they survive the worker), creates its periodic alarm when the browser starts (the usual
+// The hand-rolled timer designs our engine is compared with, as small MV3 extensions in the same simulated
+// browser, against the same emulators: a fixed 12-hour interval, a 5-minute poll refreshing tokens that
+// expire within 10 minutes, and refreshing only when a caller finds the token expired. Each keeps its tokens
+// in storage (they survive the worker), creates its periodic alarm when the browser starts (the usual
 // `runtime.onStartup` pattern; alarms are lost on restart), refreshes one connection at a time with no
-// retries and no lock, and — like the seeds' "fallback" — refreshes on demand when a caller's token has
-// less than a minute left.
+// retries and no lock, and, as a fallback, refreshes on demand when a caller's token has less than a
+// minute left.
 import { classifyTokenError } from '../../utils/oauth/classify';
-import { runBrowserMonth, type SimulatedExtension } from './browser-sim';
+import type { SimulatedExtension } from '../sim/month-browser';
 import { createFakeAlarms } from '../sim/fake-alarms';
-import type { ConnectionSpec, Month } from './month';
-import type { StrategyRun } from './outcome';
+import type { ConnectionSpec, Month } from '../sim/month';
+import { measureMonth, type StrategyRun } from './outcome';
 import { createRandom } from '../sim/prng';
-import { createProviders, tokenEndpointOf, type Providers } from './providers';
+import { createProviders, tokenEndpointOf, type Providers } from '../sim/month-providers';
 import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
 
 /** What a competing strategy keeps per connection (in `chrome.storage`, so it survives the worker). */
@@ -28,26 +28,22 @@ interface HeldToken {
 /** A competing strategy. */
 export interface Strategy {
   name: string;
-  /** Where its numbers come from. */
-  source: string;
   /** The periodic alarm's period, or none (refresh on request only). */
   periodMin?: number;
   /** Whether the periodic run refreshes this token. */
   refreshOnTick(token: HeldToken, now: number): boolean;
 }
 
-/** Seed 001: refresh every connection every 12 hours. */
+/** Refresh every connection every 12 hours. */
 export const FIXED_INTERVAL: Strategy = {
-  name: 'Fixed 12 h interval (seed 001)',
-  source: 'seed 001: background refresh every 12 hours',
+  name: 'Fixed 12 h interval',
   periodMin: 720,
   refreshOnTick: () => true,
 };
 
-/** Seed 000: every 5 minutes, refresh what expires within 10 minutes. */
+/** Every 5 minutes, refresh what expires within 10 minutes. */
 export const POLLING: Strategy = {
-  name: 'Poll every 5 min, 10 min threshold (seed 000)',
-  source: 'seed 000: check every 300 s, refresh 10 min before expiry',
+  name: 'Poll every 5 min, 10 min threshold',
   periodMin: 5,
   refreshOnTick: (token, now) => token.expiresAt - now < 10 * 60_000,
 };
@@ -55,7 +51,6 @@ export const POLLING: Strategy = {
 /** No background work at all: refresh when a caller needs a token. */
 export const ON_REQUEST: Strategy = {
   name: 'Refresh only on request',
-  source: 'seed 001 before its fix: "only refreshed access tokens when API calls were made"',
   refreshOnTick: () => false,
 };
 
@@ -104,7 +99,7 @@ export async function runStrategy(month: Month, strategy: Strategy): Promise<Str
     },
     stop: () => undefined,
   };
-  const run = await runBrowserMonth({
+  const run = await measureMonth({
     name: strategy.name,
     month,
     clock,
@@ -116,7 +111,7 @@ export async function runStrategy(month: Month, strategy: Strategy): Promise<Str
   return run;
 }
 
-/** One token request, no retry, no lock: what the seeds do. Returns whether it succeeded. */
+/** One token request, no retry, no lock: what the timer designs do. Returns whether it succeeded. */
 function refresherFor(providers: Providers, clock: VirtualClock) {
   return async (token: HeldToken): Promise<boolean> => {
     try {

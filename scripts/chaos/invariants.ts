@@ -7,7 +7,7 @@ import type { Connection, SecretRecord } from '../../utils/model';
 import { CLOCK_JUMP_TOLERANCE_MS, STALE_MARKER_MS } from '../../utils/engine/schedule';
 import { DEFAULT_SETTINGS, type Settings } from '../../utils/settings';
 import type { IssuedRefreshToken, TokenServer } from '../sim/token-server';
-import type { KnownConnection, World } from './world';
+import type { KnownConnection, World } from '../sim/world';
 
 /** A broken promise. */
 export interface Violation {

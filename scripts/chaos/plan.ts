@@ -1,30 +1,7 @@
 // The operations of one seed, drawn up front so a failing seed can be replayed and shrunk step by step.
 // Pure: a seed and options in, a list of timed steps out.
 import type { Random } from '../sim/prng';
-
-/** Which provider behaviour a connection gets. */
-export type PolicyName = 'strict' | 'leeway' | 'static';
-
-/** One thing that happens to the simulated browser. */
-export type Operation =
-  | { kind: 'add'; slot: number; policy: PolicyName; lifetimeSec: number }
-  /** Connect or reconnect; `hold` keeps the consent window open until a later consent step. */
-  | { kind: 'connect'; slot: number; hold: boolean }
-  | { kind: 'consent'; approve: boolean }
-  | { kind: 'refresh-now'; slot: number }
-  /** Several callers ask for the slot's token at once. */
-  | { kind: 'calls'; slot: number; count: number }
-  | { kind: 'disconnect'; slot: number }
-  | { kind: 'remove'; slot: number }
-  | { kind: 'wipe' }
-  | { kind: 'settings'; change: Record<string, unknown> }
-  /** The browser closes (killing the worker wherever it is) and opens again `closedMs` later. */
-  | { kind: 'restart'; closedMs: number; alarmsLost: boolean }
-  | { kind: 'clock-jump'; ms: number }
-  /** One byte of the slot's stored secret flips on disk. */
-  | { kind: 'corrupt'; slot: number }
-  /** The key record disappears from disk (noticed at the next worker start). */
-  | { kind: 'lose-key' };
+import type { Operation, PolicyName } from '../sim/world';
 
 /** An operation and when it happens (ms after the seed's start, simulation time). */
 export interface Step {

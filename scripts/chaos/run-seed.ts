@@ -2,10 +2,10 @@
 // invariants before and after every step, then let the world settle without faults and check again.
 import { realDelay } from '../sim/sim-runtime';
 import { createRandom, type Random } from '../sim/prng';
-import { createFaultInjector, type FaultRates } from './faults';
+import { createFaultInjector, type FaultRates } from '../sim/faults';
 import { createChecker, type Tally, type Violation } from './invariants';
 import { DEFAULT_PLAN, drawPlan, type PlanOptions, type Step } from './plan';
-import { createWorld, SIM_START } from './world';
+import { createWorld, SIM_START } from '../sim/world';
 
 /** How long the world runs without faults after the last step, checked every few minutes. */
 const SETTLE_MS = 3_600_000;

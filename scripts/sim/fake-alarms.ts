@@ -20,24 +20,17 @@ export interface FakeAlarms extends AlarmsApi {
   clearAll(): void;
   /** Every alarm currently set. */
   all(): FakeAlarm[];
-  /** How many times `create` was called (re-creating an alarm resets it: R2 says check first). */
-  readonly creates: number;
 }
 
 /** Builds fake alarms on `clock`, applying Chrome's 30 s floor to delays, times and periods. */
 export function createFakeAlarms(clock: Clock): FakeAlarms {
   const alarms = new Map<string, FakeAlarm>();
-  let creates = 0;
   return {
-    get creates() {
-      return creates;
-    },
     async get(name) {
       const alarm = alarms.get(name);
       return alarm ? { ...alarm } : undefined;
     },
     create(name, info) {
-      creates += 1;
       const now = clock.now();
       const requested =
         info.when ?? now + (info.delayInMinutes ?? info.periodInMinutes ?? 0) * 60_000;

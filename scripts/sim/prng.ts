@@ -38,7 +38,7 @@ export function createRandom(seed: number): Random {
 }
 
 /** Mixes a seed and a label into a new 32-bit seed (FNV-1a over the label, then the seed). */
-export function hashSeed(seed: number, label: string): number {
+function hashSeed(seed: number, label: string): number {
   let hash = 0x811c9dc5 ^ (seed >>> 0);
   for (let i = 0; i < label.length; i += 1) {
     hash ^= label.charCodeAt(i);

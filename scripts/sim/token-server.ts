@@ -1,6 +1,7 @@
 // An OAuth 2.0 authorization server as the simulations need it: consent with PKCE, a token endpoint for
 // authorization codes and refresh tokens, and revocation — with the three behaviours real providers have
-// for refresh tokens (rotating with strict reuse detection, rotating with a reuse leeway, not rotating).
+// for refresh tokens (rotating with strict reuse detection, rotating with a reuse leeway, not rotating),
+// as the three providers both simulations drive (Google-like, Atlassian-like, 5-minute tokens).
 // Pure logic on the simulation's time: latency, faults and delivery are the network layer's business.
 // It remembers every refresh token it issued and what became of it, so a simulation can tell a grant
 // lost by the provider's design (a response that never arrived) from one we threw away.
@@ -18,26 +19,42 @@ export interface RefreshPolicy {
   retireAccessTokensAfterMs?: number;
 }
 
-/** oidc-provider, Okta, Auth0: rotation, and any reuse revokes the grant. */
-export const STRICT_ROTATION: RefreshPolicy = {
-  name: 'rotating, strict reuse detection',
-  rotating: true,
+/** A provider of the simulations: its refresh-token policy, its tokens' lifetime and its token host. */
+export interface ProviderProfile extends RefreshPolicy {
+  lifetimeSec: number;
+  /** The host of its token endpoint: every connection to one provider shares it, and its outages. */
+  host: string;
+}
+
+/** Google: 1 h access tokens, the refresh token never changes. */
+export const GOOGLE_LIKE: ProviderProfile = {
+  name: 'Google-like (1 h, non-rotating)',
+  lifetimeSec: 3600,
+  rotating: false,
   reuseLeewayMs: 0,
+  host: 'google-like.provider.bench',
 };
 
-/** Atlassian: rotation, a retired refresh token still works for about 10 minutes. */
-export const LEEWAY_ROTATION: RefreshPolicy = {
-  name: 'rotating, 10-minute reuse leeway',
+/**
+ * Atlassian: 1 h access tokens, rotating refresh tokens, reuse accepted for 10 minutes; the access tokens a
+ * rotation replaced are revoked about 10 minutes after it.
+ */
+export const ATLASSIAN_LIKE: ProviderProfile = {
+  name: 'Atlassian-like (1 h, rotating, 10 min leeway)',
+  lifetimeSec: 3600,
   rotating: true,
   reuseLeewayMs: 10 * 60_000,
   retireAccessTokensAfterMs: 10 * 60_000,
+  host: 'atlassian-like.provider.bench',
 };
 
-/** Google: the refresh token never changes. */
-export const NO_ROTATION: RefreshPolicy = {
-  name: 'not rotating',
-  rotating: false,
+/** A strict short-lived provider (oidc-provider, Okta, Auth0, the demo server): any reuse revokes the grant. */
+export const SHORT_LIVED: ProviderProfile = {
+  name: '5-minute tokens (rotating, no leeway)',
+  lifetimeSec: 300,
+  rotating: true,
   reuseLeewayMs: 0,
+  host: 'short-lived.provider.bench',
 };
 
 /** A refresh token the server issued, and its fate. */

@@ -11,6 +11,9 @@ export interface WorkerGeneration {
   dead: boolean;
 }
 
+/** Chrome stops an extension service worker after about 30 s without events. */
+export const WORKER_IDLE_MS = 30_000;
+
 const context = new AsyncLocalStorage<WorkerGeneration>();
 
 /** Runs `work` as code of `generation`. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildMonth, DEFAULT_MONTH, GOOGLE_LIKE, type Month } from '@/scripts/bench/month';
+import { buildMonth, DEFAULT_MONTH, type Month } from '@/scripts/sim/month';
+import { GOOGLE_LIKE } from '@/scripts/sim/token-server';
 import { lifetimesElapsed, recoveries } from '@/scripts/bench/outcome';
 import { createRandom } from '@/scripts/sim/prng';
-import { createProviders, tokenEndpointOf } from '@/scripts/bench/providers';
+import { createProviders, tokenEndpointOf } from '@/scripts/sim/month-providers';
 import { createVirtualClock } from '@/scripts/sim/virtual-clock';
 
 const HOUR = 3_600_000;

@@ -2,15 +2,11 @@
 // after a night's sleep, lost at a browser restart), delivers token calls while earlier work is still
 // running, and stops the service worker whenever it has been idle for 30 s (R1) — the same for every
 // strategy, so their figures compare.
-import type { FakeAlarm, FakeAlarms } from '../sim/fake-alarms';
+import type { FakeAlarm, FakeAlarms } from './fake-alarms';
 import type { Month, TokenCall } from './month';
-import { classifyCall, emptyTally, tallyCall, type StrategyRun } from './outcome';
-import type { Providers } from './providers';
-import { settle } from '../sim/sim-runtime';
-import type { VirtualClock } from '../sim/virtual-clock';
-
-/** Chrome stops an extension service worker after about 30 s without events. */
-export const WORKER_IDLE_MS = 30_000;
+import { settle } from './sim-runtime';
+import type { VirtualClock } from './virtual-clock';
+import { WORKER_IDLE_MS } from './worker-context';
 
 /** Why a worker started. */
 export type StartCause = 'alarm' | 'caller' | 'browser-start';
@@ -27,7 +23,7 @@ export interface SimulatedExtension {
   start(cause: StartCause, keepAlive: KeepAlive): Promise<void>;
   onAlarm(alarm: FakeAlarm): Promise<void>;
   /** A caller asks for a token valid for at least a minute. */
-  onCall(call: TokenCall): Promise<{ ok: boolean; accessToken?: string }>;
+  onCall(call: TokenCall): Promise<CallerAnswer>;
   /** The worker stops: everything in memory is gone. */
   stop(): void;
 }
@@ -38,25 +34,35 @@ export interface BrowserSimInput {
   month: Month;
   clock: VirtualClock;
   alarms: FakeAlarms;
-  providers: Providers;
   extension: SimulatedExtension;
+  /** Each caller's answer; `waited` when virtual time passed before it (a token request was waited on). */
+  answered(call: TokenCall, answer: CallerAnswer, answeredAt: number, waited: boolean): void;
 }
 
-/** Runs the month; returns the raw facts (notifications and given-up counts are the caller's to fill). */
-export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyRun> {
-  const { month, clock, alarms, providers, extension } = input;
+/** What a caller got. */
+export interface CallerAnswer {
+  ok: boolean;
+  accessToken?: string;
+}
+
+/** What the browser itself saw during the month (the callers' answers went to `answered`). */
+export interface BrowserMonthRun {
+  /** Worker starts, by cause. */
+  wakeUps: { alarm: number; caller: number; browserStart: number };
+  /** Alarm events delivered (whether or not the worker was running). */
+  alarmEvents: number;
+  /** Real time the simulation took (ms). */
+  realMs: number;
+}
+
+/** Runs the month. */
+export async function runBrowserMonth(input: BrowserSimInput): Promise<BrowserMonthRun> {
+  const { month, clock, alarms, extension } = input;
   const realStart = performance.now();
-  const run: StrategyRun = {
-    name: input.name,
-    calls: emptyTally(),
-    outageCalls: emptyTally(),
+  const run: BrowserMonthRun = {
     wakeUps: { alarm: 0, caller: 0, browserStart: 0 },
     alarmEvents: 0,
-    givenUp: 0,
-    notifications: [],
-    misses: [],
     realMs: 0,
-    providers,
   };
   let running = false;
   let inFlight = 0;
@@ -104,8 +110,7 @@ export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyR
     });
     const [, answer] = await Promise.all([starting, answering]);
     // A token request takes virtual time; an answer at the same instant never waited on the network.
-    const kind = classifyCall(providers, answer, answeredAt, answeredAt !== calledAt);
-    tallyCall(run, month, token.connectionId, token.at, kind);
+    input.answered(token, answer, answeredAt, answeredAt !== calledAt);
   };
 
   // The month opens with the browser starting.
@@ -156,7 +161,7 @@ export async function runBrowserMonth(input: BrowserSimInput): Promise<StrategyR
 }
 
 /** When something due at `dueAt` really happens: at once, or when the device wakes up. */
-export function firesAt(month: Month, dueAt: number): number {
+function firesAt(month: Month, dueAt: number): number {
   const night = month.sleeps.find((s) => dueAt >= s.from && dueAt < s.to);
   return night ? night.to : dueAt;
 }

@@ -1,56 +1,11 @@
 // The hostile month every strategy lives through: the same connections, nights, restarts, outages and
 // callers, generated from one seed. Pure: no engine, no I/O.
-import { createRandom, type Random } from '../sim/prng';
+import { createRandom, type Random } from './prng';
+import { ATLASSIAN_LIKE, GOOGLE_LIKE, SHORT_LIVED, type ProviderProfile } from './token-server';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** How a provider's token endpoint behaves. */
-export interface ProviderProfile {
-  /** Shown in the report. */
-  name: string;
-  lifetimeSec: number;
-  /** Each refresh returns a new refresh token and retires the old one. */
-  rotating: boolean;
-  /** How long a retired refresh token is still accepted (Atlassian: about 10 minutes); 0 = never. */
-  reuseLeewayMs: number;
-  /** Access tokens a rotation replaced stop working this long after it (Atlassian: about 10 minutes). */
-  retireAccessTokensAfterMs?: number;
-  /** The host of its token endpoint: every connection to one provider shares it, and its outages. */
-  host: string;
-}
-
-/** Google: 1 h access tokens, the refresh token does not rotate. */
-export const GOOGLE_LIKE: ProviderProfile = {
-  name: 'Google-like (1 h, non-rotating)',
-  lifetimeSec: 3600,
-  rotating: false,
-  reuseLeewayMs: 0,
-  host: 'google-like.provider.bench',
-};
-
-/**
- * Atlassian: 1 h access tokens, rotating refresh tokens, reuse accepted for 10 minutes; the access tokens a
- * rotation replaced are revoked about 10 minutes after it.
- */
-export const ATLASSIAN_LIKE: ProviderProfile = {
-  name: 'Atlassian-like (1 h, rotating, 10 min leeway)',
-  lifetimeSec: 3600,
-  rotating: true,
-  reuseLeewayMs: 10 * MINUTE,
-  retireAccessTokensAfterMs: 10 * MINUTE,
-  host: 'atlassian-like.provider.bench',
-};
-
-/** A strict short-lived provider (like the demo server): 5-minute tokens, rotation without leeway. */
-export const SHORT_LIVED: ProviderProfile = {
-  name: '5-minute tokens (rotating, no leeway)',
-  lifetimeSec: 300,
-  rotating: true,
-  reuseLeewayMs: 0,
-  host: 'short-lived.provider.bench',
-};
 
 /** One connection of the month. */
 export interface ConnectionSpec {

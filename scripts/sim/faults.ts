@@ -1,8 +1,8 @@
 // Decides, at every await point the engine reaches (a storage request, an AES-GCM operation, a token or
 // revocation request), whether it fails and how — or whether the worker dies right there. Seeded, so a
 // seed replays the same faults for the same steps.
-import type { IdbFault, IdbOperation } from '../sim/idb-faults';
-import type { Random } from '../sim/prng';
+import type { IdbFault, IdbOperation } from './idb-faults';
+import type { Random } from './prng';
 
 /** How a request to the authorization server goes wrong. */
 export type NetworkFault =

@@ -8,10 +8,10 @@
 import * as oauth from 'oauth4webapi';
 import type { RefreshGrant } from '../../utils/engine/refresher';
 import type { TokenSet } from '../../utils/oauth/client';
-import { createTokenServer, type RefreshPolicy, type TokenServer } from '../sim/token-server';
-import type { ConnectionSpec, Month, Outage, ProviderProfile } from './month';
-import type { Random } from '../sim/prng';
-import type { VirtualClock } from '../sim/virtual-clock';
+import { createTokenServer, type TokenServer } from './token-server';
+import type { ConnectionSpec, Month, Outage } from './month';
+import type { Random } from './prng';
+import type { VirtualClock } from './virtual-clock';
 
 /** One connection's provider: the shared token server (scripts/sim) plus the month's failures. */
 interface Emulated {
@@ -86,7 +86,7 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
   };
 
   for (const spec of month.connections) {
-    const server = createTokenServer(spec.id, policyOf(spec.profile), spec.profile.lifetimeSec);
+    const server = createTokenServer(spec.id, spec.profile, spec.profile.lifetimeSec);
     const initial = server.seed(spec.issuedAt);
     const state: Emulated = {
       spec,
@@ -181,18 +181,6 @@ export function createProviders(month: Month, clock: VirtualClock, random: Rando
     },
     log: (connectionId) => logs.get(connectionId) ?? [],
     counters,
-  };
-}
-
-/** The shared token server's refresh-token behaviour for a month profile. */
-function policyOf(profile: ProviderProfile): RefreshPolicy {
-  return {
-    name: profile.name,
-    rotating: profile.rotating,
-    reuseLeewayMs: profile.reuseLeewayMs,
-    ...(profile.retireAccessTokensAfterMs === undefined
-      ? {}
-      : { retireAccessTokensAfterMs: profile.retireAccessTokensAfterMs }),
   };
 }
 

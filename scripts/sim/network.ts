@@ -1,10 +1,10 @@
 // The network between the simulated worker and the token servers: latency on the virtual clock, the
 // faults the injector picks, and the two facts the invariants need — which refresh requests were in flight
 // at once for a connection, and which refresh tokens actually reached the engine (and which worker).
-import type { Random } from '../sim/prng';
-import type { TokenServer } from '../sim/token-server';
-import type { VirtualClock } from '../sim/virtual-clock';
-import { never, type WorkerGeneration } from '../sim/worker-context';
+import type { Random } from './prng';
+import type { TokenServer } from './token-server';
+import type { VirtualClock } from './virtual-clock';
+import { never, type WorkerGeneration } from './worker-context';
 import type { FaultInjector, NetworkFault } from './faults';
 
 /** The engine's request timeout in the simulation (its default). */

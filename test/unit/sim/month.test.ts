@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awakeSpans, buildMonth, DEFAULT_MONTH, within } from '@/scripts/bench/month';
+import { awakeSpans, buildMonth, DEFAULT_MONTH, within } from '@/scripts/sim/month';
 
 describe('buildMonth', () => {
   it('is the same month for the same seed', () => {

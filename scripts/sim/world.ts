@@ -2,40 +2,43 @@
 // clock with a wall clock that can jump, Chrome's alarms, service-worker generations that stop when idle
 // or die anywhere, token servers behind a faulty network — and the operations a person performs.
 import { IDBFactory } from 'fake-indexeddb';
-import { createServices, type Services } from '../../utils/background/services';
+import type { Services } from '../../utils/background/services';
 import { superviseStart } from '../../utils/background/startup';
-import { createMemoryLocks, type AlarmsApi, type Clock } from '../../utils/engine/deps';
+import type { AlarmsApi, Clock } from '../../utils/engine/deps';
 import type { SecretRecord } from '../../utils/model';
 import { openTokenKeeperDb } from '../../utils/store/db';
-import { createFakeAlarms, type FakeAlarm, type FakeAlarms } from '../sim/fake-alarms';
-import { forceClose, setIdbFaultHook } from '../sim/idb-faults';
-import type { Random } from '../sim/prng';
+import { createSimulatedServices, atWorkerStart, deliverAlarm } from './engine';
+import { createFakeAlarms, type FakeAlarm, type FakeAlarms } from './fake-alarms';
+import { forceClose, setIdbFaultHook } from './idb-faults';
+import type { Random } from './prng';
 import {
   installSimRuntime,
   openSealedWith,
   setCryptoFaultHook,
   settle,
   useVirtualTimeouts,
-} from '../sim/sim-runtime';
+} from './sim-runtime';
 import {
   createTokenServer,
-  LEEWAY_ROTATION,
-  NO_ROTATION,
-  STRICT_ROTATION,
+  ATLASSIAN_LIKE,
+  GOOGLE_LIKE,
+  SHORT_LIVED,
   type Family,
   type TokenServer,
-} from '../sim/token-server';
-import { createVirtualClock, type VirtualClock } from '../sim/virtual-clock';
-import { currentWorker, never, runInWorker, type WorkerGeneration } from '../sim/worker-context';
+} from './token-server';
+import { createVirtualClock, type VirtualClock } from './virtual-clock';
+import {
+  currentWorker,
+  never,
+  runInWorker,
+  WORKER_IDLE_MS,
+  type WorkerGeneration,
+} from './worker-context';
 import type { FaultInjector } from './faults';
 import { createNetwork, REQUEST_TIMEOUT_MS, type Network } from './network';
-import type { Operation, PolicyName } from './plan';
 
 /** `CHAOS_TRACE=1` prints what happens, for reading a failing seed. */
 const TRACE = Boolean(process.env.CHAOS_TRACE);
-
-/** Chrome stops an idle extension service worker after about 30 s. */
-const WORKER_IDLE_MS = 30_000;
 
 /** Where every seed's clock starts (a Saturday noon, UTC). */
 export const SIM_START = Date.UTC(2026, 10, 28, 12);
@@ -43,9 +46,32 @@ export const SIM_START = Date.UTC(2026, 10, 28, 12);
 /** The database name the engine uses in the simulation. */
 const DB_NAME = 'token-keeper';
 
-const REDIRECT_URI = 'https://tk-sim.chromiumapp.org/';
+// The month's providers' refresh-token rules, with the lifetimes a seed draws (the profile's own is unused).
+const POLICIES = { strict: SHORT_LIVED, leeway: ATLASSIAN_LIKE, static: GOOGLE_LIKE };
 
-const POLICIES = { strict: STRICT_ROTATION, leeway: LEEWAY_ROTATION, static: NO_ROTATION };
+/** Which provider behaviour a connection gets. */
+export type PolicyName = 'strict' | 'leeway' | 'static';
+
+/** One thing that happens to the simulated browser. */
+export type Operation =
+  | { kind: 'add'; slot: number; policy: PolicyName; lifetimeSec: number }
+  /** Connect or reconnect; `hold` keeps the consent window open until a later consent step. */
+  | { kind: 'connect'; slot: number; hold: boolean }
+  | { kind: 'consent'; approve: boolean }
+  | { kind: 'refresh-now'; slot: number }
+  /** Several callers ask for the slot's token at once. */
+  | { kind: 'calls'; slot: number; count: number }
+  | { kind: 'disconnect'; slot: number }
+  | { kind: 'remove'; slot: number }
+  | { kind: 'wipe' }
+  | { kind: 'settings'; change: Record<string, unknown> }
+  /** The browser closes (killing the worker wherever it is) and opens again `closedMs` later. */
+  | { kind: 'restart'; closedMs: number; alarmsLost: boolean }
+  | { kind: 'clock-jump'; ms: number }
+  /** One byte of the slot's stored secret flips on disk. */
+  | { kind: 'corrupt'; slot: number }
+  /** The key record disappears from disk (noticed at the next worker start). */
+  | { kind: 'lose-key' };
 
 /** A connection the simulation added, and the server behind it. */
 export interface KnownConnection {
@@ -315,14 +341,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
           random: engineRandom.next,
           log: () => undefined,
           start: () =>
-            createServices({
+            createSimulatedServices({
               alarms: alarmsFor(worker),
               authorize: (url) => consent(worker, url),
-              redirectUri: REDIRECT_URI,
-              changed: () => undefined,
               clock: wall,
-              // navigator.locks dies with the worker that held them.
-              locks: createMemoryLocks(),
               dbName: DB_NAME,
               requestOptions: {
                 fetch: network.fetchFor(worker) as typeof fetch,
@@ -338,14 +360,11 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     const started: Running = { worker, services, busy: 0, lastActive: clock.now() };
     running = started;
     // R1: every start reconciles (what entrypoints/background.ts does at the top level).
-    track(started, async (s) => {
-      try {
-        await s.scheduler.reconcile();
-      } finally {
+    track(started, (s) =>
+      atWorkerStart(s, () => {
         if (!worker.dead) alarmsRebuilt = true;
-      }
-      s.changed();
-    });
+      }),
+    );
     return started;
   }
 
@@ -630,10 +649,7 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     trace(
       `alarm ${alarm.name} fires (set for ${((alarm.scheduledTime - offset - SIM_START) / 60_000).toFixed(3)} min)`,
     );
-    void event(async (s) => {
-      await s.scheduler.onAlarm(fired);
-      s.changed();
-    });
+    void event((s) => deliverAlarm(s, fired));
   }
 
   return {
