@@ -8,7 +8,6 @@ import {
   HistoryQuerySchema,
   toHistoryFilter,
 } from './report-requests';
-import { lockRemovalRefusal } from '../managed/require-lock';
 import type { Services } from './services';
 
 /** The messages pages may send (everything but the worker's own broadcast). */
@@ -77,12 +76,6 @@ const DecideAccessSchema = v.strictObject({
   ),
 });
 
-/** Why a page may not add a connection: the organisation's policy turned that off. */
-export const USER_CONNECTIONS_OFF = {
-  code: 'managed',
-  message: 'Your organisation manages the connections here: adding your own is turned off.',
-} as const;
-
 /** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
 export class InvalidMessageError extends Error {
   override name = 'InvalidMessageError';
@@ -112,17 +105,8 @@ export function createHandlers(services: Services): Handlers {
     getSettings: () => services.getSettings(),
     saveSettings: (data) => services.saveSettings(data),
     getRedirectUrl: async () => services.redirectUri,
-    addConnection: async (data) =>
-      // The organisation may keep to its own connections: refused here, not only hidden (docs/admin.md).
-      services.policy().allowUserConnections
-        ? services.lifecycle.add(data)
-        : { ok: false, error: USER_CONNECTIONS_OFF },
-    connect: async (data) => {
-      const { connectionId } = parse(ConnectionRef, data);
-      // The organisation's requireLock: no new grant until a passphrase protects it (docs/admin.md).
-      const required = services.lockRequired();
-      return required ? { ok: false, error: required } : services.lifecycle.connect(connectionId);
-    },
+    addConnection: (data) => services.addConnection(data),
+    connect: async (data) => services.connect(parse(ConnectionRef, data).connectionId),
     disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
     getAccessToken: async (data) => {
       const request = parse(TokenRequestSchema, data);
@@ -143,13 +127,7 @@ export function createHandlers(services: Services): Handlers {
     },
     exportSetups: () => services.exportSetups(),
     previewImport: async (data) => services.previewImport(parse(ImportRequestSchema, data).text),
-    importSetups: async (data) => {
-      const { text } = parse(ImportRequestSchema, data);
-      // Importing adds the person's own connections: refused when the organisation turned that off.
-      if (!services.policy().allowUserConnections)
-        return { ok: false, error: USER_CONNECTIONS_OFF };
-      return services.importSetups(text);
-    },
+    importSetups: async (data) => services.importSetups(parse(ImportRequestSchema, data).text),
     wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
     removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
     getLock: () => services.lock.status(),
@@ -160,12 +138,7 @@ export function createHandlers(services: Services): Handlers {
       const request = parse(ChangePassphraseSchema, data);
       return services.lock.changePassphrase(request.current, request.next);
     },
-    removeLock: async (data) => {
-      const { passphrase } = parse(PassphraseSchema, data);
-      const refused = lockRemovalRefusal(services.policy());
-      if (refused) return { ok: false, error: refused };
-      return services.lock.turnOff(passphrase);
-    },
+    removeLock: async (data) => services.removeLock(parse(PassphraseSchema, data).passphrase),
     setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
     editConnection: (data) => {
       const request = parse(EditRequestSchema, data);
