@@ -68,7 +68,7 @@ export const pageHandlers = {
 /** The page requests the worker answers: the handlers' own keys, so registration cannot miss one. */
 export const PAGE_REQUESTS = Object.keys(pageHandlers) as PageRequest[];
 
-/** A handler per page request of `handlers`' kind, built from the names alone. */
+/** One function per page request, made from its name: the engine's handlers, or the refusals of a failed start. */
 export function handlersOf(handler: (type: PageRequest) => (data: unknown) => Promise<unknown>) {
   return Object.fromEntries(PAGE_REQUESTS.map((type) => [type, handler(type)])) as Handlers;
 }
@@ -78,6 +78,7 @@ export function createHandlers(services: Services): Handlers {
   return handlersOf((type) => bind(services, type));
 }
 
+/** Request `type`'s handler on `services`, behind the schema of the same name. */
 function bind<K extends PageRequest>(services: Services, type: K) {
   const handler: PageHandlers[K] = pageHandlers[type];
   return async (data: unknown) => handler(services, parseRequest(type, data));
