@@ -10,14 +10,13 @@ export function withPrefetchedStatus<C extends Pick<WorkerClient, 'getStatus'>>(
   let early: Promise<StatusSnapshot> | undefined = client.getStatus();
   // Nobody may be listening yet; a failure is reported when the page asks for it.
   early.catch(() => undefined);
-  return {
-    ...client,
+  return overriding(client, {
     getStatus: () => {
       const first = early;
       early = undefined;
       return first ?? client.getStatus();
     },
-  };
+  } as Partial<C>);
 }
 
 /** How long `getStatus` waits for the first page of history at most (it never holds the page up longer). */
@@ -41,8 +40,7 @@ export function withHistoryFirst<C extends Pick<WorkerClient, 'getStatus' | 'get
     early.catch(() => undefined),
     sleep(HISTORY_FIRST_WAIT_MS),
   ]);
-  return {
-    ...client,
+  return overriding(client, {
     getHistory: (query) => {
       const prefetched = early;
       early = undefined;
@@ -54,7 +52,12 @@ export function withHistoryFirst<C extends Pick<WorkerClient, 'getStatus' | 'get
       if (wait) await wait;
       return client.getStatus();
     },
-  };
+  } as Partial<C>);
+}
+
+/** `client` with some methods replaced; the others are looked up on it, as the real client makes them. */
+function overriding<C extends object>(client: C, methods: Partial<C>): C {
+  return Object.assign(Object.create(client) as C, methods);
 }
 
 function sameQuery(a: HistoryQuery, b: HistoryQuery): boolean {

@@ -1,72 +1,32 @@
 import {
   isWorkerUnavailable,
   onMessage,
-  type AccessDecision,
   sendMessage,
-  type ActionResult,
-  type ConnectionEdit,
-  type EditOutcome,
-  type ExportFormat,
-  type HealthPeriod,
-  type HealthReport,
-  type HistoryCriteria,
-  type HistoryExport,
-  type HistoryPage,
-  type HistoryQuery,
-  type ImportPreview,
-  type ImportResult,
-  type NewConnectionInput,
+  type PageRequest,
+  type PageRequests,
 } from '@/utils/messaging';
-import type {
-  AccessRequest,
-  ConnectionStatus,
-  LockStatus,
-  RefreshOutcome,
-  StatusSnapshot,
-} from '@/utils/model';
-import type { Settings, SettingsResult } from '@/utils/settings';
+import type { StatusSnapshot } from '@/utils/model';
 import { t } from './i18n';
 import { describeStartupProblem } from './startupProblem';
 
 /** Called with every snapshot the worker broadcasts. */
 export type StatusListener = (snapshot: StatusSnapshot) => void;
 
+/** What the popup and options page may ask: every page request but a token (docs/security.md#what-is-protected). */
+export type PageAsk = Exclude<PageRequest, 'getAccessToken'>;
+
+/** One method per page request of the protocol, taking that request's data and answering its result. */
+export type WorkerRequests = {
+  [K in PageAsk]: (...data: Parameters<PageRequests[K]>) => Promise<ReturnType<PageRequests[K]>>;
+};
+
 /**
- * Everything the pages ask of the service worker, as plain async functions.
+ * Everything the pages ask of the service worker, as plain async functions derived from `ProtocolMap`.
  * Apps take one as a prop, so tests hand in a fake and never need the extension runtime.
  */
-export interface WorkerClient {
-  getStatus(): Promise<StatusSnapshot>;
+export interface WorkerClient extends WorkerRequests {
   /** Subscribes to `statusChanged`; returns the unsubscribe function. */
   subscribeToStatus(listener: StatusListener): () => void;
-  refreshNow(connectionId: string): Promise<RefreshOutcome>;
-  getHistory(query: HistoryQuery): Promise<HistoryPage>;
-  exportHistory(format: ExportFormat, criteria: HistoryCriteria): Promise<HistoryExport>;
-  clearHistory(): Promise<{ removed: number }>;
-  getHealth(period: HealthPeriod): Promise<HealthReport>;
-  getSettings(): Promise<Settings>;
-  saveSettings(change: Partial<Settings>): Promise<SettingsResult>;
-  getRedirectUrl(): Promise<string>;
-  addConnection(input: NewConnectionInput): Promise<ActionResult<ConnectionStatus>>;
-  connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
-  disconnect(connectionId: string): Promise<ActionResult>;
-  removeConnection(connectionId: string): Promise<ActionResult>;
-  editConnection(connectionId: string, changes: ConnectionEdit): Promise<ActionResult<EditOutcome>>;
-  getExternalAccess(connectionId: string): Promise<{ extensionId: string; allowed: string[] }>;
-  setExternalAccess(connectionId: string, allowed: string[]): Promise<ActionResult<string[]>>;
-  getAccessRequests(): Promise<AccessRequest[]>;
-  decideAccessRequest(extensionId: string, decision: AccessDecision): Promise<ActionResult>;
-  wipeAllData(): Promise<ActionResult<{ connections: number }>>;
-  getLock(): Promise<LockStatus>;
-  turnOnLock(passphrase: string): Promise<ActionResult<LockStatus>>;
-  unlock(passphrase: string): Promise<ActionResult<LockStatus>>;
-  lock(): Promise<ActionResult<LockStatus>>;
-  changePassphrase(current: string, next: string): Promise<ActionResult<LockStatus>>;
-  removeLock(passphrase: string): Promise<ActionResult<LockStatus>>;
-  setAutoLock(minutes: number): Promise<ActionResult<LockStatus>>;
-  exportSetups(): Promise<HistoryExport>;
-  previewImport(text: string): Promise<ImportPreview>;
-  importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
 // @webext-core/messaging allows one listener per message type in a page, so several
@@ -88,42 +48,27 @@ function subscribeToStatus(listener: StatusListener): () => void {
   };
 }
 
-/** The real client: typed messages to the service worker. */
-export const workerClient: WorkerClient = {
-  getStatus: () => sendMessage('getStatus'),
-  subscribeToStatus,
-  refreshNow: (connectionId) => sendMessage('refreshNow', { connectionId }),
-  getHistory: (query) => sendMessage('getHistory', query),
-  exportHistory: (format, criteria) => sendMessage('exportHistory', { format, criteria }),
-  clearHistory: () => sendMessage('clearHistory'),
-  getHealth: (period) => sendMessage('getHealth', { period }),
-  getSettings: () => sendMessage('getSettings'),
-  saveSettings: (change) => sendMessage('saveSettings', change),
-  getRedirectUrl: () => sendMessage('getRedirectUrl'),
-  addConnection: (input) => sendMessage('addConnection', input),
-  connect: (connectionId) => sendMessage('connect', { connectionId }),
-  disconnect: (connectionId) => sendMessage('disconnect', { connectionId }),
-  removeConnection: (connectionId) => sendMessage('removeConnection', { connectionId }),
-  editConnection: (connectionId, changes) =>
-    sendMessage('editConnection', { connectionId, changes }),
-  getExternalAccess: (connectionId) => sendMessage('getExternalAccess', { connectionId }),
-  setExternalAccess: (connectionId, allowed) =>
-    sendMessage('setExternalAccess', { connectionId, allowed }),
-  getAccessRequests: () => sendMessage('getAccessRequests'),
-  decideAccessRequest: (extensionId, decision) =>
-    sendMessage('decideAccessRequest', { extensionId, decision }),
-  wipeAllData: () => sendMessage('wipeAllData'),
-  getLock: () => sendMessage('getLock'),
-  turnOnLock: (passphrase) => sendMessage('turnOnLock', { passphrase }),
-  unlock: (passphrase) => sendMessage('unlock', { passphrase }),
-  lock: () => sendMessage('lock'),
-  changePassphrase: (current, next) => sendMessage('changePassphrase', { current, next }),
-  removeLock: (passphrase) => sendMessage('removeLock', { passphrase }),
-  setAutoLock: (minutes) => sendMessage('setAutoLock', { minutes }),
-  exportSetups: () => sendMessage('exportSetups'),
-  previewImport: (text) => sendMessage('previewImport', { text }),
-  importSetups: (text) => sendMessage('importSetups', { text }),
-};
+// Made on first use and kept: a page passes them on as props, and the same name gives the same function.
+const senders = new Map<string, (data?: unknown) => Promise<unknown>>();
+
+/**
+ * The real client: a method per message name, each sending that typed message to the worker. The names
+ * come from the type (`WorkerRequests`), so no list is kept here; methods are looked up, never copied
+ * (spreading this object keeps only `subscribeToStatus`; `prefetch.ts` overrides through the prototype).
+ */
+export const workerClient: WorkerClient = new Proxy({ subscribeToStatus } as WorkerClient, {
+  get(target, name, receiver) {
+    // `then` stays absent, so the client is never taken for a promise.
+    if (typeof name !== 'string' || name === 'then' || Object.hasOwn(target, name))
+      return Reflect.get(target, name, receiver);
+    let send = senders.get(name);
+    if (!send) {
+      send = (data) => sendMessage(name as PageAsk, data as never);
+      senders.set(name, send);
+    }
+    return send;
+  },
+});
 
 // What Chrome and @webext-core/messaging say when no worker answered (as opposed to an error the
 // worker's handler threw, whose message is already meant for the person).

@@ -125,6 +125,12 @@ export interface ProtocolMap {
   statusChanged(data: StatusSnapshot): void;
 }
 
+/** The requests pages send (everything but the worker's own broadcast). */
+export type PageRequests = Omit<ProtocolMap, 'statusChanged'>;
+
+/** The name of a page request. */
+export type PageRequest = keyof PageRequests;
+
 /** The code of every request refused because the worker could not start (pages, other extensions). */
 export const WORKER_UNAVAILABLE = 'worker_unavailable';
 

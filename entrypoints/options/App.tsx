@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { StartupBanner } from '@/components/StartupBanner';
 import { t, type MessageKey } from '@/components/i18n';
 import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
+import type { HealthPeriod } from '@/utils/messaging';
 import { needsAttention } from '@/utils/attention';
 import type { ConnectionFormValues } from './connectionForm';
 import { HostAccess, type HostAccessProps } from './HostAccess';
@@ -50,6 +51,8 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
   const section = failing ? null : route.section;
   // Each section's code arrives when first shown (sectionCode.ts).
   const code = useSectionCode(section);
+  // One function for the page's life: the Health section reloads when it changes.
+  const loadHealth = useCallback((period: HealthPeriod) => client.getHealth({ period }), [client]);
   const shown = section === null ? undefined : code[section];
 
   useEffect(() => {
@@ -163,14 +166,14 @@ export function App({ client, prefill, requestOrigins, hostAccess }: AppProps) {
           <code.history.HistorySection
             connections={connections}
             loadPage={client.getHistory}
-            exportHistory={client.exportHistory}
+            exportHistory={(format, criteria) => client.exportHistory({ format, criteria })}
             clearHistory={client.clearHistory}
             loadSettings={client.getSettings}
             refreshKey={status?.now ?? null}
           />
         )}
         {section === 'health' && status && code.health && (
-          <code.health.HealthSection loadHealth={client.getHealth} refreshKey={status.now} />
+          <code.health.HealthSection loadHealth={loadHealth} refreshKey={status.now} />
         )}
       </main>
     </div>

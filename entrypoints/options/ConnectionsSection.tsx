@@ -90,7 +90,7 @@ export function ConnectionsSection({
           {...accessRequests}
           connections={connections}
           load={client.getAccessRequests}
-          decide={client.decideAccessRequest}
+          decide={(extensionId, decision) => client.decideAccessRequest({ extensionId, decision })}
         />
       )}
 
@@ -110,7 +110,7 @@ export function ConnectionsSection({
               <ConnectionCard
                 connection={connection}
                 now={now}
-                onRefresh={client.refreshNow}
+                onRefresh={(connectionId) => client.refreshNow({ connectionId })}
                 {...(connection.managed ? {} : { onEdit: () => setEditing(connection.id) })}
                 notices={
                   <>
@@ -126,7 +126,9 @@ export function ConnectionsSection({
                     {editing === connection.id && (
                       <EditConnectionForm
                         connection={connection}
-                        onSave={client.editConnection}
+                        onSave={(connectionId, changes) =>
+                          client.editConnection({ connectionId, changes })
+                        }
                         requestOrigins={requestOrigins}
                         onClose={(outcome) => {
                           setEditing(null);
@@ -151,9 +153,9 @@ export function ConnectionsSection({
                   <>
                     <ConnectionControls
                       connection={connection}
-                      onConnect={client.connect}
-                      onDisconnect={client.disconnect}
-                      onRemove={client.removeConnection}
+                      onConnect={(connectionId) => client.connect({ connectionId })}
+                      onDisconnect={(connectionId) => client.disconnect({ connectionId })}
+                      onRemove={(connectionId) => client.removeConnection({ connectionId })}
                       requestOrigins={requestOrigins}
                       onEdit={() => {
                         setEdited(null);
@@ -164,8 +166,12 @@ export function ConnectionsSection({
                     <ExternalAccess
                       connectionId={connection.id}
                       managed={connection.managed ?? false}
-                      getExternalAccess={client.getExternalAccess}
-                      setExternalAccess={client.setExternalAccess}
+                      getExternalAccess={(connectionId) =>
+                        client.getExternalAccess({ connectionId })
+                      }
+                      setExternalAccess={(connectionId, allowed) =>
+                        client.setExternalAccess({ connectionId, allowed })
+                      }
                     />
                   </>
                 }
@@ -178,8 +184,8 @@ export function ConnectionsSection({
       {connections && (
         <SetupTransfer
           exportSetups={client.exportSetups}
-          previewImport={client.previewImport}
-          importSetups={client.importSetups}
+          previewImport={(text) => client.previewImport({ text })}
+          importSetups={(text) => client.importSetups({ text })}
           importAllowed={addAllowed}
         />
       )}

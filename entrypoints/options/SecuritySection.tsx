@@ -79,7 +79,7 @@ export function SecuritySection({ client, lockMode, required = false }: Security
       {mode === 'off' && (
         <TurnOnForm
           busy={busy}
-          onSubmit={(passphrase) => act(() => client.turnOnLock(passphrase), 'lockTurnedOn')}
+          onSubmit={(passphrase) => act(() => client.turnOnLock({ passphrase }), 'lockTurnedOn')}
           onInvalid={(key) => setMessage({ text: t(key), error: true })}
         />
       )}
@@ -88,7 +88,7 @@ export function SecuritySection({ client, lockMode, required = false }: Security
         <UnlockForm
           idPrefix="options-unlock"
           unlock={async (passphrase) => {
-            const result = await client.unlock(passphrase);
+            const result = await client.unlock({ passphrase });
             if (result.ok) setStatus(result.value);
             return result;
           }}
@@ -116,7 +116,7 @@ export function SecuritySection({ client, lockMode, required = false }: Security
               aria-describedby="auto-lock-hint"
               onChange={(event) =>
                 void act(
-                  () => client.setAutoLock(Number(event.currentTarget.value)),
+                  () => client.setAutoLock({ minutes: Number(event.currentTarget.value) }),
                   'lockAutoSaved',
                 )
               }
@@ -134,7 +134,7 @@ export function SecuritySection({ client, lockMode, required = false }: Security
           <ChangeForm
             busy={busy}
             onSubmit={(current, next) =>
-              act(() => client.changePassphrase(current, next), 'lockChanged')
+              act(() => client.changePassphrase({ current, next }), 'lockChanged')
             }
             onInvalid={(key) => setMessage({ text: t(key), error: true })}
           />
@@ -145,7 +145,7 @@ export function SecuritySection({ client, lockMode, required = false }: Security
           ) : (
             <RemoveForm
               busy={busy}
-              onSubmit={(passphrase) => act(() => client.removeLock(passphrase), 'lockRemoved')}
+              onSubmit={(passphrase) => act(() => client.removeLock({ passphrase }), 'lockRemoved')}
             />
           )}
         </>

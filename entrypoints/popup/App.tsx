@@ -65,7 +65,10 @@ export function App({ client, openOptions, initialStatus = null }: AppProps) {
               {t('lockLocked')}
             </p>
             <p class="muted">{t('lockLockedExplain')}</p>
-            <UnlockForm unlock={client.unlock} idPrefix="popup-unlock" />
+            <UnlockForm
+              unlock={(passphrase) => client.unlock({ passphrase })}
+              idPrefix="popup-unlock"
+            />
           </>
         )}
         {!locked && status && connections.length > 0 && (
@@ -111,8 +114,8 @@ export function App({ client, openOptions, initialStatus = null }: AppProps) {
                 connection={connection}
                 now={now}
                 headingLevel={2}
-                onRefresh={client.refreshNow}
-                onReconnect={client.connect}
+                onRefresh={(connectionId) => client.refreshNow({ connectionId })}
+                onReconnect={(connectionId) => client.connect({ connectionId })}
                 onOpenSettings={openOptions}
               />
             </li>

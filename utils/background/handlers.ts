@@ -1,18 +1,6 @@
-import * as v from 'valibot';
-import { MAX_AUTO_LOCK_MIN } from '../engine/passphrase-lock';
-import type { ProtocolMap } from '../messaging';
-import { MAX_PASSPHRASE_LENGTH } from '../store/key-wrap';
-import {
-  ExportRequestSchema,
-  HealthRequestSchema,
-  HistoryQuerySchema,
-  toHistoryFilter,
-} from './report-requests';
-import { lockRemovalRefusal } from '../managed/require-lock';
+import type { PageRequest, PageRequests } from '../messaging';
+import { parseRequest, toHistoryFilter, type RequestInput } from './request-schemas';
 import type { Services } from './services';
-
-/** The messages pages may send (everything but the worker's own broadcast). */
-export type PageRequests = Omit<ProtocolMap, 'statusChanged'>;
 
 /** Who sent a message, as the browser reports it. */
 export interface Sender {
@@ -22,156 +10,78 @@ export interface Sender {
 
 /** A handler per page request, taking the unvalidated data a page sent. */
 export type Handlers = {
-  [K in keyof PageRequests]: (data: unknown) => Promise<ReturnType<PageRequests[K]>>;
+  [K in PageRequest]: (data: unknown) => Promise<ReturnType<PageRequests[K]>>;
 };
 
-const ConnectionRef = v.object({
-  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-});
-const TokenRequestSchema = v.object({
-  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-  minValiditySeconds: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
-  ),
-});
-// Passphrases: custom messages only, so no validation error can ever echo one back.
-const Passphrase = v.pipe(
-  v.string('A passphrase must be text.'),
-  v.maxLength(MAX_PASSPHRASE_LENGTH, 'That passphrase is too long.'),
-);
-const PassphraseSchema = v.strictObject({ passphrase: Passphrase });
-const ChangePassphraseSchema = v.strictObject({ current: Passphrase, next: Passphrase });
-const AutoLockSchema = v.strictObject({
-  minutes: v.pipe(
-    v.number('Auto-lock must be a number of minutes.'),
-    v.integer('Auto-lock must be a whole number of minutes.'),
-    v.minValue(0, 'Auto-lock must be 0 (never) or more minutes.'),
-    v.maxValue(MAX_AUTO_LOCK_MIN, `Auto-lock must be at most ${MAX_AUTO_LOCK_MIN} minutes.`),
-  ),
-});
-const EditRequestSchema = v.object({
-  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-  // The changes themselves are checked by the engine's own schema (ConnectionEditSchema).
-  changes: v.unknown(),
-});
-/** An import file's text; 1 MB is far more than 100 set-ups need. */
-const ImportRequestSchema = v.object({ text: v.pipe(v.string(), v.maxLength(1_000_000)) });
-const ExternalAccessSchema = v.object({
-  connectionId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-  allowed: v.array(v.string()),
-});
-const DecideAccessSchema = v.strictObject({
-  extensionId: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
-  decision: v.union(
-    [
-      v.strictObject({
-        allow: v.pipe(
-          v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
-          v.minLength(1, 'Choose at least one connection.'),
-          v.maxLength(100),
-        ),
-      }),
-      v.strictObject({ deny: v.literal(true) }),
-    ],
-    'Allow some connections or deny.',
-  ),
-});
+/** What each page request does with data that passed its schema. */
+type PageHandlers = {
+  [K in PageRequest]: (
+    services: Services,
+    input: RequestInput<K>,
+  ) => Promise<ReturnType<PageRequests[K]>>;
+};
 
-/** Why a page may not add a connection: the organisation's policy turned that off. */
-export const USER_CONNECTIONS_OFF = {
-  code: 'managed',
-  message: 'Your organisation manages the connections here: adding your own is turned off.',
-} as const;
+/**
+ * Every page request, translated to one services call: the one list of them (docs/architecture.md#messages).
+ * A request without a handler, or a handler without a request, does not compile.
+ */
+export const pageHandlers = {
+  getStatus: (services) => services.snapshot(),
+  refreshNow: (services, { connectionId }) => services.refresher.refresh(connectionId, 'manual'),
+  getHistory: (services, query) => services.historyPage(toHistoryFilter(query)),
+  exportHistory: (services, { criteria, format }) => services.exportHistory(criteria, format),
+  clearHistory: async (services) => ({ removed: await services.clearHistory() }),
+  getHealth: (services, { period }) => services.health(period),
+  getSettings: (services) => services.getSettings(),
+  saveSettings: (services, change) => services.saveSettings(change),
+  getRedirectUrl: async (services) => services.redirectUri,
+  addConnection: (services, input) => services.addConnection(input),
+  connect: (services, { connectionId }) => services.connect(connectionId),
+  disconnect: (services, { connectionId }) => services.lifecycle.disconnect(connectionId),
+  removeConnection: (services, { connectionId }) => services.lifecycle.remove(connectionId),
+  editConnection: (services, { connectionId, changes }) =>
+    services.lifecycle.edit(connectionId, changes),
+  getAccessToken: (services, { connectionId, minValiditySeconds }) =>
+    services.accessToken(connectionId, minValiditySeconds ?? 60),
+  getExternalAccess: async (services, { connectionId }) => ({
+    extensionId: services.extensionId,
+    allowed: await services.access.allowed(connectionId),
+  }),
+  setExternalAccess: (services, { connectionId, allowed }) =>
+    services.access.setAllowed(connectionId, allowed),
+  getAccessRequests: (services) => services.access.requests.pending(),
+  decideAccessRequest: (services, { extensionId, decision }) =>
+    services.access.requests.decide(extensionId, decision),
+  exportSetups: (services) => services.exportSetups(),
+  previewImport: (services, { text }) => services.previewImport(text),
+  importSetups: (services, { text }) => services.importSetups(text),
+  wipeAllData: async (services) => ({ ok: true, value: await services.wipe() }),
+  getLock: (services) => services.lock.status(),
+  turnOnLock: (services, { passphrase }) => services.lock.turnOn(passphrase),
+  unlock: (services, { passphrase }) => services.lock.unlock(passphrase),
+  lock: (services) => services.lock.lock(),
+  changePassphrase: (services, { current, next }) => services.lock.changePassphrase(current, next),
+  removeLock: (services, { passphrase }) => services.removeLock(passphrase),
+  setAutoLock: (services, { minutes }) => services.lock.setAutoLock(minutes),
+} satisfies PageHandlers;
 
-/** Thrown for a message that fails its schema; the page sees the message, nothing changes. */
-export class InvalidMessageError extends Error {
-  override name = 'InvalidMessageError';
+/** The page requests the worker answers: the handlers' own keys, so registration cannot miss one. */
+export const PAGE_REQUESTS = Object.keys(pageHandlers) as PageRequest[];
+
+/** One function per page request, made from its name: the engine's handlers, or the refusals of a failed start. */
+export function handlersOf(handler: (type: PageRequest) => (data: unknown) => Promise<unknown>) {
+  return Object.fromEntries(PAGE_REQUESTS.map((type) => [type, handler(type)])) as Handlers;
 }
 
-function parse<T extends v.GenericSchema>(schema: T, data: unknown): v.InferOutput<T> {
-  const result = v.safeParse(schema, data);
-  if (!result.success)
-    throw new InvalidMessageError(`Invalid request: ${result.issues[0]?.message ?? 'bad input'}`);
-  return result.output;
-}
-
-/** Builds the page-request handlers; each validates its input first (R8). */
+/** Builds the page-request handlers on the services; each validates its data first (R8). */
 export function createHandlers(services: Services): Handlers {
-  return {
-    getStatus: () => services.snapshot(),
-    refreshNow: async (data) =>
-      services.refresher.refresh(parse(ConnectionRef, data).connectionId, 'manual'),
-    getHistory: async (data) =>
-      services.historyPage(toHistoryFilter(parse(HistoryQuerySchema, data ?? {}))),
-    exportHistory: async (data) => {
-      const request = parse(ExportRequestSchema, data);
-      return services.exportHistory(request.criteria, request.format);
-    },
-    clearHistory: async () => ({ removed: await services.clearHistory() }),
-    getHealth: async (data) => services.health(parse(HealthRequestSchema, data).period),
-    getSettings: () => services.getSettings(),
-    saveSettings: (data) => services.saveSettings(data),
-    getRedirectUrl: async () => services.redirectUri,
-    addConnection: async (data) =>
-      // The organisation may keep to its own connections: refused here, not only hidden (docs/admin.md).
-      services.policy().allowUserConnections
-        ? services.lifecycle.add(data)
-        : { ok: false, error: USER_CONNECTIONS_OFF },
-    connect: async (data) => {
-      const { connectionId } = parse(ConnectionRef, data);
-      // The organisation's requireLock: no new grant until a passphrase protects it (docs/admin.md).
-      const required = services.lockRequired();
-      return required ? { ok: false, error: required } : services.lifecycle.connect(connectionId);
-    },
-    disconnect: (data) => services.lifecycle.disconnect(parse(ConnectionRef, data).connectionId),
-    getAccessToken: async (data) => {
-      const request = parse(TokenRequestSchema, data);
-      return services.accessToken(request.connectionId, request.minValiditySeconds ?? 60);
-    },
-    getExternalAccess: async (data) => ({
-      extensionId: services.extensionId,
-      allowed: await services.access.allowed(parse(ConnectionRef, data).connectionId),
-    }),
-    setExternalAccess: async (data) => {
-      const request = parse(ExternalAccessSchema, data);
-      return services.access.setAllowed(request.connectionId, request.allowed);
-    },
-    getAccessRequests: () => services.access.requests.pending(),
-    decideAccessRequest: async (data) => {
-      const request = parse(DecideAccessSchema, data);
-      return services.access.requests.decide(request.extensionId, request.decision);
-    },
-    exportSetups: () => services.exportSetups(),
-    previewImport: async (data) => services.previewImport(parse(ImportRequestSchema, data).text),
-    importSetups: async (data) => {
-      const { text } = parse(ImportRequestSchema, data);
-      // Importing adds the person's own connections: refused when the organisation turned that off.
-      if (!services.policy().allowUserConnections)
-        return { ok: false, error: USER_CONNECTIONS_OFF };
-      return services.importSetups(text);
-    },
-    wipeAllData: async () => ({ ok: true, value: await services.wipe() }),
-    removeConnection: (data) => services.lifecycle.remove(parse(ConnectionRef, data).connectionId),
-    getLock: () => services.lock.status(),
-    turnOnLock: (data) => services.lock.turnOn(parse(PassphraseSchema, data).passphrase),
-    unlock: (data) => services.lock.unlock(parse(PassphraseSchema, data).passphrase),
-    lock: () => services.lock.lock(),
-    changePassphrase: (data) => {
-      const request = parse(ChangePassphraseSchema, data);
-      return services.lock.changePassphrase(request.current, request.next);
-    },
-    removeLock: async (data) => {
-      const { passphrase } = parse(PassphraseSchema, data);
-      const refused = lockRemovalRefusal(services.policy());
-      if (refused) return { ok: false, error: refused };
-      return services.lock.turnOff(passphrase);
-    },
-    setAutoLock: (data) => services.lock.setAutoLock(parse(AutoLockSchema, data).minutes),
-    editConnection: (data) => {
-      const request = parse(EditRequestSchema, data);
-      return services.lifecycle.edit(request.connectionId, request.changes);
-    },
-  };
+  return handlersOf((type) => bind(services, type));
+}
+
+/** Request `type`'s handler on `services`, behind the schema of the same name. */
+function bind<K extends PageRequest>(services: Services, type: K) {
+  const handler: PageHandlers[K] = pageHandlers[type];
+  return async (data: unknown) => handler(services, parseRequest(type, data));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { onMessage } from '../messaging';
+import { onMessage, type PageRequest } from '../messaging';
 import {
   isOwnPage,
+  PAGE_REQUESTS,
   type Handlers,
   type OwnExtension,
-  type PageRequests,
   type Sender,
 } from './handlers';
 import { handlersFor } from './service-start';
@@ -19,40 +19,8 @@ export function registerHandlers(
   self: OwnExtension,
   now: () => number = Date.now,
 ): void {
-  const types = [
-    'getStatus',
-    'refreshNow',
-    'getHistory',
-    'exportHistory',
-    'clearHistory',
-    'getHealth',
-    'getSettings',
-    'saveSettings',
-    'getRedirectUrl',
-    'addConnection',
-    'connect',
-    'disconnect',
-    'removeConnection',
-    'editConnection',
-    'getAccessToken',
-    'getExternalAccess',
-    'setExternalAccess',
-    'getAccessRequests',
-    'decideAccessRequest',
-    'exportSetups',
-    'previewImport',
-    'importSetups',
-    'wipeAllData',
-    'getLock',
-    'turnOnLock',
-    'unlock',
-    'lock',
-    'changePassphrase',
-    'removeLock',
-    'setAutoLock',
-  ] as const satisfies readonly (keyof PageRequests)[];
   const dispatch = createDispatcher(handlersFor(startup, now), self);
-  for (const type of types) {
+  for (const type of PAGE_REQUESTS) {
     onMessage(
       type,
       (message) => dispatch(type, message.data, message.sender as Sender) as Promise<never>,
@@ -65,7 +33,7 @@ export function registerHandlers(
  * handler that `handlers` gives for this moment.
  */
 export function createDispatcher(handlers: () => Promise<Handlers>, self: OwnExtension) {
-  return async (type: keyof PageRequests, data: unknown, sender: Sender): Promise<unknown> => {
+  return async (type: PageRequest, data: unknown, sender: Sender): Promise<unknown> => {
     if (!isOwnPage(sender, self)) throw new Error('Token Keeper answers only its own pages.');
     const handler = (await handlers())[type] as (data: unknown) => Promise<unknown>;
     return handler(data);

@@ -1,7 +1,7 @@
 import type { ExternalResponse } from '../engine/access';
 import { WORKER_UNAVAILABLE, WorkerUnavailableError } from '../messaging';
 import type { StartupProblem, StatusSnapshot } from '../model';
-import { createHandlers, type Handlers } from './handlers';
+import { createHandlers, handlersOf, type Handlers } from './handlers';
 import type { EventPort } from './push-hub';
 import type { Services } from './services';
 import { superviseStart, type Startup, type StartupDeps } from './startup';
@@ -34,38 +34,7 @@ export function problemSnapshot(problem: StartupProblem, now: number): StatusSna
 /** Page handlers while the start fails: `getStatus` shows the problem, every other request is refused with it. */
 export function unavailableHandlers(problem: StartupProblem, now: () => number): Handlers {
   const refuse = (): Promise<never> => Promise.reject(new WorkerUnavailableError(problem));
-  return {
-    getStatus: async () => problemSnapshot(problem, now()),
-    refreshNow: refuse,
-    getHistory: refuse,
-    exportHistory: refuse,
-    clearHistory: refuse,
-    getHealth: refuse,
-    getSettings: refuse,
-    saveSettings: refuse,
-    getRedirectUrl: refuse,
-    addConnection: refuse,
-    connect: refuse,
-    disconnect: refuse,
-    removeConnection: refuse,
-    editConnection: refuse,
-    getAccessToken: refuse,
-    getExternalAccess: refuse,
-    setExternalAccess: refuse,
-    getAccessRequests: refuse,
-    decideAccessRequest: refuse,
-    exportSetups: refuse,
-    previewImport: refuse,
-    importSetups: refuse,
-    wipeAllData: refuse,
-    getLock: refuse,
-    turnOnLock: refuse,
-    unlock: refuse,
-    lock: refuse,
-    changePassphrase: refuse,
-    removeLock: refuse,
-    setAutoLock: refuse,
-  };
+  return { ...handlersOf(() => refuse), getStatus: async () => problemSnapshot(problem, now()) };
 }
 
 /**

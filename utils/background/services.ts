@@ -10,7 +10,9 @@ import {
 import type { HistoryExport, HistoryPage } from '../messaging';
 import type {
   ActionResult,
+  ConnectionStatus,
   HistoryCriteria,
+  LockStatus,
   PolicyProblem,
   StatusSnapshot,
   StoredError,
@@ -23,7 +25,8 @@ import {
   policySummary,
 } from '../managed/merge';
 import { isPlainObject, NO_POLICY, parsePolicy, type ManagedPolicy } from '../managed/policy';
-import { lockRequirement } from '../managed/require-lock';
+import { lockRemovalRefusal, lockRequirement } from '../managed/require-lock';
+import { userConnectionsRefusal } from '../managed/user-connections';
 import type { RequestOptions } from '../oauth/client';
 import { validateSettings, type Settings, type SettingsResult } from '../settings';
 import { connectionLabels, listConnections } from '../store/connections';
@@ -131,12 +134,14 @@ export interface Services {
   wipe(): Promise<{ connections: number }>;
   /** This extension's id, which other extensions send their requests to. */
   extensionId: string;
-  /** The organisation's policy as last read (docs/admin.md). */
-  policy(): ManagedPolicy;
   /** Reads the policy again and brings connections and alarms in line with it (one at a time). */
   applyPolicy(): Promise<void>;
-  /** Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set. */
-  lockRequired(): StoredError | undefined;
+  /** Adds the person's own connection, unless the organisation turned that off. */
+  addConnection(input: unknown): Promise<ActionResult<ConnectionStatus>>;
+  /** Starts a sign-in, unless the organisation requires a passphrase and none is set. */
+  connect(connectionId: string): Promise<ActionResult<ConnectionStatus>>;
+  /** Turns the passphrase lock off, unless the organisation requires it. */
+  removeLock(passphrase: string): Promise<ActionResult<LockStatus>>;
   /** One page of history, newest first. */
   historyPage(filter: HistoryFilter): Promise<HistoryPage>;
   /** Every event matching `criteria` as one CSV or JSON file. */
@@ -149,7 +154,7 @@ export interface Services {
   exportSetups(): Promise<HistoryExport>;
   /** What an import file would add; writes nothing. */
   previewImport(text: string): Promise<ImportPreview>;
-  /** Adds every valid, new entry of an import file, then re-arms for them. */
+  /** Adds every valid, new entry of an import file, then re-arms for them (unless own connections are off). */
   importSetups(text: string): Promise<ActionResult<ImportResult>>;
 }
 
@@ -410,7 +415,18 @@ export async function createServices(platform: Platform): Promise<Services> {
     return result;
   }
 
+  // Why Connect and hand-outs are refused now: the policy requires a passphrase and none is set.
   const lockRequired = () => lockRequirement(policy, engine.vault.mode());
+
+  // What the organisation's policy refuses a person, here so every way in meets it (docs/admin.md).
+  const guarded = {
+    addConnection: async (input: unknown) =>
+      refusedBy(userConnectionsRefusal(policy)) ?? engine.lifecycle.add(input),
+    connect: async (connectionId: string) =>
+      refusedBy(lockRequired()) ?? engine.lifecycle.connect(connectionId),
+    removeLock: async (passphrase: string) =>
+      refusedBy(lockRemovalRefusal(policy)) ?? engine.lock.turnOff(passphrase),
+  };
 
   async function accessToken(
     connectionId: string,
@@ -465,6 +481,9 @@ export async function createServices(platform: Platform): Promise<Services> {
     previewImport: async (text: string) =>
       previewImport(text, await listConnections((await current()).db)),
     importSetups: async (text: string) => {
+      // Importing adds the person's own connections, as the add form does.
+      const refused = refusedBy(userConnectionsRefusal(policy));
+      if (refused) return refused;
       const { db, scheduler } = await current();
       const deps = { db, clock, requestOptions: platform.requestOptions, changed };
       const result = await importSetups(deps, text);
@@ -536,9 +555,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
     push,
     wipe,
-    policy: () => policy,
     applyPolicy: applyPolicyNow,
-    lockRequired,
     extensionId: platform.extensionId ?? '',
     accessToken,
     changed,
@@ -548,5 +565,11 @@ export async function createServices(platform: Platform): Promise<Services> {
     getSettings,
     saveSettings,
     ...reads,
+    ...guarded,
   };
+}
+
+/** A refusal as an action's answer, or nothing when the action may go on. */
+function refusedBy(error: StoredError | undefined): { ok: false; error: StoredError } | undefined {
+  return error ? { ok: false, error } : undefined;
 }

@@ -8,7 +8,7 @@ import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
 import { loadAllSections } from '@/entrypoints/options/sectionCode';
 import { SettingsSection } from '@/entrypoints/options/SettingsSection';
-import { grantAll, makeConnection, makeSnapshot, settle } from './fixtures';
+import { fakeWorkerClient, grantAll, makeConnection, makeSnapshot, settle } from './fixtures';
 
 const CALLER = 'abcdefghijklmnopabcdefghijklmnop';
 const policy: PolicySummary = {
@@ -25,38 +25,9 @@ const policy: PolicySummary = {
 };
 
 function workerWith(snapshot: StatusSnapshot): WorkerClient {
-  return {
-    getStatus: async () => snapshot,
-    subscribeToStatus: () => () => undefined,
-    refreshNow: vi.fn(),
-    getHistory: vi.fn(async () => ({ events: [], hasMore: false, connections: [] })),
-    exportHistory: vi.fn(),
-    clearHistory: vi.fn(),
-    getHealth: vi.fn(),
-    getSettings: async () => DEFAULT_SETTINGS,
-    saveSettings: vi.fn(),
-    getRedirectUrl: async () => 'https://x.chromiumapp.org/',
-    addConnection: vi.fn(),
-    connect: vi.fn(),
-    disconnect: vi.fn(),
-    removeConnection: vi.fn(),
-    editConnection: vi.fn(),
-    exportSetups: vi.fn(),
-    previewImport: vi.fn(),
-    importSetups: vi.fn(),
+  return fakeWorkerClient(snapshot, {
     getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [CALLER] })),
-    setExternalAccess: vi.fn(),
-    getAccessRequests: vi.fn(async () => []),
-    decideAccessRequest: vi.fn(),
-    wipeAllData: vi.fn(),
-    getLock: vi.fn(async () => ({ mode: 'off' as const, autoLockMin: 0, unlockRetryAt: null })),
-    turnOnLock: vi.fn(),
-    unlock: vi.fn(),
-    lock: vi.fn(),
-    changePassphrase: vi.fn(),
-    removeLock: vi.fn(),
-    setAutoLock: vi.fn(),
-  };
+  });
 }
 
 async function renderOptions(snapshot: StatusSnapshot) {

@@ -1,15 +1,16 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS } from '@/utils/settings';
 import type { StatusSnapshot } from '@/utils/model';
-import type { StatusListener, WorkerClient } from '@/components/workerClient';
+import type { StatusListener } from '@/components/workerClient';
 import { formatTime } from '@/components/format';
 import { App } from '@/entrypoints/options/App';
 import { connectionFormFromQuery } from '@/entrypoints/options/connectionForm';
 import { loadAllSections } from '@/entrypoints/options/sectionCode';
 import {
   deferred,
+  FAKE_REDIRECT,
+  fakeWorkerClient,
   makeConnection,
   makeProblemSnapshot,
   makeSnapshot,
@@ -18,47 +19,17 @@ import {
   grantAll,
 } from './fixtures';
 
-const REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
-const LOCK_OFF = { mode: 'off', autoLockMin: 0, unlockRetryAt: null } as const;
+const REDIRECT = FAKE_REDIRECT;
 
 /** A worker that answers with fixed data and lets the test broadcast. */
 function fakeWorker(snapshot: StatusSnapshot) {
   let listener: StatusListener = () => undefined;
-  const client: WorkerClient = {
-    getStatus: async () => snapshot,
+  const client = fakeWorkerClient(snapshot, {
     subscribeToStatus: (next) => {
       listener = next;
       return () => undefined;
     },
-    refreshNow: vi.fn(),
-    getHistory: vi.fn(async () => ({ events: [], hasMore: false, connections: [] })),
-    exportHistory: vi.fn(),
-    clearHistory: vi.fn(),
-    getHealth: vi.fn(),
-    getSettings: async () => DEFAULT_SETTINGS,
-    saveSettings: vi.fn(),
-    getRedirectUrl: async () => REDIRECT,
-    addConnection: vi.fn(),
-    connect: vi.fn(),
-    disconnect: vi.fn(),
-    removeConnection: vi.fn(),
-    editConnection: vi.fn(),
-    exportSetups: vi.fn(),
-    previewImport: vi.fn(),
-    importSetups: vi.fn(),
-    getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
-    setExternalAccess: vi.fn(),
-    getAccessRequests: vi.fn(async () => []),
-    decideAccessRequest: vi.fn(),
-    wipeAllData: vi.fn(),
-    getLock: vi.fn(async () => LOCK_OFF),
-    turnOnLock: vi.fn(),
-    unlock: vi.fn(),
-    lock: vi.fn(),
-    changePassphrase: vi.fn(),
-    removeLock: vi.fn(),
-    setAutoLock: vi.fn(),
-  };
+  });
   return { client, broadcast: (next: StatusSnapshot) => listener(next) };
 }
 

@@ -126,7 +126,7 @@ describe('popup App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     await settle();
 
-    expect(client.connect).toHaveBeenCalledWith('c1');
+    expect(client.connect).toHaveBeenCalledWith({ connectionId: 'c1' });
   });
 
   it('offers to add a connection when there is none', async () => {
@@ -249,7 +249,7 @@ describe('popup App', () => {
     expect(first?.textContent).toBe('Locked');
     expect(screen.getAllByLabelText('Passphrase')).toHaveLength(1);
     expect(screen.queryByTestId('summary')).toBeNull();
-    expect(client.unlock).toHaveBeenCalledWith('my passphrase');
+    expect(client.unlock).toHaveBeenCalledWith({ passphrase: 'my passphrase' });
     expect((screen.getByLabelText('Passphrase') as HTMLInputElement).value).toBe('');
   });
 

@@ -21,7 +21,7 @@ function fakeClient(initial: LockStatus): SecuritySectionProps['client'] {
     lock: vi.fn(async () => ok(status('locked'))),
     changePassphrase: vi.fn(async () => ok(status('unlocked'))),
     removeLock: vi.fn(async () => ok(status('off'))),
-    setAutoLock: vi.fn(async (minutes: number) => ok(status('unlocked', minutes))),
+    setAutoLock: vi.fn(async ({ minutes }: { minutes: number }) => ok(status('unlocked', minutes))),
   };
 }
 
@@ -49,7 +49,7 @@ describe('SecuritySection', () => {
 
     expect(warning.textContent).toMatch(/added again with its client secret/);
     expect(refused).toMatch(/Tick the box first/);
-    expect(client.turnOnLock).toHaveBeenCalledExactlyOnceWith('a long passphrase');
+    expect(client.turnOnLock).toHaveBeenCalledExactlyOnceWith({ passphrase: 'a long passphrase' });
     expect(screen.getByTestId('lock-state').dataset.mode).toBe('unlocked');
   });
 
@@ -86,9 +86,12 @@ describe('SecuritySection', () => {
     fireEvent.click(screen.getAllByRole('button', { name: 'Turn the lock off' })[0]!);
     await settle();
 
-    expect(client.setAutoLock).toHaveBeenCalledWith(15);
-    expect(client.changePassphrase).toHaveBeenCalledWith('old passphrase', 'new passphrase');
-    expect(client.removeLock).toHaveBeenCalledWith('new passphrase');
+    expect(client.setAutoLock).toHaveBeenCalledWith({ minutes: 15 });
+    expect(client.changePassphrase).toHaveBeenCalledWith({
+      current: 'old passphrase',
+      next: 'new passphrase',
+    });
+    expect(client.removeLock).toHaveBeenCalledWith({ passphrase: 'new passphrase' });
     expect(screen.getByTestId('lock-state').dataset.mode).toBe('off');
   });
 
@@ -101,7 +104,7 @@ describe('SecuritySection', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
     await settle();
 
-    expect(client.unlock).toHaveBeenCalledWith('the passphrase');
+    expect(client.unlock).toHaveBeenCalledWith({ passphrase: 'the passphrase' });
     expect(screen.getByTestId('lock-state').dataset.mode).toBe('unlocked');
   });
 });

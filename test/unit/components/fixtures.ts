@@ -1,7 +1,10 @@
 // Builders shared by the component tests.
 import './catalog';
 import { act } from '@testing-library/preact';
+import { vi } from 'vitest';
+import type { WorkerClient } from '@/components/workerClient';
 import type { ConnectionStatus, StartupProblem, StatusSnapshot } from '@/utils/model';
+import { DEFAULT_SETTINGS } from '@/utils/settings';
 
 /** 22 Nov 2025 14:03:22 UTC: a fixed "now" for every test. */
 export const NOW = Date.UTC(2025, 10, 22, 14, 3, 22);
@@ -87,3 +90,49 @@ export function settle(): Promise<void> {
 
 /** Host access as granted by a person who always says yes. */
 export const grantAll = async () => true;
+
+/** The redirect URI the fake worker reports. */
+export const FAKE_REDIRECT = 'https://iobfhdcojaekbokcoleldnljjlppjlne.chromiumapp.org/';
+
+/**
+ * A worker for the whole options page that answers `snapshot`, default settings, no history, no access
+ * requests and the lock off; every action is a `vi.fn()` to assert on. `overrides` replace any method.
+ */
+export function fakeWorkerClient(
+  snapshot: StatusSnapshot,
+  overrides: Partial<WorkerClient> = {},
+): WorkerClient {
+  return {
+    getStatus: async () => snapshot,
+    subscribeToStatus: () => () => undefined,
+    refreshNow: vi.fn(),
+    getHistory: vi.fn(async () => ({ events: [], hasMore: false, connections: [] })),
+    exportHistory: vi.fn(),
+    clearHistory: vi.fn(),
+    getHealth: vi.fn(),
+    getSettings: async () => DEFAULT_SETTINGS,
+    saveSettings: vi.fn(),
+    getRedirectUrl: async () => FAKE_REDIRECT,
+    addConnection: vi.fn(),
+    connect: vi.fn(),
+    disconnect: vi.fn(),
+    removeConnection: vi.fn(),
+    editConnection: vi.fn(),
+    exportSetups: vi.fn(),
+    previewImport: vi.fn(),
+    importSetups: vi.fn(),
+    getExternalAccess: vi.fn(async () => ({ extensionId: 'x', allowed: [] })),
+    setExternalAccess: vi.fn(),
+    getAccessRequests: vi.fn(async () => []),
+    decideAccessRequest: vi.fn(),
+    wipeAllData: vi.fn(),
+    getLock: vi.fn(async () => ({ mode: 'off' as const, autoLockMin: 0, unlockRetryAt: null })),
+    turnOnLock: vi.fn(),
+    unlock: vi.fn(),
+    lock: vi.fn(),
+    changePassphrase: vi.fn(),
+    removeLock: vi.fn(),
+    setAutoLock: vi.fn(),
+    ...overrides,
+  };
+}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { StatusSnapshot } from '@/utils/model';
 import { describeSendError, workerClient } from '@/components/workerClient';
@@ -38,6 +38,42 @@ describe('workerClient.subscribeToStatus', () => {
     second();
 
     expect(received).toEqual([2]);
+  });
+});
+
+describe('workerClient requests', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    fakeBrowser.reset();
+  });
+
+  it('sends each method as the message of its name with its data, and hands back the answer', async () => {
+    const received: { type: string; data: unknown }[] = [];
+    const expected = { ok: true, refreshed: false, expiresAt: 5 };
+    // The worker as @webext-core/messaging answers: `{ res }` through the callback Chrome's API takes.
+    const runtime = fakeBrowser.runtime as { lastError?: unknown };
+    runtime.lastError = undefined;
+    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((
+      message: { type: string; data: unknown },
+      respond: (reply: unknown) => void,
+    ) => {
+      received.push(message);
+      respond({ res: expected });
+    }) as never);
+
+    const actual = await workerClient.refreshNow({ connectionId: 'c1' });
+
+    expect(received).toMatchObject([{ type: 'refreshNow', data: { connectionId: 'c1' } }]);
+    expect(actual).toEqual(expected);
+  });
+
+  it('keeps one function per method, and is never taken for a promise', async () => {
+    const first = workerClient.connect;
+
+    const awaited = await Promise.resolve(workerClient);
+
+    expect(workerClient.connect).toBe(first);
+    expect(awaited).toBe(workerClient);
   });
 });
 

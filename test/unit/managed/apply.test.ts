@@ -183,6 +183,19 @@ describe('applying the organisation’s policy', () => {
     expect((await services.snapshot()).connections).toHaveLength(1);
   });
 
+  it('refuses to import set-ups of the person’s own when the policy turns that off', async () => {
+    const { services, handlers, set } = await managedServices({ allowUserConnections: false });
+    const text = JSON.stringify({ connections: [{ id: 'mine', ...OWN }] });
+
+    const refused = await handlers.importSetups({ text });
+    await set({ allowUserConnections: true });
+    const accepted = await handlers.importSetups({ text });
+
+    expect(refused).toMatchObject({ ok: false, error: { code: 'managed' } });
+    expect(accepted).toMatchObject({ ok: true, value: { added: [{ label: 'Mine' }] } });
+    expect((await services.snapshot()).connections.map((c) => c.label)).toEqual(['Mine']);
+  });
+
   it('puts fixed settings in force, refuses changing them, keeps the person’s own underneath', async () => {
     const { services, handlers, set } = await managedServices({
       settings: { checkIntervalMin: 2 },
