@@ -13,7 +13,7 @@ import { capHistory, pruneHistory } from '../store/history';
 import type { AlarmsApi, Clock } from './deps';
 import { networkFailuresToRetry, peersToRetry, type RetryNow } from './recovery';
 import type { Refresher } from './refresher';
-import { timerSleep } from './retrying';
+import { steadily, timerSleep } from './retrying';
 import { alarmTimeFor, STALE_MARKER_MS } from './schedule';
 import { UNREADABLE_ERROR } from './secrets';
 
@@ -74,6 +74,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let arming: Promise<void> | undefined;
   let armAgain = false;
   const locked = () => deps.isLocked?.() ?? false;
+  const sleep = deps.sleep ?? timerSleep;
+  // What a pass reads to decide what is due is retried in place, as the refresher's own steps are: in a
+  // storage storm a pass that gives up at the first hiccup waits an alarm, which a lost answer inside a
+  // provider's reuse leeway cannot spare (docs/reliability.md#bugs-the-simulator-found).
+  const steady = steadily(sleep);
+  const readSettings = () => steady(() => deps.getSettings());
 
   async function ensureSweep(settings: Settings): Promise<void> {
     const existing = await deps.alarms.get(SWEEP_ALARM);
@@ -173,12 +179,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     // Paused while locked: no request, no state change; nothing is lost (refresh tokens outlive days).
     if (locked()) return;
     // A clock that went back makes every expiry look later than it is: they are expired first, so due.
-    await deps.refresher.clockGuard.check();
+    await steady(() => deps.refresher.clockGuard.check());
     const now = deps.clock.now();
-    const due = settings.enabled ? await dueConnections(deps.db, now + 1_000) : [];
+    const due = settings.enabled ? await steady(() => dueConnections(deps.db, now + 1_000)) : [];
     const ids = new Set(due.map((connection) => connection.id));
     if (includeInterrupted) {
-      for (const connection of await listConnections(deps.db)) {
+      for (const connection of await steady(() => listConnections(deps.db))) {
         // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
         if (connection.inFlightSince !== null) ids.add(connection.id);
         // Unreadable secrets are looked at again: a storage hiccup heals, real damage is found again.
@@ -187,7 +193,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } else {
       // A marker older than any request can take was left by a worker that died or could not write its
       // outcome: settle it (even when disabled), whatever woke us. (The full pass above takes every marker.)
-      for (const connection of await inFlightSince(deps.db, now - STALE_MARKER_MS)) {
+      for (const connection of await steady(() => inFlightSince(deps.db, now - STALE_MARKER_MS))) {
         ids.add(connection.id);
       }
     }
@@ -196,7 +202,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function reconcile(): Promise<void> {
     try {
-      const settings = await deps.getSettings();
+      const settings = await readSettings();
       await ensureSweep(settings);
       await refreshDue('startup', true, settings);
     } catch (error) {
@@ -215,9 +221,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     await wakeSoon();
     try {
       if (alarm.name === REFRESH_ALARM) {
-        await refreshDue('alarm', false, await deps.getSettings());
+        await refreshDue('alarm', false, await readSettings());
       } else {
-        const settings = await deps.getSettings();
+        const settings = await readSettings();
         await ensureSweep(settings);
         await deps.refresher.secrets.flush();
         await refreshDue('sweep', true, settings);
@@ -230,7 +236,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
 
   /**

@@ -36,4 +36,9 @@ export const REGRESSIONS: RegressionCase[] = [
     seed: 554,
     found: 'a caller got a token that an unseen rotation (its worker died) had retired',
   },
+  {
+    seed: 1311,
+    found:
+      'a lost answer inside the reuse leeway waited out 10 min of alarm passes that gave up at a read',
+  },
 ];

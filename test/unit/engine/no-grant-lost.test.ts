@@ -152,6 +152,29 @@ describe('a storage hiccup before the request', () => {
   });
 });
 
+describe('an alarm pass', () => {
+  it('retries its own reads in place: a hiccup does not leave what is due to the next alarm (chaos seed 1311)', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
+    const { scheduler, grant } = schedulerFor(fixture, fakeGrant(), {
+      sleep: async () => undefined,
+    });
+    // The first of every kind of storage step fails once: the pass's reads as well as the refresher's.
+    const failed = new Set<string>();
+    injectFaults((op) => {
+      const kind = `${op.method} ${op.stores.join()} ${op.write}`;
+      if (failed.has(kind)) return undefined;
+      failed.add(kind);
+      return op.write ? 'abort' : 'unknown';
+    }).arm();
+
+    await scheduler.onAlarm({ name: REFRESH_ALARM });
+
+    expect(grant.calls.map((call) => call.refreshToken)).toEqual(['rt-0']);
+    expect(await fixture.db.get('connections', 'c1')).toMatchObject({ state: 'healthy' });
+  });
+});
+
 describe('a worker start', () => {
   it('retries a failed read of the key in place instead of failing the start', async () => {
     let failures = 0;
