@@ -33,6 +33,18 @@ function injectFaults(when: (operation: IdbOperation) => IdbFault | undefined) {
   };
 }
 
+/** Fails the first storage step of each kind (method, stores, read or write) once; returns the kinds failed. */
+function failFirstOfEachKind(): Set<string> {
+  const failed = new Set<string>();
+  injectFaults((op) => {
+    const kind = `${op.method} ${op.stores.join()} ${op.write}`;
+    if (failed.has(kind)) return undefined;
+    failed.add(kind);
+    return op.write ? 'abort' : 'unknown';
+  }).arm();
+  return failed;
+}
+
 const isWriteTo = (store: string) => (operation: IdbOperation) =>
   operation.method === 'transaction' && operation.write && operation.stores.includes(store);
 
@@ -127,13 +139,7 @@ describe('a storage hiccup before the request', () => {
     const fixture = await engineFixture();
     await seedConnection(fixture, { nextRefreshAt: fixture.clock.now() });
     // The first of every kind of storage step fails once: reads, the clock guard, the in-flight marker.
-    const failed = new Set<string>();
-    injectFaults((op) => {
-      const kind = `${op.method} ${op.stores.join()} ${op.write}`;
-      if (failed.has(kind)) return undefined;
-      failed.add(kind);
-      return op.write ? 'abort' : 'unknown';
-    }).arm();
+    const failed = failFirstOfEachKind();
     let settingsReads = 0;
     const server = fakeGrant();
     const refresher = refresherFor(fixture, server.grant, {
@@ -160,13 +166,7 @@ describe('an alarm pass', () => {
       sleep: async () => undefined,
     });
     // The first of every kind of storage step fails once: the pass's reads as well as the refresher's.
-    const failed = new Set<string>();
-    injectFaults((op) => {
-      const kind = `${op.method} ${op.stores.join()} ${op.write}`;
-      if (failed.has(kind)) return undefined;
-      failed.add(kind);
-      return op.write ? 'abort' : 'unknown';
-    }).arm();
+    failFirstOfEachKind();
 
     await scheduler.onAlarm({ name: REFRESH_ALARM });
 
