@@ -25,7 +25,6 @@ import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secre
 export type { AlertSink } from './refresh-outcome';
 export type { RefreshGrant } from './refresh-attempt';
 export { ON_DEMAND_SPACING_MS, type RefreshRequest } from './refresh-gate';
-export { QUICK_RETRY_DELAYS_MS } from './retry';
 
 /** What the refresher needs. */
 export interface RefresherDeps {
