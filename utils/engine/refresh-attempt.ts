@@ -8,7 +8,7 @@ import { isVaultLocked, type Vault } from '../store/vault';
 import { lockedOutcome, storageTrouble } from './refresh-answers';
 import type { OutcomeRecorder, RefreshIo } from './refresh-outcome';
 import { STALE_MARKER_MS } from './schedule';
-import { UNREADABLE_ERROR, type SecretKeeper } from './secrets';
+import { UNREADABLE_FAILURE, type SecretKeeper } from './secrets';
 
 /** Sends a refresh-token grant; the real one is `refreshAccessToken`, tests may wrap it. */
 export type RefreshGrant = (
@@ -66,8 +66,9 @@ export function createAttempt(deps: AttemptDeps): AttemptOnce {
     const read = await deps.secrets.read(connection.id);
     if (!read.ok && read.reason === 'locked') return settled(lockedOutcome(connection));
     if (!read.ok && read.reason === 'unreadable') {
-      const error = { kind: 'permanent', ...UNREADABLE_ERROR } as const;
-      return settled(await deps.outcomes.failed(connection, trigger, 0, settings, error));
+      return settled(
+        await deps.outcomes.failed(connection, trigger, 0, settings, UNREADABLE_FAILURE),
+      );
     }
     if (!read.ok) return settled(storageTrouble(connection));
     const stored = read.record;

@@ -2,7 +2,7 @@ import type { Connection, RefreshOutcome, RefreshTrigger } from '../model';
 import { missingOutcome, notConnected, notPossible, alreadyFresh } from './refresh-answers';
 import { earliestRetry } from './retry';
 import { hasStaleMarker, isDue } from './schedule';
-import { UNREADABLE_ERROR } from './secrets';
+import { hasUnreadableSecrets } from './secrets';
 
 /** Options of one refresh request. */
 export interface RefreshRequest {
@@ -57,7 +57,7 @@ export function admit(
   // again by hand; a dead grant (permanent) needs the consent flow instead. Unreadable secrets are retried
   // too: a storage hiccup heals, real damage is found again.
   const retryByHand = trigger === 'manual' && connection.failure?.kind === 'configuration';
-  const mayHeal = connection.failure?.lastError.code === UNREADABLE_ERROR.code;
+  const mayHeal = hasUnreadableSecrets(connection);
   if (
     connection.state === 'new' ||
     (connection.state === 'needs-reconnect' && !retryByHand && !mayHeal)

@@ -20,7 +20,12 @@ import {
 import { createOutcomeRecorder, type AlertSink, type RefreshIo } from './refresh-outcome';
 import { quickRetriesLeft, quickRetryDelayMs } from './retry';
 import { steadily as retriedInPlace, timerSleep } from './retrying';
-import { createSecretKeeper, UNREADABLE_ERROR, type SecretKeeper } from './secrets';
+import {
+  createSecretKeeper,
+  hasUnreadableSecrets,
+  UNREADABLE_FAILURE,
+  type SecretKeeper,
+} from './secrets';
 
 export type { AlertSink } from './refresh-outcome';
 export type { RefreshGrant } from './refresh-attempt';
@@ -209,11 +214,10 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   async function checkSecrets(connectionId: string): Promise<void> {
     await deps.locks.request(`refresh:${connectionId}`, async () => {
       const connection = await getConnection(deps.db, connectionId);
-      if (!connection || connection.failure?.lastError.code === UNREADABLE_ERROR.code) return;
+      if (!connection || hasUnreadableSecrets(connection)) return;
       const read = await secrets.read(connectionId);
       if (read.ok || read.reason !== 'unreadable') return;
-      const error = { kind: 'permanent', ...UNREADABLE_ERROR } as const;
-      await outcomes.failed(connection, 'startup', 0, await deps.getSettings(), error);
+      await outcomes.failed(connection, 'startup', 0, await deps.getSettings(), UNREADABLE_FAILURE);
     });
   }
 

@@ -15,7 +15,7 @@ import { networkFailuresToRetry, peersToRetry, type RetryNow } from './recovery'
 import type { Refresher } from './refresher';
 import { steadily, timerSleep } from './retrying';
 import { alarmTimeFor, STALE_MARKER_MS } from './schedule';
-import { UNREADABLE_ERROR } from './secrets';
+import { hasUnreadableSecrets } from './secrets';
 
 /** The one-shot alarm set to the earliest `nextRefreshAt` (R2). */
 export const REFRESH_ALARM = 'refresh';
@@ -188,7 +188,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         // A marker left behind means a worker died mid-request (R5): settle it now, even when disabled.
         if (connection.inFlightSince !== null) ids.add(connection.id);
         // Unreadable secrets are looked at again: a storage hiccup heals, real damage is found again.
-        if (connection.failure?.lastError.code === UNREADABLE_ERROR.code) ids.add(connection.id);
+        if (hasUnreadableSecrets(connection)) ids.add(connection.id);
       }
     } else {
       // A marker older than any request can take was left by a worker that died or could not write its

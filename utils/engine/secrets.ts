@@ -1,4 +1,5 @@
-import type { SecretRecord, StoredError } from '../model';
+import type { Connection, SecretRecord, StoredError } from '../model';
+import type { ClassifiedError } from '../oauth/classify';
 import type { TokenKeeperDb } from '../store/db';
 import { pruneOldestHistory } from '../store/history';
 import { isVaultLocked, type Vault } from '../store/vault';
@@ -22,6 +23,14 @@ export const UNREADABLE_ERROR: StoredError = {
   message:
     'The stored credentials of this connection cannot be read (the record is damaged or the encryption key is missing): reconnect.',
 };
+
+/** The failure recorded for unreadable credentials: permanent, yet looked at again (see hasUnreadableSecrets). */
+export const UNREADABLE_FAILURE: ClassifiedError = { kind: 'permanent', ...UNREADABLE_ERROR };
+
+/** Whether a connection's last failure was unreadable credentials: a storage hiccup heals, so it is retried. */
+export function hasUnreadableSecrets(connection: Pick<Connection, 'failure'>): boolean {
+  return connection.failure?.lastError.code === UNREADABLE_ERROR.code;
+}
 
 /** A secret read: the record (or none stored), or why it could not be read. */
 export type SecretRead =
