@@ -7,15 +7,12 @@ import type { WorkerClient } from './workerClient';
  * worker's round trip overlaps the page start instead of waiting for the first effect to run.
  */
 export function withPrefetchedStatus<C extends Pick<WorkerClient, 'getStatus'>>(client: C): C {
-  let early: Promise<StatusSnapshot> | undefined = client.getStatus();
+  const early: Promise<StatusSnapshot> = client.getStatus();
   // Nobody may be listening yet; a failure is reported when the page asks for it.
   early.catch(() => undefined);
+  const takeEarly = once(early);
   return overriding(client, {
-    getStatus: () => {
-      const first = early;
-      early = undefined;
-      return first ?? client.getStatus();
-    },
+    getStatus: () => takeEarly() ?? client.getStatus(),
   } as Partial<C>);
 }
 
@@ -34,25 +31,33 @@ export function withHistoryFirst<C extends Pick<WorkerClient, 'getStatus' | 'get
   firstQuery: HistoryQuery,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
 ): C {
-  let early: Promise<HistoryPage> | undefined = client.getHistory(firstQuery);
+  const early: Promise<HistoryPage> = client.getHistory(firstQuery);
+  const takeEarly = once(early);
   // Answered or refused, the status may go then.
-  let statusAfter: Promise<unknown> | undefined = Promise.race([
-    early.catch(() => undefined),
-    sleep(HISTORY_FIRST_WAIT_MS),
-  ]);
+  const takeStatusWait = once(
+    Promise.race([early.catch(() => undefined), sleep(HISTORY_FIRST_WAIT_MS)]),
+  );
   return overriding(client, {
     getHistory: (query) => {
-      const prefetched = early;
-      early = undefined;
+      const prefetched = takeEarly();
       return prefetched && sameQuery(query, firstQuery) ? prefetched : client.getHistory(query);
     },
     getStatus: async () => {
-      const wait = statusAfter;
-      statusAfter = undefined;
+      const wait = takeStatusWait();
       if (wait) await wait;
       return client.getStatus();
     },
   } as Partial<C>);
+}
+
+/** `value` to the first caller only; every later call gets nothing (an early answer is used once). */
+function once<T>(value: T): () => T | undefined {
+  let left: T | undefined = value;
+  return () => {
+    const taken = left;
+    left = undefined;
+    return taken;
+  };
 }
 
 /** `client` with some methods replaced; the others are looked up on it, as the real client makes them. */

@@ -32,7 +32,7 @@ export function problemSnapshot(problem: StartupProblem, now: number): StatusSna
 }
 
 /** Page handlers while the start fails: `getStatus` shows the problem, every other request is refused with it. */
-export function unavailableHandlers(problem: StartupProblem, now: () => number): Handlers {
+function unavailableHandlers(problem: StartupProblem, now: () => number): Handlers {
   const refuse = (): Promise<never> => Promise.reject(new WorkerUnavailableError(problem));
   return { ...handlersOf(() => refuse), getStatus: async () => problemSnapshot(problem, now()) };
 }

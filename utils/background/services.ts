@@ -371,10 +371,7 @@ export async function createServices(platform: Platform): Promise<Services> {
   }
 
   engine = await buildEngine();
-  const personSettings = async () => {
-    await replacing;
-    return loadSettings(engine.db);
-  };
+  const personSettings = async () => loadSettings((await current()).db);
   const getSettings = async () => effectiveSettings(await personSettings(), policy);
 
   async function snapshot(): Promise<StatusSnapshot> {
