@@ -248,10 +248,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   ): Promise<void> {
     // Locked: no request may leave; the unlock's reconcile refreshes what is overdue then.
     if (locked()) return;
-    const settings = await deps.getSettings();
-    if (!settings.enabled) return;
+    // Every successful refresh asks this: most find nobody waiting, so the settings are read only when
+    // there is something to move.
     const picks = choose(await retryingConnections(deps.db), deps.clock.now());
     if (picks.length === 0) return;
+    if (!(await deps.getSettings()).enabled) return;
     await cover(picks[0]!.at);
     const moved = await moveRetries(picks);
     if (moved.length === 0) return;
