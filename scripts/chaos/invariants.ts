@@ -93,7 +93,10 @@ export function createChecker(world: World): Checker {
         } else if (
           server.policy.reuseLeewayMs > 0 &&
           lost !== undefined &&
-          world.upAndEnabled(lost, reuse.at)
+          world.upAndEnabled(lost, reuse.at) &&
+          // A clock set back before the watchdog settled the loss holds every alarm, the watchdog's too,
+          // until the clock catches up: no code runs meanwhile (docs/reliability.md#the-unavoidable-window).
+          !world.clockWentBack(lost, Math.min(reuse.at, lost + WATCHDOG_SLACK_MS + STALE_MARKER_MS))
         ) {
           // With a leeway, a lost answer is settled by the next start or the watchdog, within minutes.
           violations.push({

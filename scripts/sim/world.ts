@@ -148,6 +148,8 @@ export interface World {
   alarmsRebuilt(): boolean;
   /** Whether the browser was open, with background refresh on, all through [from, to) (simulation time). */
   upAndEnabled(from: number, to: number): boolean;
+  /** Whether the wall clock went back during [from, to): alarms (wall-clock times) then fire that much later. */
+  clockWentBack(from: number, to: number): boolean;
   /** Whether nothing is in flight (the at-rest invariants may be checked). */
   atRest(): boolean;
   /** Moves time to `at`, firing timers and alarms and stopping an idle worker on the way. */
@@ -351,6 +353,8 @@ export function createWorld(random: Random, faults: FaultInjector): World {
                 timeoutMs: REQUEST_TIMEOUT_MS,
               },
               sleep,
+              // What entrypoints/background.ts does with API calls: the worker is not idle meanwhile.
+              keepAlive: (work) => busyWhile(started, work),
               random: engineRandom.next,
               alerts: { show: async () => undefined, clear: async () => undefined },
               newId: () => `c${(ids += 1)}`,
@@ -366,6 +370,17 @@ export function createWorld(random: Random, faults: FaultInjector): World {
       }),
     );
     return started;
+  }
+
+  /** Keeps `target` from idling while `work` runs (the engine's keepAlive). */
+  async function busyWhile<T>(target: Running, work: () => Promise<T>): Promise<T> {
+    target.busy += 1;
+    try {
+      return await work();
+    } finally {
+      target.busy -= 1;
+      target.lastActive = clock.now();
+    }
   }
 
   /** Runs `work` as an event of the worker: it is busy until the work ends. */
@@ -672,6 +687,10 @@ export function createWorld(random: Random, faults: FaultInjector): World {
     alarmsRebuilt: () => alarmsRebuilt,
     upAndEnabled: (from, to) =>
       (up || downSince >= to) && quiet.every(([a, b]) => b <= from || a >= to),
+    clockWentBack: (from, to) =>
+      offsets.some(
+        (o, i) => i > 0 && o.at >= from && o.at < to && o.offset < offsets[i - 1]!.offset,
+      ),
     atRest: () => up && (running === undefined || running.busy === 0),
     advanceTo,
     perform,

@@ -267,6 +267,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       db,
       vault,
       sleep: platform.sleep ?? timerSleep,
+      keepAlive: platform.keepAlive,
     });
     // The scheduler needs the refresher and the refresher re-arms through the scheduler: bound late
     // (only called once a refresh ran, after both exist).

@@ -8,8 +8,11 @@ import { steadily } from './retrying';
 /** Waits between write attempts (ms), then keeps the last delay: a token the provider gave is never dropped. */
 export const PERSIST_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
-/** Attempts before a write is left in memory for the next refresh or sweep to retry. */
+/** Attempts before the caller goes on and the write is left to the keeper's own retries. */
 export const PERSIST_ATTEMPTS = 12;
+
+/** How often the keeper tries again to write the records still held in memory only. */
+export const UNSAVED_RETRY_MS = 30_000;
 
 /** How often an AES-GCM open is tried before a record is called unreadable (a crypto hiccup is not damage). */
 const OPEN_ATTEMPTS = 3;
@@ -62,6 +65,11 @@ export interface SecretKeeperDeps {
   sleep: (ms: number) => Promise<void>;
   /** Told when a write failed every attempt and the record stays in memory only. */
   onUnsaved?: (connectionId: string, error: unknown) => void;
+  /**
+   * Keeps the worker from being stopped as idle while `work` runs: a record held in memory only dies with
+   * the worker (docs/reliability.md#rotation-first). Without it, the work just runs.
+   */
+  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** Builds the keeper. */
@@ -135,8 +143,30 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
         }
       }
     }
-    if (held.get(record.connectionId) === record) deps.onUnsaved?.(record.connectionId, lastError);
+    if (held.get(record.connectionId) === record) {
+      deps.onUnsaved?.(record.connectionId, lastError);
+      keepTrying();
+    }
     return false;
+  }
+
+  // The one loop that writes what persist could not: it holds the worker until nothing is left in memory.
+  let trying: Promise<void> | undefined;
+  function keepTrying(): void {
+    if (trying) return;
+    const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
+    trying = keepAlive(async () => {
+      while (held.size > 0) {
+        await deps.sleep(UNSAVED_RETRY_MS);
+        // A lock or a storage error: the records stay in memory and the next round tries again.
+        await flush().catch(() => undefined);
+      }
+    }).finally(() => {
+      trying = undefined;
+      // A record held after the last round looked (its write failed meanwhile): go on.
+      if (held.size > 0) keepTrying();
+    });
+    void trying.catch(() => undefined);
   }
 
   async function flush(): Promise<void> {

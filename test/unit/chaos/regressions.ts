@@ -41,4 +41,14 @@ export const REGRESSIONS: RegressionCase[] = [
     found:
       'a lost answer inside the reuse leeway waited out 10 min of alarm passes that gave up at a read',
   },
+  {
+    seed: 918,
+    found:
+      'a consent token write that failed every attempt was held in memory until the worker idled out',
+  },
+  {
+    seed: 593,
+    found:
+      'the simulator blamed the engine for a leeway loss a clock set back kept every alarm from settling',
+  },
 ];

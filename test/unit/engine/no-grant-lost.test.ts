@@ -1,7 +1,7 @@
 // The holes found in "no grant ever lost, no dead token ever handed out", each pinned by a test that
 // failed before its fix (docs/reliability.md#holes-closed).
 import * as oauth from 'oauth4webapi';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Services } from '@/utils/background/services';
 import type { Alert } from '@/utils/engine/attention';
@@ -533,5 +533,91 @@ describe('the secret keeper', () => {
     expect((await keeper.read('c1')).ok && (await keeper.read('c1'))).toMatchObject({
       record: { refreshToken: 'rt-new' },
     });
+  });
+});
+
+describe('a secret write that fails every attempt', () => {
+  it('keeps the worker alive and keeps writing until it lands (chaos seed 918)', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture);
+    // Past every attempt of the write itself, and a few more: the disk stays full for a while.
+    let failures = 0;
+    setIdbFaultHook((op) => {
+      if (!isWriteTo('secrets')(op) || failures >= PERSIST_ATTEMPTS + 3) return undefined;
+      failures += 1;
+      return 'quota';
+    });
+    const { createSecretKeeper } = await import('@/utils/engine/secrets');
+    let held = 0;
+    const keeper = createSecretKeeper({
+      db: fixture.db,
+      vault: fixture.vault,
+      sleep: async () => undefined,
+      // What Chrome sees: while held, the worker is not idle (entrypoints/background.ts pings the API).
+      keepAlive: async (work) => {
+        held += 1;
+        try {
+          return await work();
+        } finally {
+          held -= 1;
+        }
+      },
+    });
+
+    const stored = await keeper.persist({ connectionId: 'c1', refreshToken: 'rt-new' });
+    const heldWhileUnsaved = held;
+    await vi.waitFor(() => expect(keeper.unsaved()).toEqual([]));
+    await vi.waitFor(() => expect(held).toBe(0));
+
+    expect(stored).toBe(false);
+    expect(heldWhileUnsaved).toBe(1);
+    expect(failures).toBe(PERSIST_ATTEMPTS + 3);
+    const sealed = await fixture.db.get('secrets', 'c1');
+    expect(await fixture.vault.open(sealed!)).toMatchObject({ refreshToken: 'rt-new' });
+  });
+
+  it('lets the worker go once the record is no longer wanted (disconnected or removed)', async () => {
+    const fixture = await engineFixture();
+    await seedConnection(fixture);
+    setIdbFaultHook((op) => (isWriteTo('secrets')(op) ? 'quota' : undefined));
+    const { createSecretKeeper } = await import('@/utils/engine/secrets');
+    let held = 0;
+    let wake: () => void = () => undefined;
+    let sleeping = false;
+    let sleeps = 0;
+    const keeper = createSecretKeeper({
+      db: fixture.db,
+      vault: fixture.vault,
+      // The waits between persist's own attempts pass at once; the keeper's later waits are released by hand.
+      sleep: () =>
+        (sleeps += 1) < PERSIST_ATTEMPTS
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              sleeping = true;
+              wake = () => {
+                sleeping = false;
+                resolve();
+              };
+            }),
+      keepAlive: async (work) => {
+        held += 1;
+        try {
+          return await work();
+        } finally {
+          held -= 1;
+        }
+      },
+    });
+
+    await keeper.persist({ connectionId: 'c1', refreshToken: 'rt-new' });
+    await vi.waitFor(() => expect(sleeping).toBe(true));
+    const heldBefore = held;
+    keeper.forget('c1');
+    wake();
+    await vi.waitFor(() => expect(held).toBe(0));
+
+    expect(heldBefore).toBe(1);
+    expect(keeper.unsaved()).toEqual([]);
+    expect(await fixture.db.get('secrets', 'c1')).toBeDefined();
   });
 });
