@@ -71,3 +71,31 @@ describe('t', () => {
     expect(actual).toEqual(['All 3 connections healthy', '1 h 5 min', 'noSuchKey']);
   });
 });
+
+describe('t', () => {
+  it('looks a label without substitutions up once, and again after the lookup is swapped', async () => {
+    const { setMessageLookup } = await import('@/components/i18n');
+    const asked: string[] = [];
+    const counting = (text: string) => (key: string, substitutions: string[]) => {
+      asked.push(key);
+      return `${text}${substitutions.join(',')}`;
+    };
+    try {
+      setMessageLookup(counting('A'));
+      const first = [
+        t('refreshNow'),
+        t('refreshNow'),
+        t('countdownIn', '1:00'),
+        t('countdownIn', '2:00'),
+      ];
+      setMessageLookup(counting('B'));
+      const after = t('refreshNow');
+
+      expect(first).toEqual(['A', 'A', 'A1:00', 'A2:00']);
+      expect(after).toBe('B');
+      expect(asked).toEqual(['refreshNow', 'countdownIn', 'countdownIn', 'refreshNow']);
+    } finally {
+      setMessageLookup(englishLookup);
+    }
+  });
+});
