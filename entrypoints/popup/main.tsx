@@ -22,12 +22,10 @@ function openOptions(connectionId?: string): void {
   }
 }
 
-// Asked before the first render: the answer is on its way while the page starts.
-const client = withPrefetchedStatus(workerClient);
-
 // The first frame is drawn from the worker's mirrored last snapshot, read by the head's early script while
-// this one loaded; the answer above replaces it (docs/architecture.md#status-mirror).
+// this one loaded; the worker's answer replaces it (docs/architecture.md#status-mirror).
 void takeMirroredStatus(browser.storage.session).then((mirrored) => {
+  const client = mirrored ? workerClient : withPrefetchedStatus(workerClient);
   render(
     <App client={client} openOptions={openOptions} initialStatus={mirrored} />,
     document.getElementById('app')!,
