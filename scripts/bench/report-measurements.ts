@@ -80,12 +80,13 @@ export function scaleSection({ scheduling, pages }: BenchResults): string {
         ms(p.scriptedEmptyPageMs),
       ],
       [
-        `popup with ${p.popup.connections} connections: mirrored status read / its script runs (\`getStatus\` sent) / first card / all cards in the DOM / the worker's answer in`,
+        `popup with ${p.popup.connections} connections: mirrored status read / its script runs / first card / all cards in the DOM / \`getStatus\` sent / the worker's answer in`,
         [
           p.popup.mirrorReplyMs,
-          p.popup.statusSentMs,
+          p.popup.scriptMs,
           p.popup.firstCardMs,
           p.popup.allCardsMs,
+          p.popup.statusSentMs,
           p.popup.statusReplyMs,
         ]
           .map((v) => ms(v))

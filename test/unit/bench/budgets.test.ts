@@ -69,6 +69,7 @@ describe('judgeBudgets', () => {
             popup: {
               connections: 50,
               shellMs: 10,
+              scriptMs: 9,
               mirrorSentMs: 8,
               mirrorReplyMs: 9,
               statusMs: 5,
