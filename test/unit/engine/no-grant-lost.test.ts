@@ -503,23 +503,50 @@ function base64url(value: unknown): string {
 // Kept for the classification of an unusable 2xx answer (transient: the next attempt may be fine).
 void oauth;
 
+/**
+ * A secret keeper over the fixture whose first `failures` secret writes fail with `fault`; `held` counts the
+ * keep-alives it holds (what keeps Chrome from stopping the worker as idle).
+ */
+async function faultyKeeper(
+  fixture: EngineFixture,
+  failures: number,
+  fault: IdbFault,
+  sleep: (ms: number) => Promise<void>,
+) {
+  const counts = { failed: 0, held: 0 };
+  setIdbFaultHook((op) => {
+    if (!isWriteTo('secrets')(op) || counts.failed >= failures) return undefined;
+    counts.failed += 1;
+    return fault;
+  });
+  const { createSecretKeeper } = await import('@/utils/engine/secrets');
+  const keeper = createSecretKeeper({
+    db: fixture.db,
+    vault: fixture.vault,
+    sleep,
+    keepAlive: async (work) => {
+      counts.held += 1;
+      try {
+        return await work();
+      } finally {
+        counts.held -= 1;
+      }
+    },
+  });
+  return { keeper, counts };
+}
+
 describe('the secret keeper', () => {
   it('never lets an older record land after a newer one, even when a retry overlaps', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture);
-    let failNext = 1;
-    setIdbFaultHook((op) => {
-      if (!isWriteTo('secrets')(op) || failNext === 0) return undefined;
-      failNext -= 1;
-      return 'abort';
-    });
-    const { createSecretKeeper } = await import('@/utils/engine/secrets');
     let wake: () => void = () => undefined;
-    const keeper = createSecretKeeper({
-      db: fixture.db,
-      vault: fixture.vault,
-      sleep: () => new Promise<void>((resolve) => (wake = resolve)),
-    });
+    const { keeper } = await faultyKeeper(
+      fixture,
+      1,
+      'abort',
+      () => new Promise<void>((resolve) => (wake = resolve)),
+    );
 
     const older = keeper.persist({ connectionId: 'c1', refreshToken: 'rt-old' });
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -541,37 +568,21 @@ describe('a secret write that fails every attempt', () => {
     const fixture = await engineFixture();
     await seedConnection(fixture);
     // Past every attempt of the write itself, and a few more: the disk stays full for a while.
-    let failures = 0;
-    setIdbFaultHook((op) => {
-      if (!isWriteTo('secrets')(op) || failures >= PERSIST_ATTEMPTS + 3) return undefined;
-      failures += 1;
-      return 'quota';
-    });
-    const { createSecretKeeper } = await import('@/utils/engine/secrets');
-    let held = 0;
-    const keeper = createSecretKeeper({
-      db: fixture.db,
-      vault: fixture.vault,
-      sleep: async () => undefined,
-      // What Chrome sees: while held, the worker is not idle (entrypoints/background.ts pings the API).
-      keepAlive: async (work) => {
-        held += 1;
-        try {
-          return await work();
-        } finally {
-          held -= 1;
-        }
-      },
-    });
+    const { keeper, counts } = await faultyKeeper(
+      fixture,
+      PERSIST_ATTEMPTS + 3,
+      'quota',
+      async () => undefined,
+    );
 
     const stored = await keeper.persist({ connectionId: 'c1', refreshToken: 'rt-new' });
-    const heldWhileUnsaved = held;
+    const heldWhileUnsaved = counts.held;
     await vi.waitFor(() => expect(keeper.unsaved()).toEqual([]));
-    await vi.waitFor(() => expect(held).toBe(0));
+    await vi.waitFor(() => expect(counts.held).toBe(0));
 
     expect(stored).toBe(false);
     expect(heldWhileUnsaved).toBe(1);
-    expect(failures).toBe(PERSIST_ATTEMPTS + 3);
+    expect(counts.failed).toBe(PERSIST_ATTEMPTS + 3);
     const sealed = await fixture.db.get('secrets', 'c1');
     expect(await fixture.vault.open(sealed!)).toMatchObject({ refreshToken: 'rt-new' });
   });
@@ -579,42 +590,28 @@ describe('a secret write that fails every attempt', () => {
   it('lets the worker go once the record is no longer wanted (disconnected or removed)', async () => {
     const fixture = await engineFixture();
     await seedConnection(fixture);
-    setIdbFaultHook((op) => (isWriteTo('secrets')(op) ? 'quota' : undefined));
-    const { createSecretKeeper } = await import('@/utils/engine/secrets');
-    let held = 0;
     let wake: () => void = () => undefined;
     let sleeping = false;
     let sleeps = 0;
-    const keeper = createSecretKeeper({
-      db: fixture.db,
-      vault: fixture.vault,
-      // The waits between persist's own attempts pass at once; the keeper's later waits are released by hand.
-      sleep: () =>
-        (sleeps += 1) < PERSIST_ATTEMPTS
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
-              sleeping = true;
-              wake = () => {
-                sleeping = false;
-                resolve();
-              };
-            }),
-      keepAlive: async (work) => {
-        held += 1;
-        try {
-          return await work();
-        } finally {
-          held -= 1;
-        }
-      },
-    });
+    // The waits between persist's own attempts pass at once; the keeper's later waits are released by hand.
+    const { keeper, counts } = await faultyKeeper(fixture, Infinity, 'quota', () =>
+      (sleeps += 1) < PERSIST_ATTEMPTS
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            sleeping = true;
+            wake = () => {
+              sleeping = false;
+              resolve();
+            };
+          }),
+    );
 
     await keeper.persist({ connectionId: 'c1', refreshToken: 'rt-new' });
     await vi.waitFor(() => expect(sleeping).toBe(true));
-    const heldBefore = held;
+    const heldBefore = counts.held;
     keeper.forget('c1');
     wake();
-    await vi.waitFor(() => expect(held).toBe(0));
+    await vi.waitFor(() => expect(counts.held).toBe(0));
 
     expect(heldBefore).toBe(1);
     expect(keeper.unsaved()).toEqual([]);
