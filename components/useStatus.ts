@@ -1,7 +1,13 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { StatusSnapshot } from '@/utils/model';
 import { clockOffset, offsetClock, type Clock } from './clock';
-import { describeSendError, type WorkerClient } from './workerClient';
+import { describeSendError, isUnreachable, type WorkerClient } from './workerClient';
+
+/**
+ * Waits (ms) before asking again when no worker answered at all: a page opened while Chrome stops or
+ * starts the worker can meet "Receiving end does not exist" once; the person sees it only if it lasts.
+ */
+export const UNREACHABLE_RETRY_MS = [200, 500, 1_000];
 
 /** What {@link useStatus} returns. */
 export interface StatusState {
@@ -40,9 +46,15 @@ export function useStatus(
   }, []);
 
   const reload = useCallback(() => {
-    client.getStatus().then(accept, (reason: unknown) => {
-      if (mounted.current) setError(describeSendError(reason));
-    });
+    const ask = (attempt: number) => {
+      client.getStatus().then(accept, (reason: unknown) => {
+        if (!mounted.current) return;
+        const wait = isUnreachable(reason) ? UNREACHABLE_RETRY_MS[attempt] : undefined;
+        if (wait === undefined) setError(describeSendError(reason));
+        else setTimeout(() => mounted.current && ask(attempt + 1), wait);
+      });
+    };
+    ask(0);
   }, [client, accept]);
 
   // A layout effect runs as the first render is committed; a plain effect waits for the next frame,

@@ -81,7 +81,16 @@ const UNREACHABLE =
  */
 export function describeSendError(error: unknown, now: number = Date.now()): string {
   if (isWorkerUnavailable(error)) return describeStartupProblem(error.problem, now);
-  const detail = (error instanceof Error ? error.message : String(error)).trim();
+  const detail = errorDetail(error);
   if (detail === '') return t('workerFailedSilently');
   return UNREACHABLE.test(detail) ? t('workerUnreachable', detail) : detail;
+}
+
+/** Whether no worker answered at all (Chrome may be stopping or starting it): worth asking again. */
+export function isUnreachable(error: unknown): boolean {
+  return !isWorkerUnavailable(error) && UNREACHABLE.test(errorDetail(error));
+}
+
+function errorDetail(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).trim();
 }

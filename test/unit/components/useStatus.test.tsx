@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/preact';
 import { render as renderWithoutAct } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusSnapshot } from '@/utils/model';
-import { useStatus } from '@/components/useStatus';
+import { UNREACHABLE_RETRY_MS, useStatus } from '@/components/useStatus';
 import type { StatusListener, WorkerClient } from '@/components/workerClient';
 import { deferred, makeConnection, makeSnapshot, NOW, settle } from './fixtures';
 
@@ -136,17 +136,58 @@ describe('useStatus', () => {
     expect(screen.getByTestId('probe').textContent).toBe('Demo:refreshing @0');
   });
 
-  it('says why when the worker cannot be reached', async () => {
-    const { client } = fakeClient(() =>
-      Promise.reject(new Error('Could not establish connection.')),
-    );
+  it('says why when the worker cannot be reached, after asking again a few times', async () => {
+    vi.useFakeTimers();
+    try {
+      const getStatus = vi.fn(() => Promise.reject(new Error('Could not establish connection.')));
+      const { client } = fakeClient(getStatus);
+
+      render(<Probe client={client} />);
+      await act(async () => void (await vi.advanceTimersByTimeAsync(UNREACHABLE_RETRY_MS[0]! / 2)));
+      const shownAtFirst = screen.getByTestId('probe').textContent;
+      await act(async () => void (await vi.advanceTimersByTimeAsync(5_000)));
+
+      expect(shownAtFirst).toBe('loading');
+      expect(getStatus).toHaveBeenCalledTimes(UNREACHABLE_RETRY_MS.length + 1);
+      expect(screen.getByTestId('probe').textContent).toBe(
+        "Couldn't reach Token Keeper's background worker: Could not establish connection.",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks again when a worker being started or stopped did not answer (no error shown)', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const { client } = fakeClient(() =>
+        (calls += 1) === 1
+          ? Promise.reject(
+              new Error('Could not establish connection. Receiving end does not exist.'),
+            )
+          : Promise.resolve(makeSnapshot([makeConnection({ label: 'Jira' })])),
+      );
+
+      render(<Probe client={client} />);
+      await act(async () => void (await vi.advanceTimersByTimeAsync(5_000)));
+
+      expect(calls).toBe(2);
+      expect(screen.getByTestId('probe').textContent).toMatch(/^Jira:healthy @/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows the worker's own error at once, without asking again", async () => {
+    const getStatus = vi.fn(() => Promise.reject(new Error('The database is busy.')));
+    const { client } = fakeClient(getStatus);
 
     render(<Probe client={client} />);
     await settle();
 
-    expect(screen.getByTestId('probe').textContent).toBe(
-      "Couldn't reach Token Keeper's background worker: Could not establish connection.",
-    );
+    expect(getStatus).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('probe').textContent).toBe('The database is busy.');
   });
 
   it('unsubscribes when unmounted', async () => {
