@@ -2,6 +2,7 @@
 // after a night's sleep, lost at a browser restart), delivers token calls while earlier work is still
 // running, and stops the service worker whenever it has been idle for 30 s (R1) — the same for every
 // strategy, so their figures compare.
+import type { KeepAlive } from '../../utils/engine/deps';
 import type { FakeAlarm, FakeAlarms } from './fake-alarms';
 import type { Month, TokenCall } from './month';
 import { settle } from './sim-runtime';
@@ -10,12 +11,6 @@ import { WORKER_IDLE_MS } from './worker-context';
 
 /** Why a worker started. */
 export type StartCause = 'alarm' | 'caller' | 'browser-start';
-
-/**
- * Keeps the worker running while `work` runs, as extension API calls do in Chrome: work started outside any
- * event (a recovery after a success) is not cut off by the idle stop, and no restart lands in its request.
- */
-export type KeepAlive = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** What a strategy does in the worker; a new worker starts with no memory of the last one. */
 export interface SimulatedExtension {

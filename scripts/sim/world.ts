@@ -385,21 +385,19 @@ export function createWorld(random: Random, faults: FaultInjector): World {
 
   /** Runs `work` as an event of the worker: it is busy until the work ends. */
   function track(target: Running, work: (services: Services) => Promise<unknown>): Promise<void> {
-    target.busy += 1;
-    return runInWorker(target.worker, async () => {
-      try {
-        await work(await target.services);
-      } catch (error) {
-        if (!target.worker.dead) crashes.push(error);
-        if (process.env.CHAOS_DEBUG)
-          process.stderr.write(
-            `task threw: ${String(error)}\n${(error as Error)?.stack?.split('\n').slice(0, 6).join('\n')}\n`,
-          );
-      } finally {
-        target.busy -= 1;
-        target.lastActive = clock.now();
-      }
-    });
+    return busyWhile(target, () =>
+      runInWorker(target.worker, async () => {
+        try {
+          await work(await target.services);
+        } catch (error) {
+          if (!target.worker.dead) crashes.push(error);
+          if (process.env.CHAOS_DEBUG)
+            process.stderr.write(
+              `task threw: ${String(error)}\n${(error as Error)?.stack?.split('\n').slice(0, 6).join('\n')}\n`,
+            );
+        }
+      }),
+    );
   }
 
   /** An event for the worker (starting it first when it is not running); nothing while the browser is closed. */

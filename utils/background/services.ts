@@ -50,7 +50,14 @@ import { createAccess, type Access } from '../engine/access';
 import type { AccessRequestAlerts } from '../engine/access-requests';
 import { wipeAllData } from '../engine/wipe';
 import { unneededOrigins } from '../host-origins';
-import { createLocks, systemClock, type AlarmsApi, type Clock, type Locks } from '../engine/deps';
+import {
+  createLocks,
+  systemClock,
+  type AlarmsApi,
+  type Clock,
+  type KeepAlive,
+  type Locks,
+} from '../engine/deps';
 import { createLifecycle, type Authorize, type Lifecycle } from '../engine/lifecycle';
 import {
   createRefresher,
@@ -87,7 +94,7 @@ export interface Platform {
   alerts?: AlertSink;
   /** Tells the person that another extension asks for access (a notification). */
   accessAlerts?: AccessRequestAlerts;
-  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  keepAlive?: KeepAlive;
   /** This extension's id (shown to the user for allow-listing by other extensions). */
   extensionId?: string;
   /** New connection ids (simulations pass a seeded one, so a seed replays exactly). */

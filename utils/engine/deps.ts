@@ -6,6 +6,15 @@ export interface Clock {
 /** The real clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * Keeps the worker from being stopped as idle while `work` runs (entrypoints/background.ts calls an
+ * extension API every 20 s meanwhile): a long refresh, a quick retry's wait, a token held in memory only.
+ */
+export type KeepAlive = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Where nothing stops an idle worker (tests, or a platform that gave none): the work just runs. */
+export const justRun: KeepAlive = (work) => work();
+
 /** The part of the Web Locks API the engine uses (R4). */
 export interface Locks {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;

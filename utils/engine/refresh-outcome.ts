@@ -6,7 +6,7 @@ import type { Settings } from '../settings';
 import type { TokenKeeperDb } from '../store/db';
 import { appendHistory } from '../store/history';
 import type { Alert } from './attention';
-import type { Clock } from './deps';
+import type { Clock, KeepAlive } from './deps';
 import { planFailure, planOffline, type FailurePlan } from './failure';
 import { withFreshTokens } from './fresh-tokens';
 
@@ -33,7 +33,7 @@ export interface RefreshIo {
 /** What recording an attempt's outcome needs. */
 export interface OutcomeDeps extends RefreshIo {
   random: () => number;
-  keepAlive: <T>(work: () => Promise<T>) => Promise<T>;
+  keepAlive: KeepAlive;
   alerts?: AlertSink | undefined;
   onSucceeded?: ((connection: Connection) => Promise<void>) | undefined;
 }

@@ -6,7 +6,7 @@ import type { Settings } from '../settings';
 import { getConnection } from '../store/connections';
 import type { TokenKeeperDb } from '../store/db';
 import type { Vault } from '../store/vault';
-import type { Clock, Locks } from './deps';
+import { justRun, type Clock, type KeepAlive, type Locks } from './deps';
 import { createClockGuard, type ClockGuard } from './clock-guard';
 import { createAttempt, type Attempt, type RefreshGrant } from './refresh-attempt';
 import { lockedOutcome, notPossible } from './refresh-answers';
@@ -49,7 +49,7 @@ export interface RefresherDeps {
   isOnline?: () => boolean;
   alerts?: AlertSink;
   /** Keeps the worker alive while long work (requests, quick retries) runs. */
-  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  keepAlive?: KeepAlive;
   /** Where secrets are read and persisted; built from `db` and `vault` when absent. */
   secrets?: SecretKeeper;
   /** Called after every attempt's outcome is stored, so the refresh alarm follows the new plan (R2). */
@@ -93,7 +93,7 @@ export interface Refresher {
 export function createRefresher(deps: RefresherDeps): Refresher {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? timerSleep;
-  const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
+  const keepAlive = deps.keepAlive ?? justRun;
   const changed = () => deps.changed?.();
   // An alarm that could not be moved must not stop the write: the sweep is still the safety net.
   const cover = (when: number | undefined) =>

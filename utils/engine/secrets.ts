@@ -3,6 +3,7 @@ import type { ClassifiedError } from '../oauth/classify';
 import type { TokenKeeperDb } from '../store/db';
 import { pruneOldestHistory } from '../store/history';
 import { isVaultLocked, type Vault } from '../store/vault';
+import { justRun, type KeepAlive } from './deps';
 import { steadily } from './retrying';
 
 /** Waits between write attempts (ms), then keeps the last delay: a token the provider gave is never dropped. */
@@ -63,13 +64,8 @@ export interface SecretKeeperDeps {
   db: TokenKeeperDb;
   vault: Vault;
   sleep: (ms: number) => Promise<void>;
-  /** Told when a write failed every attempt and the record stays in memory only. */
-  onUnsaved?: (connectionId: string, error: unknown) => void;
-  /**
-   * Keeps the worker from being stopped as idle while `work` runs: a record held in memory only dies with
-   * the worker (docs/reliability.md#rotation-first). Without it, the work just runs.
-   */
-  keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Holds the worker while a record is in memory only: it would die with it (docs/reliability.md#rotation-first). */
+  keepAlive?: KeepAlive;
 }
 
 /** Builds the keeper. */
@@ -125,7 +121,6 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
 
   async function persist(record: SecretRecord): Promise<boolean> {
     held.set(record.connectionId, record);
-    let lastError: unknown;
     for (let attempt = 0; attempt < PERSIST_ATTEMPTS; attempt += 1) {
       // A newer record replaced this one meanwhile: its own persist owns the write now.
       if (held.get(record.connectionId) !== record) return true;
@@ -133,7 +128,6 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
         await writeOnce(record);
         return true;
       } catch (error) {
-        lastError = error;
         if (isQuotaError(error)) {
           await pruneOldestHistory(deps.db, QUOTA_RELIEF_EVENTS).catch(() => 0);
         }
@@ -143,10 +137,7 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
         }
       }
     }
-    if (held.get(record.connectionId) === record) {
-      deps.onUnsaved?.(record.connectionId, lastError);
-      keepTrying();
-    }
+    if (held.get(record.connectionId) === record) keepTrying();
     return false;
   }
 
@@ -154,8 +145,7 @@ export function createSecretKeeper(deps: SecretKeeperDeps): SecretKeeper {
   let trying: Promise<void> | undefined;
   function keepTrying(): void {
     if (trying) return;
-    const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
-    trying = keepAlive(async () => {
+    trying = (deps.keepAlive ?? justRun)(async () => {
       while (held.size > 0) {
         await deps.sleep(UNSAVED_RETRY_MS);
         // A lock or a storage error: the records stay in memory and the next round tries again.
