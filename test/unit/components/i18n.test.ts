@@ -73,12 +73,12 @@ describe('t', () => {
 });
 
 describe('t', () => {
-  it('looks a label without substitutions up once, and again after the lookup is swapped', async () => {
+  it('looks each message up once, fills substitutions in itself, and looks again after the lookup is swapped', async () => {
     const { setMessageLookup } = await import('@/components/i18n');
     const asked: string[] = [];
     const counting = (text: string) => (key: string, substitutions: string[]) => {
       asked.push(key);
-      return `${text}${substitutions.join(',')}`;
+      return `${text}${substitutions[1] ?? ''}<${substitutions[0] ?? ''}>`;
     };
     try {
       setMessageLookup(counting('A'));
@@ -87,13 +87,22 @@ describe('t', () => {
         t('refreshNow'),
         t('countdownIn', '1:00'),
         t('countdownIn', '2:00'),
+        t('durationHoursMinutes', 1, 5),
+        // A substitution is text, never read as a placeholder.
+        t('countdownIn', '$1 \ue001'),
       ];
       setMessageLookup(counting('B'));
-      const after = t('refreshNow');
+      const after = [t('refreshNow'), t('countdownIn', '3:00')];
 
-      expect(first).toEqual(['A', 'A', 'A1:00', 'A2:00']);
-      expect(after).toBe('B');
-      expect(asked).toEqual(['refreshNow', 'countdownIn', 'countdownIn', 'refreshNow']);
+      expect(first).toEqual(['A<>', 'A<>', 'A<1:00>', 'A<2:00>', 'A5<1>', 'A<$1 \ue001>']);
+      expect(after).toEqual(['B<>', 'B<3:00>']);
+      expect(asked).toEqual([
+        'refreshNow',
+        'countdownIn',
+        'durationHoursMinutes',
+        'refreshNow',
+        'countdownIn',
+      ]);
     } finally {
       setMessageLookup(englishLookup);
     }
