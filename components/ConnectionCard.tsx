@@ -2,15 +2,15 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome } from '@/utils/model';
+import { refreshAndDescribe, trackAction, type ActionView } from './actionView';
 import { Countdown } from './Countdown';
 import { FailureNotice } from './FailureNotice';
-import { exactTimeTooltip, formatClock, formatRelative, showExactTime } from './format';
+import { exactTimeTooltip, formatRelative, showExactTime } from './format';
 import { t } from './i18n';
-import { providerLabel } from './labels';
+import { connectionWhere } from './labels';
 import { ProviderIcon } from './ProviderIcon';
 import { ProviderNotices } from './ProviderNotices';
 import { StatePill } from './StatePill';
-import { describeSendError } from './workerClient';
 
 /** Props for {@link ConnectionCard}. */
 export interface ConnectionCardProps {
@@ -32,10 +32,6 @@ export interface ConnectionCardProps {
   /** Extra notices under the schedule (e.g. a refresh token nearing its end of life). */
   notices?: ComponentChildren;
 }
-
-/** A button's outcome on the card (Refresh now, Reconnect): busy, then what happened. */
-type ActionView =
-  { phase: 'idle' } | { phase: 'pending' } | { phase: 'done'; ok: boolean; text: string };
 
 /** One connection at a glance: state, expiry countdown, schedule, the reason when failing, Refresh now. */
 export function ConnectionCard({
@@ -64,7 +60,6 @@ export function ConnectionCard({
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   // Refreshing cannot help a connection without a usable grant: the notice offers what does.
   const refreshBlocked = connection.state === 'new' || connection.state === 'needs-reconnect';
-  const where = [providerLabel(connection.provider), connection.account].filter(Boolean);
   // A connection that is fine has nothing for the notices to say: not mounting them keeps fifty
   // healthy cards in the popup cheaper (~3 ms of a ~20 ms first render in headless Chromium).
   const mayFail = connection.state === 'new' || connection.failure !== null;
@@ -73,26 +68,13 @@ export function ConnectionCard({
     connection.reconnectBy !== undefined ||
     connection.missingScopes !== undefined;
 
-  /** Shows `work` busy, then its outcome, or why the worker did not answer. */
-  async function track(show: (view: ActionView) => void, work: () => Promise<ActionView>) {
-    show({ phase: 'pending' });
-    let view: ActionView;
-    try {
-      view = await work();
-    } catch (error) {
-      view = { phase: 'done', ok: false, text: describeSendError(error) };
-    }
-    // A removed connection's card is gone by the next snapshot; nothing left to update then.
-    if (mounted.current) show(view);
+  /** Shows `work` busy, then its outcome; a removed connection's card is gone by the next snapshot. */
+  function track(show: (view: ActionView) => void, work: () => Promise<ActionView>) {
+    return trackAction(show, work, () => mounted.current);
   }
 
   function refreshNow() {
-    // `now` is this render's worker time; carry it forward by the time the request took.
-    const clickedAt = Date.now();
-    const workerNow = now;
-    return track(setRefresh, async () =>
-      describeOutcome(await onRefresh(connection.id), workerNow + (Date.now() - clickedAt)),
-    );
+    return track(setRefresh, () => refreshAndDescribe(onRefresh, connection.id, now));
   }
 
   // The reconnect outcome is the card's, not the notice's: it must outlive the notice once healthy.
@@ -123,7 +105,7 @@ export function ConnectionCard({
             {connection.label}
           </Heading>
           <p class="muted" data-testid="connection-where">
-            {where.join(' · ')}
+            {connectionWhere(connection)}
           </p>
           {connection.managed && (
             <p class="managed-tag" data-testid="managed-badge">
@@ -225,17 +207,4 @@ function describeNextRefresh(nextRefreshAt: number | null, now: number): string 
   if (nextRefreshAt === null) return t('nextNotScheduled');
   if (nextRefreshAt <= now) return t('nextDueNow');
   return formatRelative(nextRefreshAt, now);
-}
-
-function describeOutcome(outcome: RefreshOutcome, now: number): ActionView {
-  if (!outcome.ok) return { phase: 'done', ok: false, text: outcome.error.message };
-  const expires = outcome.expiresAt > now ? formatClock(outcome.expiresAt - now) : null;
-  // `refreshed: false` means the token was still fresh or another caller just refreshed it (R4).
-  const text =
-    expires === null
-      ? t('outcomeExpired')
-      : outcome.refreshed
-        ? t('outcomeRefreshed', expires)
-        : t('outcomeAlreadyFresh', expires);
-  return { phase: 'done', ok: true, text };
 }

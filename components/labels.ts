@@ -1,4 +1,10 @@
-import type { HistoryKind, ProviderKind, RefreshTrigger, ShownState } from '@/utils/model';
+import type {
+  ConnectionStatus,
+  HistoryKind,
+  ProviderKind,
+  RefreshTrigger,
+  ShownState,
+} from '@/utils/model';
 import { t, type MessageKey } from './i18n';
 
 /** The message naming each connection state on its pill. */
@@ -36,6 +42,13 @@ const PROVIDER_KEYS: Record<ProviderKind, MessageKey> = {
 /** A provider's name as a person knows it. */
 export function providerLabel(provider: ProviderKind): string {
   return t(PROVIDER_KEYS[provider]);
+}
+
+/** Where a connection lives, under its label: "Jira Cloud · alice@example.com". */
+export function connectionWhere(
+  connection: Pick<ConnectionStatus, 'provider' | 'account'>,
+): string {
+  return [providerLabel(connection.provider), connection.account].filter(Boolean).join(' · ');
 }
 
 const KIND_KEYS: Record<HistoryKind, MessageKey> = {

@@ -1,13 +1,17 @@
+import { useState } from 'preact/hooks';
+import { refreshAndDescribe, trackAction, type ActionView } from '@/components/actionView';
 import { ConnectionCard } from '@/components/ConnectionCard';
+import { clickedRowRefresh, ConnectionRow } from '@/components/ConnectionRow';
+import { showExactTime } from '@/components/format';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { StartupBanner } from '@/components/StartupBanner';
 import { UnlockForm } from '@/components/UnlockForm';
 import { t } from '@/components/i18n';
+import { popupLayout } from '@/components/popupLayout';
 import { summarize, summaryTone } from '@/components/summary';
 import { useNow } from '@/components/useNow';
 import { useStatus } from '@/components/useStatus';
 import type { WorkerClient } from '@/components/workerClient';
-import { attentionLevel } from '@/utils/attention';
 import type { StatusSnapshot } from '@/utils/model';
 
 /** Props for the popup {@link App}. */
@@ -22,6 +26,8 @@ export interface AppProps {
   initialStatus?: StatusSnapshot | null;
 }
 
+const IDLE: ActionView = { phase: 'idle' };
+
 /** The toolbar popup: are my connections healthy? */
 export function App({ client, openOptions, initialStatus = null }: AppProps) {
   const { snapshot, error, clock, reload } = useStatus(client, initialStatus);
@@ -31,17 +37,18 @@ export function App({ client, openOptions, initialStatus = null }: AppProps) {
   const problem = snapshot?.problem;
   const status = problem ? null : snapshot;
   const connections = status?.connections ?? [];
-  // What needs the person comes first: with fifty connections, a failing one must not hide below the fold.
-  // Then the ones retrying by themselves with a valid token (amber), then the rest.
-  const rank = { attention: 0, retrying: 1, none: 2 } as const;
-  const ordered = connections
-    .map((connection, index) => ({
-      connection,
-      index,
-      rank: rank[attentionLevel(connection, now)],
-    }))
-    .sort((a, b) => a.rank - b.rank || a.index - b.index)
-    .map((entry) => entry.connection);
+  const entries = popupLayout(connections, now);
+  // A row has no state of its own (fifty of them draw in the first frame): its Refresh now lives here.
+  const [rowRefresh, setRowRefresh] = useState<Record<string, ActionView>>({});
+  function onRowClick(event: MouseEvent) {
+    const connectionId = clickedRowRefresh(event);
+    if (connectionId === null) return;
+    const show = (view: ActionView) =>
+      setRowRefresh((views) => ({ ...views, [connectionId]: view }));
+    void trackAction(show, () =>
+      refreshAndDescribe((id) => client.refreshNow({ connectionId: id }), connectionId, now),
+    );
+  }
   // Red only when something is at risk; a connection retrying with a valid token is amber (utils/attention.ts).
   const tone = summaryTone(connections, now);
   const attention = tone === 'attention';
@@ -107,19 +114,30 @@ export function App({ client, openOptions, initialStatus = null }: AppProps) {
       )}
 
       {connections.length > 0 && (
-        <ul class="cards">
-          {ordered.map((connection) => (
-            <li key={connection.id}>
-              <ConnectionCard
-                connection={connection}
-                now={now}
-                headingLevel={2}
-                onRefresh={(connectionId) => client.refreshNow({ connectionId })}
-                onReconnect={(connectionId) => client.connect({ connectionId })}
-                onOpenSettings={openOptions}
-              />
-            </li>
-          ))}
+        // One listener each for every row's Refresh now and exact-time tooltips (components/ConnectionRow.tsx).
+        <ul class="cards" onClick={onRowClick} onPointerOver={showExactTime}>
+          {entries.map(({ connection, row }) =>
+            row ? (
+              <li key={connection.id} class="row-item">
+                <ConnectionRow
+                  connection={connection}
+                  now={now}
+                  refresh={rowRefresh[connection.id] ?? IDLE}
+                />
+              </li>
+            ) : (
+              <li key={connection.id}>
+                <ConnectionCard
+                  connection={connection}
+                  now={now}
+                  headingLevel={2}
+                  onRefresh={(connectionId) => client.refreshNow({ connectionId })}
+                  onReconnect={(connectionId) => client.connect({ connectionId })}
+                  onOpenSettings={openOptions}
+                />
+              </li>
+            ),
+          )}
         </ul>
       )}
 

@@ -113,8 +113,8 @@ export function explainMisses(results: BenchResults, verdicts: readonly BudgetVe
     bullets.push(
       `**Popup.** An empty extension page shows its content at ${emptyPageMs.toFixed(0)} ms, the same page ` +
         `drawing it from a module script at ${scriptedEmptyPageMs.toFixed(0)} ms. The popup's script runs ` +
-        `at ${p.scriptMs.toFixed(0)} ms (two chunks fetched), with the mirrored status read by ` +
-        `its head at ${p.mirrorReplyMs.toFixed(0)} ms; its ${p.connections} cards are in the DOM at ` +
+        `at ${p.scriptMs.toFixed(0)} ms (one file), with the mirrored status read by ` +
+        `its head at ${p.mirrorReplyMs.toFixed(0)} ms; its ${p.connections} connections are in the DOM at ` +
         `${p.allCardsMs.toFixed(0)} ms (${(p.allCardsMs - drawnFrom).toFixed(0)} ms of rendering). Only then ` +
         `does it ask the worker (sent at ${p.statusSentMs.toFixed(0)} ms, answered at ` +
         `${p.statusReplyMs.toFixed(0)} ms; alone ${p.statusMs.toFixed(1)} ms). These ` +

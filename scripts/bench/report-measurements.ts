@@ -80,7 +80,7 @@ export function scaleSection({ scheduling, pages }: BenchResults): string {
         ms(p.scriptedEmptyPageMs),
       ],
       [
-        `popup with ${p.popup.connections} connections: mirrored status read / its script runs / first card / all cards in the DOM / \`getStatus\` sent / the worker's answer in`,
+        `popup with ${p.popup.connections} connections: mirrored status read / its script runs / first connection / all connections in the DOM (calm ones as rows) / \`getStatus\` sent / the worker's answer in`,
         [
           p.popup.mirrorReplyMs,
           p.popup.scriptMs,

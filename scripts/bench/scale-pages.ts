@@ -1,6 +1,6 @@
 // Section 3, page side: the popup and the options page's History section in Chromium, with the extension's
 // own IndexedDB seeded from an extension page. Times are read in the page with `performance.now()`, whose
-// zero is the start of the navigation: "first render" is the moment the first card (or history row) is in
+// zero is the start of the navigation: "first render" is the moment the first connection (or history row) is in
 // the DOM, noticed by a MutationObserver installed before any page script runs. The measured tab says so
 // on its console; nothing is evaluated in it before then, and no page of ours runs in another tab meanwhile
 // (extension pages share one renderer thread).
@@ -17,7 +17,7 @@ import { DB_VERSION } from '../../utils/store/db';
 import { EMPTY_PAGE, SCRIPTED_EMPTY_PAGE } from './build';
 import { timeMessages } from './page-messages';
 import { median } from './stats';
-import { syntheticConnections, syntheticHistory } from './synthetic';
+import { needingReconnect, syntheticConnections, syntheticHistory } from './synthetic';
 
 /** Page figures at scale (ms, medians over the repeats). */
 export interface PagesAtScale {
@@ -94,7 +94,10 @@ export async function measurePagesAtScale(
     const baselineBytes = await storageUsage(seeder);
 
     const now = Date.now();
-    const all = syntheticConnections(options.connections, now);
+    // One in 25 needs a reconnect: the popup draws those as full cards first, the calm rest as rows.
+    const all = syntheticConnections(options.connections, now).map((connection, i) =>
+      i % 25 === 12 ? needingReconnect(connection, now - 3_600_000) : connection,
+    );
     await putAll(seeder, 'connections', all.slice(0, options.popupConnections));
     await restartWorker(browser, seeder, options.popupConnections);
     const smallStatus = await timeMessages(seeder, 'getStatus', undefined, options.repeats);
@@ -194,7 +197,8 @@ function recordFirstRender(): void {
     shell: '#app > *',
     // The pages' scripts put their styles in the head first thing (components/styles.ts).
     script: 'head > style',
-    card: '[data-testid="connection-card"]',
+    // Every connection the popup draws: a full card, or a row for a calm one (components/popupLayout.ts).
+    card: '[data-testid="connection-card"], [data-testid="connection-row"]',
     row: '[data-testid="history-row"]',
   };
   const check = () => {

@@ -39,6 +39,27 @@ export function syntheticConnections(count: number, now: number, seed = 7): Conn
 }
 
 /**
+ * `connection` after its provider refused the grant: it needs a reconnect, and the popup shows it as a full
+ * card above the calm ones (drawn as rows).
+ */
+export function needingReconnect(connection: Connection, failedAt: number): Connection {
+  const { nextRefreshAt: _planned, ...rest } = connection;
+  return {
+    ...rest,
+    state: 'needs-reconnect',
+    failure: {
+      failedAt,
+      attempt: 1,
+      kind: 'permanent',
+      lastError: {
+        code: 'invalid_grant',
+        message: 'The refresh token was revoked (invalid_grant).',
+      },
+    },
+  };
+}
+
+/**
  * `count` history events for `connectionIds` over the 29 days before `now` (inside the 30-day retention),
  * oldest first: 96 % refreshes, the rest failures each followed by a retry and, later, a recovery.
  */

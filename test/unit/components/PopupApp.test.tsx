@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { StatusSnapshot } from '@/utils/model';
+import type { RefreshOutcome, StatusSnapshot } from '@/utils/model';
 import { formatTime } from '@/components/format';
 import type { StatusListener } from '@/components/workerClient';
 import { App, type AppProps } from '@/entrypoints/popup/App';
@@ -9,6 +9,7 @@ import {
   makeConnection,
   makeProblemSnapshot,
   makeRevokedConnection,
+  deferred,
   makeSnapshot,
   NOW,
   settle,
@@ -230,10 +231,84 @@ describe('popup App', () => {
     console.info(
       `popup: first status of 50 connections rendered in ${elapsed.toFixed(1)} ms (happy-dom)`,
     );
-    expect(screen.getAllByTestId('connection-card')).toHaveLength(50);
+    expect(screen.getAllByTestId('connection-row')).toHaveLength(50);
     // happy-dom is several times slower than Chromium; the real figure comes from the benchmark.
     expect(elapsed).toBeLessThan(1_000);
   });
+  it('draws calm connections as rows once there are six, and every other one as a full card first', async () => {
+    const calm = Array.from({ length: 4 }, (_, i) =>
+      makeConnection({ id: `calm${i}`, label: `Calm ${i}` }),
+    );
+    const snapshot = makeSnapshot([
+      calm[0]!,
+      makeRevokedConnection({ id: 'revoked' }),
+      calm[1]!,
+      makeConnection({ id: 'scopes', missingScopes: ['write:jira-work'] }),
+      calm[2]!,
+      calm[3]!,
+    ]);
+
+    await renderPopup(snapshot);
+
+    const drawn = [...document.querySelectorAll<HTMLElement>('[data-connection-id]')].map(
+      (element) => `${element.dataset.testid}:${element.dataset.connectionId}`,
+    );
+    expect(drawn).toEqual([
+      'connection-card:revoked',
+      'connection-card:scopes',
+      'connection-row:calm0',
+      'connection-row:calm1',
+      'connection-row:calm2',
+      'connection-row:calm3',
+    ]);
+    const row = screen.getAllByTestId('connection-row')[0]!;
+    expect(row.querySelector('h2')?.textContent).toBe('Calm 0');
+    expect(row.querySelector('[data-testid="countdown"]')?.textContent).toBe('in 1:58');
+    expect(row.querySelector('[data-testid="connection-where"]')?.textContent).toBe(
+      'Custom OAuth 2.0 / OpenID Connect · alice@example.com',
+    );
+  });
+
+  it('keeps full cards below six connections', async () => {
+    await renderPopup(
+      makeSnapshot(Array.from({ length: 5 }, (_, i) => makeConnection({ id: `c${i}` }))),
+    );
+
+    expect(screen.getAllByTestId('connection-card')).toHaveLength(5);
+    expect(screen.queryAllByTestId('connection-row')).toHaveLength(0);
+  });
+
+  it("refreshes a row's connection from its button and shows the outcome on that row only", async () => {
+    const snapshot = makeSnapshot(
+      Array.from({ length: 6 }, (_, i) => makeConnection({ id: `c${i}`, label: `C${i}` })),
+    );
+    const client = clientWith(snapshot);
+    const answer = deferred<RefreshOutcome>();
+    client.refreshNow = vi.fn(() => answer.promise);
+    render(<App client={client} openOptions={vi.fn()} />);
+    await settle();
+    const rows = screen.getAllByTestId('connection-row');
+    const button = within(rows[2]!).getByRole('button', { name: 'Refresh now' });
+
+    fireEvent.click(button);
+    await settle();
+    const pending = [
+      (button as HTMLButtonElement).disabled,
+      rows[2]!.textContent?.includes('Refreshing…'),
+    ];
+    answer.resolve({ ok: true, refreshed: true, expiresAt: NOW + 3_600_000 });
+    await settle();
+
+    expect(client.refreshNow).toHaveBeenCalledExactlyOnceWith({ connectionId: 'c2' });
+    expect(pending).toEqual([true, true]);
+    expect(within(rows[2]!).getByTestId('refresh-outcome').textContent).toMatch(
+      /^Refreshed — expires in (59:59|1:00:00)$/,
+    );
+    expect(
+      rows.filter((row) => within(row).getByTestId('refresh-outcome').textContent !== ''),
+    ).toHaveLength(1);
+  });
+
   it('says "Locked" on its first line with one passphrase field, and sends the passphrase only to unlock', async () => {
     const snapshot = {
       ...makeSnapshot([makeConnection({ id: 'a', label: 'Demo' })]),
