@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 /**
@@ -15,37 +16,28 @@ const DEV_KEY =
  */
 const GECKO_ID = 'token-keeper@token-keeper.dev';
 
-/** The popup's entry module: what it imports is the code both pages share. */
-const POPUP_MAIN = resolve(import.meta.dirname, 'entrypoints/popup/main.tsx');
-
-/** Modules the popup imports (but not its own), per build: they are found once, from its entry. */
-const popupImports = new WeakMap<object, Set<string>>();
-
 /**
- * One chunk for everything the popup imports outside its own folder: the popup then loads two scripts,
- * however many of those modules the options page's lazily loaded sections use too; what only the options
- * page uses (forms, validation) stays out of it (docs/architecture.md#page-start).
+ * WXT gives every page a module script for its runtime plugins. Token Keeper has none, so that script is
+ * an empty file, and the popup would fetch it on the way to its first frame (docs/architecture.md#page-start):
+ * the tag goes when the file it loads is empty.
  */
-function popupShared(
-  id: string,
-  context: { getModuleInfo(id: string): { importedIds: readonly string[] } | null },
-): string | null {
-  let reached = popupImports.get(context);
-  if (!reached) {
-    reached = new Set();
-    const queue = [POPUP_MAIN];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-      for (const imported of context.getModuleInfo(next)?.importedIds ?? []) {
-        if (reached.has(imported)) continue;
-        reached.add(imported);
-        queue.push(imported);
-      }
-    }
-    popupImports.set(context, reached);
-  }
-  // What Vite and WXT add to every page (the modulepreload polyfill, WXT's page module) goes with it.
-  const shared = reached.has(id) || /modulepreload-polyfill|wxt-html-plugins/.test(id);
-  return shared && !id.startsWith(dirname(POPUP_MAIN)) ? 'shared' : null;
+function withoutEmptyPluginScript(): Plugin {
+  return {
+    name: 'token-keeper:without-empty-plugin-script',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        return html.replace(
+          /\s*<script type="module" crossorigin src="\/([^"]*wxt-html-plugins[^"]*)"><\/script>/,
+          (tag, file: string) => {
+            const chunk = context.bundle?.[file];
+            return chunk?.type === 'chunk' && chunk.code.trim() === '' ? '' : tag;
+          },
+        );
+      },
+    },
+  };
 }
 
 export default defineConfig({
@@ -59,19 +51,18 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  }),
-  hooks: {
-    'vite:build:extendConfig': (entrypoints, viteConfig) => {
-      // Only the pages' build splits code (the worker and the small scripts are one file each).
-      if (!entrypoints.some((entrypoint) => entrypoint.type === 'popup')) return;
-      viteConfig.build ??= {};
-      viteConfig.build.rollupOptions ??= {};
-      viteConfig.build.rollupOptions.output = {
-        ...viteConfig.build.rollupOptions.output,
-        codeSplitting: { groups: [{ name: popupShared }] },
-      };
+    resolve: {
+      alias: [
+        {
+          find: /^webextension-polyfill$/,
+          replacement: resolve(import.meta.dirname, 'utils/polyfill/index.ts'),
+        },
+      ],
     },
-  },
+    plugins: [withoutEmptyPluginScript()],
+    // Every browser Token Keeper supports preloads modules itself.
+    build: { modulePreload: { polyfill: false } },
+  }),
   manifest: ({ browser }) => ({
     // Every user-visible string is in public/_locales (English complete), read through i18n.
     name: '__MSG_extName__',

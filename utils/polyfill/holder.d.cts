@@ -1,0 +1,2 @@
+declare const holder: { browser: unknown };
+export = holder;
