@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionResult } from '@/utils/messaging';
 import type { ConnectionStatus, RefreshOutcome } from '@/utils/model';
+import { ActionOutcome, connectionElement, connectionTitleId } from './ActionOutcome';
 import { refreshAndDescribe, trackAction, type ActionView } from './actionView';
 import { Countdown } from './Countdown';
 import { FailureNotice } from './FailureNotice';
@@ -56,7 +57,7 @@ export function ConnectionCard({
   );
 
   const pending = refresh.phase === 'pending';
-  const titleId = `connection-${connection.id}-title`;
+  const titleId = connectionTitleId(connection.id);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   // Refreshing cannot help a connection without a usable grant: the notice offers what does.
   const refreshBlocked = connection.state === 'new' || connection.state === 'needs-reconnect';
@@ -91,11 +92,8 @@ export function ConnectionCard({
   return (
     <article
       class="card"
-      id={`connection-${connection.id}`}
       data-testid="connection-card"
-      data-connection-id={connection.id}
-      data-state={connection.state}
-      aria-labelledby={titleId}
+      {...connectionElement(connection)}
       onPointerOver={showExactTime}
     >
       <header class="card-header">
@@ -163,14 +161,11 @@ export function ConnectionCard({
       )}
       {/* Always mounted, so "Reconnected." stays (and is announced) after the notice above has gone. */}
       {onReconnect && (
-        <p
-          class={reconnectView.phase === 'done' && !reconnectView.ok ? 'outcome error' : 'outcome'}
-          role="status"
-          data-testid="reconnect-outcome"
-        >
-          {reconnectView.phase === 'pending' && t('reconnectPending')}
-          {reconnectView.phase === 'done' && reconnectView.text}
-        </p>
+        <ActionOutcome
+          view={reconnectView}
+          pendingText={t('reconnectPending')}
+          testId="reconnect-outcome"
+        />
       )}
 
       <div class="actions">
@@ -190,15 +185,13 @@ export function ConnectionCard({
         </button>
         {actions}
       </div>
-      <p
-        class={refresh.phase === 'done' && !refresh.ok ? 'outcome error' : 'outcome'}
-        role="status"
-        data-testid="refresh-outcome"
-      >
-        {refresh.phase === 'pending' && t('refreshPending')}
-        {/* A failure the card's notice already explains is not repeated under the button. */}
-        {refresh.phase === 'done' && !(connection.failure && !refresh.ok) && refresh.text}
-      </p>
+      {/* A failure the card's notice already explains is not repeated under the button. */}
+      <ActionOutcome
+        view={refresh}
+        pendingText={t('refreshPending')}
+        testId="refresh-outcome"
+        quiet={connection.failure !== null && refresh.phase === 'done' && !refresh.ok}
+      />
     </article>
   );
 }

@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from '@/utils/model';
+import { ActionOutcome, connectionElement, connectionTitleId } from './ActionOutcome';
 import type { ActionView } from './actionView';
 import { Countdown } from './Countdown';
 import { t } from './i18n';
@@ -23,19 +24,11 @@ export interface ConnectionRowProps {
  * functions rather than mounted as components.
  */
 export function ConnectionRow({ connection, now, refresh }: ConnectionRowProps) {
-  const titleId = `connection-${connection.id}-title`;
   const pending = refresh.phase === 'pending';
   return (
-    <article
-      class="row"
-      id={`connection-${connection.id}`}
-      data-testid="connection-row"
-      data-connection-id={connection.id}
-      data-state={connection.state}
-      aria-labelledby={titleId}
-    >
+    <article class="row" data-testid="connection-row" {...connectionElement(connection)}>
       {ProviderIcon({ provider: connection.provider })}
-      <h2 id={titleId}>{connection.label}</h2>
+      <h2 id={connectionTitleId(connection.id)}>{connection.label}</h2>
       {connection.expiresAt !== null && Countdown({ to: connection.expiresAt, now })}
       {StatePill({ state: connection.state })}
       <p class="muted" data-testid="connection-where">
@@ -45,14 +38,11 @@ export function ConnectionRow({ connection, now, refresh }: ConnectionRowProps) 
         {(pending || connection.busy) && <span class="spinner" aria-hidden="true" />}
         {t('refreshNow')}
       </button>
-      <p
-        class={refresh.phase === 'done' && !refresh.ok ? 'outcome error' : 'outcome'}
-        role="status"
-        data-testid="refresh-outcome"
-      >
-        {refresh.phase === 'pending' && t('refreshPending')}
-        {refresh.phase === 'done' && refresh.text}
-      </p>
+      {ActionOutcome({
+        view: refresh,
+        pendingText: t('refreshPending'),
+        testId: 'refresh-outcome',
+      })}
     </article>
   );
 }

@@ -1,0 +1,46 @@
+import type { ActionView } from './actionView';
+
+/** Props for {@link ActionOutcome}. */
+export interface ActionOutcomeProps {
+  view: ActionView;
+  /** What the line says while the action runs ("Refreshing…"). */
+  pendingText: string;
+  testId: string;
+  /** Leaves the outcome's words out (a card's notice already says why the action failed). */
+  quiet?: boolean;
+}
+
+/**
+ * A button's outcome line: always in the page (a live region announces what appears in it), red when the
+ * action failed. A plain function of its props, so a row can call it without mounting a component.
+ */
+export function ActionOutcome({ view, pendingText, testId, quiet = false }: ActionOutcomeProps) {
+  return (
+    <p
+      class={view.phase === 'done' && !view.ok ? 'outcome error' : 'outcome'}
+      role="status"
+      data-testid={testId}
+    >
+      {view.phase === 'pending' && pendingText}
+      {view.phase === 'done' && !quiet && view.text}
+    </p>
+  );
+}
+
+/**
+ * The attributes of a connection's card or row: the options page's hash target, the heading that names it,
+ * and what tests and the benchmark find it by.
+ */
+export function connectionElement(connection: { id: string; state: string }) {
+  return {
+    id: `connection-${connection.id}`,
+    'data-connection-id': connection.id,
+    'data-state': connection.state,
+    'aria-labelledby': connectionTitleId(connection.id),
+  };
+}
+
+/** The id of the heading that names a connection's card or row. */
+export function connectionTitleId(connectionId: string): string {
+  return `connection-${connectionId}-title`;
+}
