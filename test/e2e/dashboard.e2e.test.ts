@@ -64,6 +64,7 @@ describe('dashboard in Chromium', () => {
   let popup: Page;
   let workId: string;
   let backupId: string;
+  let prefill: { issuer: string; clientId: string; scopes: string };
 
   async function badgeText(): Promise<string> {
     const worker = await browser.worker();
@@ -94,7 +95,7 @@ describe('dashboard in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startAuthServer({ port: 0, accessTokenTtlSec: TOKEN_TTL_SEC });
     browser = await launchExtension({ extensionDir: CHROME_BUILD_DIR, headless: true });
-    const prefill = {
+    prefill = {
       issuer: server.issuer,
       clientId: DEMO_CLIENT_ID,
       scopes: 'openid email offline_access',
@@ -375,6 +376,51 @@ describe('dashboard in Chromium', () => {
     );
     expect(slow).toEqual([]);
     expect(uiFilterMs).toBeLessThan(5_000);
+  });
+
+  it('draws calm connections as rows from six on, under the card that needs a reconnect; a row refreshes its own connection', async () => {
+    const added: string[] = [];
+    for (const label of ['Row C', 'Row D', 'Row E', 'Row F']) {
+      const page = await openOptions(browser, { ...prefill, label });
+      const id = await addConnection(page, label);
+      await connectWithConsent(browser, page, id);
+      await page.close();
+      added.push(id);
+    }
+    const many = await openPopup();
+    const rows = many.getByTestId('connection-row');
+    await expect.poll(() => rows.count()).toBe(5);
+    const drawn = await many
+      .locator('[data-connection-id]')
+      .evaluateAll((elements) =>
+        elements.map(
+          (e) => `${(e as HTMLElement).dataset.testid}:${(e as HTMLElement).dataset.connectionId}`,
+        ),
+      );
+    const row = many.locator(`[data-testid="connection-row"][data-connection-id="${added[1]}"]`);
+    const before = server.records.refreshSuccesses;
+
+    await row.getByRole('button', { name: 'Refresh now' }).click();
+    await expect
+      .poll(() => row.getByTestId('refresh-outcome').textContent(), { timeout: 15_000 })
+      .toMatch(/^Refreshed — expires in \d+:\d\d$/);
+    const found: Record<string, string[]> = {};
+    for (const scheme of ['light', 'dark'] as const) {
+      await many.emulateMedia({ colorScheme: scheme });
+      found[scheme] = await seriousViolations(many);
+      await many.screenshot({ path: join(ARTIFACTS, `popup-rows-${scheme}.png`), fullPage: true });
+    }
+
+    expect(drawn).toEqual([
+      `connection-card:${backupId}`,
+      `connection-row:${workId}`,
+      ...added.map((id) => `connection-row:${id}`),
+    ]);
+    expect(server.records.refreshSuccesses).toBe(before + 1);
+    expect(await many.getByTestId('refresh-outcome').filter({ hasText: 'Refreshed' }).count()).toBe(
+      1,
+    );
+    expect(found).toEqual({ light: [], dark: [] });
   });
 });
 
