@@ -20,8 +20,8 @@ export interface ConnectionRowProps {
 /**
  * One calm connection on two lines: label, countdown, state; where it lives, Refresh now. The popup draws
  * fifty of these in its first frame (docs/architecture.md#popup), so a row is as cheap as it can be: no
- * state, no listener of its own (the list listens for all rows), and its parts are called as plain
- * functions rather than mounted as components.
+ * state, no listener of its own (the list listens for all rows), and the popup calls it, as it calls its
+ * parts, as a plain function rather than mounting a component.
  */
 export function ConnectionRow({ connection, now, refresh }: ConnectionRowProps) {
   const pending = refresh.phase === 'pending';

@@ -119,11 +119,8 @@ export function App({ client, openOptions, initialStatus = null }: AppProps) {
           {entries.map(({ connection, row }) =>
             row ? (
               <li key={connection.id} class="row-item">
-                <ConnectionRow
-                  connection={connection}
-                  now={now}
-                  refresh={rowRefresh[connection.id] ?? IDLE}
-                />
+                {/* Called, not mounted: a row is a plain function of its props (components/ConnectionRow.tsx). */}
+                {ConnectionRow({ connection, now, refresh: rowRefresh[connection.id] ?? IDLE })}
               </li>
             ) : (
               <li key={connection.id}>
