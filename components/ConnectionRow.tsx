@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '@/utils/model';
-import { ActionOutcome, connectionElement, connectionTitleId } from './ActionOutcome';
+import { ActionOutcome } from './ActionOutcome';
+import { connectionElement, connectionTitleId } from './connectionElement';
 import type { ActionView } from './actionView';
 import { Countdown } from './Countdown';
 import { t } from './i18n';

@@ -14,14 +14,9 @@ const getMessage = (key: string, substitutions: string[]): string | undefined =>
 let lookup: MessageLookup = (key, substitutions) => getMessage(key, substitutions) ?? '';
 
 /**
- * Messages without substitutions, once looked up: the popup's fifty cards ask for the same dozen labels
- * hundreds of times in their first frame, and each lookup crosses into the browser's bindings.
- */
-const plain = new Map<string, string>();
-
-/**
- * Messages with substitutions, as looked up once with a private-use marker for each of `$1` … `$9`:
- * fifty countdowns ("in 1:05") each second would otherwise cross into the bindings fifty times.
+ * Each message as looked up once, with a private-use marker for each of `$1` … `$9` that `t()` replaces:
+ * fifty rows ask for the same labels, and fifty countdowns ("in 1:05") each second, and every lookup
+ * crosses into the browser's bindings.
  */
 const templates = new Map<string, string>();
 const MARKERS = Array.from({ length: 9 }, (_, i) => String.fromCharCode(0xe000 + i));
@@ -30,31 +25,18 @@ const MARKER = /[\ue000-\ue008]/g;
 /** Swaps where messages come from: unit tests read the catalog file, as there is no browser. */
 export function setMessageLookup(next: MessageLookup): void {
   lookup = next;
-  plain.clear();
   templates.clear();
 }
 
 /** A user-visible string in the browser's language, e.g. `t('summaryAllHealthy', 3)`. */
 export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
-  if (substitutions.length === 0) {
-    let text = plain.get(key);
-    if (text === undefined) {
-      text = lookupOrKey(key, []);
-      plain.set(key, text);
-    }
-    return text;
-  }
   let template = templates.get(key);
   if (template === undefined) {
-    template = lookupOrKey(key, MARKERS);
+    // A missing message shows its key rather than nothing, so it is noticed instead of hidden.
+    template = lookup(key, MARKERS) || key;
     templates.set(key, template);
   }
   return template.replace(MARKER, (marker) =>
     String(substitutions[marker.charCodeAt(0) - 0xe000] ?? ''),
   );
-}
-
-function lookupOrKey(key: string, substitutions: string[]): string {
-  // A missing message shows its key rather than nothing, so it is noticed instead of hidden.
-  return lookup(key, substitutions) || key;
 }
